@@ -1,0 +1,119 @@
+"""The composition root: :func:`build_application` wires config, storage, handlers and jobs."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from telegram import Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot import conversation, messages
+from bot.config import Config
+from bot.processing import PerUserUpdateProcessor
+from bot.questions import Renderer
+from bot.runtime import KEY, Runtime, runtime, utc_now
+from bot.storage import Storage, StorageUnavailable
+
+logger = logging.getLogger(__name__)
+
+CONCURRENT_UPDATES = 256
+
+
+def build_application(
+    config: Config,
+    request: BaseRequest | None = None,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    rate_limited: bool = True,
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """Builds the bot. ``request`` replaces the HTTP transport (tests and the demo pass a fake)."""
+    builder = ApplicationBuilder().token(config.telegram.token)
+    if config.telegram.base_url is not None:
+        builder = builder.base_url(config.telegram.base_url)
+        file_url = config.telegram.base_file_url
+        assert file_url is not None
+        builder = builder.base_file_url(file_url)
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    if rate_limited:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+    app = (
+        builder.concurrent_updates(PerUserUpdateProcessor(CONCURRENT_UPDATES))
+        .post_init(_open)
+        .post_shutdown(_close)
+        .build()
+    )
+    text = messages.load(config.survey.questionnaire.languages)
+    app.bot_data[KEY] = Runtime(
+        config=config,
+        storage=Storage(config.storage.path),
+        messages=text,
+        render=Renderer(config, text),
+        clock=clock,
+    )
+    _add_handlers(app)
+    return app
+
+
+def _add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    new = filters.UpdateType.MESSAGE  # edited messages change nothing
+    private = filters.ChatType.PRIVATE & new
+    app.add_handler(CommandHandler("start", conversation.start, filters=private))
+    app.add_handler(CommandHandler("cancel", conversation.cancel, filters=private))
+    app.add_handler(CommandHandler("help", conversation.help_command, filters=private))
+    app.add_handler(
+        CommandHandler("start", conversation.outside_private, filters=filters.ChatType.GROUPS & new)
+    )
+    app.add_handler(CallbackQueryHandler(conversation.button))
+    app.add_handler(MessageHandler(private & filters.COMMAND, conversation.help_command))
+    app.add_handler(MessageHandler(private & filters.TEXT, conversation.text_answer))
+    app.add_handler(MessageHandler(private, conversation.other_input))
+    app.add_error_handler(_on_error)
+
+
+async def _open(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    await runtime(app).storage.open()
+
+
+async def _close(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    await runtime(app).storage.close()
+
+
+async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Logs the failure without personal data and tells the respondent what to do."""
+    update_id = update.update_id if isinstance(update, Update) else None
+    error = context.error
+    if isinstance(error, TelegramError) and not isinstance(error, StorageUnavailable):
+        logger.warning("update %s: Telegram error %s: %s", update_id, type(error).__name__, error)
+        return
+    logger.error("update %s failed", update_id, exc_info=error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if update.effective_chat.type != ChatType.PRIVATE:
+        return
+    rt = runtime(context)
+    key = "try_again" if isinstance(error, StorageUnavailable) else "error"
+    text = rt.messages.get(key, rt.config.survey.default_language)
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(
+                rt.messages.plain(key, rt.config.survey.default_language)
+            )
+        await context.bot.send_message(update.effective_chat.id, text, parse_mode=ParseMode.HTML)
+    except TelegramError as exc:
+        logger.warning("could not tell the user about the failure: %s", exc)

@@ -1,0 +1,262 @@
+"""Configuration: one TOML file, read and validated once at start-up into frozen dataclasses.
+
+Every problem is reported as a :class:`ConfigError` whose message names the file and the key, e.g.
+``config.toml: [survey] monthly_quota must be a whole number ≥ 1, not "thirty"``. The command line
+prints it and exits with status 2, without a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot import questionnaire as questionnaire_module
+
+TOKEN_ENV = "SURVEIBOT_TOKEN"
+DEEP_LINK_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+TOKEN_SHAPE = re.compile(r"^\d+:[A-Za-z0-9_-]{20,}$")
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message says where and what to do."""
+
+
+@dataclass(frozen=True)
+class TelegramConfig:
+    token: str
+    base_url: str | None
+    staff_chat_id: int | None
+    admin_ids: tuple[int, ...]
+
+    @property
+    def base_file_url(self) -> str | None:
+        """The file endpoint of a self-hosted server: ``…/bot`` becomes ``…/file/bot``."""
+        if self.base_url is None:
+            return None
+        root, _, last = self.base_url.rstrip("/").rpartition("/")
+        return f"{root}/file/{last}"
+
+    def __repr__(self) -> str:  # the token must never reach a log line
+        return f"TelegramConfig(base_url={self.base_url!r}, staff_chat_id={self.staff_chat_id})"
+
+
+@dataclass(frozen=True)
+class StorageConfig:
+    path: Path
+
+
+@dataclass(frozen=True)
+class SurveyConfig:
+    monthly_quota: int
+    timezone: ZoneInfo
+    default_language: str
+    questionnaire: questionnaire_module.Questionnaire
+
+
+@dataclass(frozen=True)
+class Service:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Config:
+    source: Path
+    telegram: TelegramConfig
+    storage: StorageConfig
+    survey: SurveyConfig
+    services: tuple[Service, ...]
+
+    def service(self, code: str) -> Service | None:
+        return next((s for s in self.services if s.code == code), None)
+
+
+def load(path: Path, environ: Mapping[str, str] | None = None, need_token: bool = True) -> Config:
+    """Reads ``path``; ``SURVEIBOT_TOKEN`` in ``environ`` overrides ``[telegram] token``."""
+    environ = os.environ if environ is None else environ
+    try:
+        with path.open("rb") as fh:
+            raw = tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{path}: file not found. Copy config.example.toml to {path} and fill it in."
+        ) from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: is not valid TOML ({exc})") from None
+    return _Reader(path, raw).config(environ, need_token)
+
+
+class _Reader:
+    def __init__(self, path: Path, raw: dict[str, Any]) -> None:
+        self.path = path
+        self.raw = raw
+
+    def fail(self, key: str, problem: str) -> ConfigError:
+        return ConfigError(f"{self.path}: {key} {problem}")
+
+    def table(self, name: str, required: bool = True) -> dict[str, Any]:
+        value = self.raw.get(name)
+        if value is None:
+            if required:
+                raise self.fail(f"[{name}]", "is missing")
+            return {}
+        if not isinstance(value, dict):
+            raise self.fail(f"[{name}]", "must be a table")
+        return value
+
+    def value(
+        self,
+        table: dict[str, Any],
+        section: str,
+        key: str,
+        kind: type,
+        default: Any = ...,
+    ) -> Any:
+        where = f"[{section}] {key}"
+        if key not in table:
+            if default is ...:
+                raise self.fail(where, "is missing")
+            return default
+        value = table[key]
+        if isinstance(value, bool) and kind is not bool:
+            raise self.fail(where, f"must be {_KIND_NAMES[kind]}, not {value!r}")
+        if not isinstance(value, kind):
+            raise self.fail(where, f"must be {_KIND_NAMES[kind]}, not {value!r}")
+        return value
+
+    def config(self, environ: Mapping[str, str], need_token: bool) -> Config:
+        known = {"telegram", "storage", "survey", "services"}
+        for name in self.raw:
+            if name not in known:
+                raise self.fail(f"[{name}]", f"is not a known section ({', '.join(sorted(known))})")
+        return Config(
+            source=self.path,
+            telegram=self.telegram(environ, need_token),
+            storage=self.storage(),
+            survey=self.survey(),
+            services=self.services(),
+        )
+
+    def telegram(self, environ: Mapping[str, str], need_token: bool) -> TelegramConfig:
+        table = self.table("telegram")
+        token = environ.get(TOKEN_ENV) or self.value(table, "telegram", "token", str, "")
+        token = token.strip()
+        if need_token and not token:
+            raise ConfigError(
+                f"{self.path}: [telegram] token is missing. Ask @BotFather for a token, then "
+                f'put it in {self.path} as token = "..." under [telegram], or set the '
+                f"environment variable {TOKEN_ENV}."
+            )
+        if token and not TOKEN_SHAPE.match(token):
+            raise ConfigError(
+                f"{self.path}: [telegram] token does not look like a bot token "
+                f"(123456:ABC-DEF…). Check it in @BotFather (or {TOKEN_ENV})."
+            )
+        base_url = self.value(table, "telegram", "base_url", str, None)
+        if base_url is not None:
+            base_url = base_url.strip().rstrip("/")
+            if not re.match(r"^https?://[^/\s]+(/\S*)?$", base_url):
+                raise self.fail(
+                    "[telegram] base_url",
+                    f"must be an http(s) URL such as http://127.0.0.1:8081/bot, not {base_url!r}",
+                )
+        staff = self.value(table, "telegram", "staff_chat_id", int, None)
+        admins = self.value(table, "telegram", "admin_ids", list, [])
+        for admin in admins:
+            if not isinstance(admin, int) or isinstance(admin, bool) or admin <= 0:
+                raise self.fail(
+                    "[telegram] admin_ids", f"must list Telegram user ids (numbers), not {admin!r}"
+                )
+        return TelegramConfig(
+            token=token, base_url=base_url, staff_chat_id=staff, admin_ids=tuple(admins)
+        )
+
+    def storage(self) -> StorageConfig:
+        table = self.table("storage")
+        path = self.value(table, "storage", "path", str)
+        if not path.strip():
+            raise self.fail("[storage] path", "must name the SQLite file, e.g. surveibot.db")
+        resolved = Path(path).expanduser()
+        if not resolved.is_absolute():
+            resolved = self.path.parent / resolved
+        if resolved.is_dir():
+            raise self.fail("[storage] path", f"is a folder, not a file: {resolved}")
+        return StorageConfig(path=resolved)
+
+    def survey(self) -> SurveyConfig:
+        table = self.table("survey", required=False)
+        quota = self.value(table, "survey", "monthly_quota", int, 30)
+        if quota < 1:
+            raise self.fail("[survey] monthly_quota", f"must be a whole number ≥ 1, not {quota}")
+        zone_name = self.value(table, "survey", "timezone", str, "Asia/Jakarta")
+        try:
+            zone = ZoneInfo(zone_name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise self.fail(
+                "[survey] timezone", f"is not a known time zone: {zone_name!r} (try Asia/Jakarta)"
+            ) from None
+        q_path = self.value(table, "survey", "questionnaire", str, None)
+        source = None
+        if q_path is not None:
+            source = Path(q_path).expanduser()
+            if not source.is_absolute():
+                source = self.path.parent / source
+        try:
+            questionnaire = questionnaire_module.load(source)
+        except questionnaire_module.QuestionnaireError as exc:
+            raise self.fail("[survey] questionnaire", f"cannot be used: {exc}") from None
+        language = self.value(table, "survey", "default_language", str, "id")
+        if language not in questionnaire.languages:
+            raise self.fail(
+                "[survey] default_language",
+                f"must be one of the questionnaire's languages "
+                f"({', '.join(questionnaire.languages)}), not {language!r}",
+            )
+        return SurveyConfig(
+            monthly_quota=quota,
+            timezone=zone,
+            default_language=language,
+            questionnaire=questionnaire,
+        )
+
+    def services(self) -> tuple[Service, ...]:
+        raw = self.raw.get("services")
+        if not isinstance(raw, list) or not raw:
+            raise self.fail(
+                "[[services]]", "is missing: list at least one service with code and name"
+            )
+        services: list[Service] = []
+        for n, entry in enumerate(raw, start=1):
+            section = f"services #{n}"
+            if not isinstance(entry, dict):
+                raise self.fail(f"[[services]] #{n}", "must be a table with code and name")
+            code = self.value(entry, section, "code", str)
+            if not DEEP_LINK_CODE.match(code):
+                raise self.fail(
+                    f"[{section}] code",
+                    f"must be 1–64 letters, digits, _ or - (it goes into the link), not {code!r}",
+                )
+            if any(s.code == code for s in services):
+                raise self.fail(f"[{section}] code", f"repeats {code!r}: codes must be unique")
+            name = self.value(entry, section, "name", str)
+            if not name.strip():
+                raise self.fail(f"[{section}] name", "must not be empty")
+            services.append(Service(code=code, name=name.strip()))
+        return tuple(services)
+
+
+_KIND_NAMES = {
+    str: "text in quotes",
+    int: "a whole number",
+    list: "a list [...]",
+    bool: "true or false",
+    dict: "a table",
+}

@@ -1,0 +1,437 @@
+"""The questionnaire conversation in private chats.
+
+There is no ConversationHandler and no state in memory: every handler loads the respondent's draft
+from the database, derives the step being asked from its answers, stores what it must and only
+then replies. A bot killed between two taps continues exactly where each respondent was.
+
+Flow: language → identity → service period → U1–U8 → P1–P5 → suggestion → review → submit.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot.questionnaire import PERIOD, SUGGESTION
+from bot.questions import SKIP, Screen, offered_periods
+from bot.runtime import Runtime, runtime
+from bot.storage import REVIEW, Draft, Outcome
+
+logger = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+TEXT_KINDS = ("text", "integer", "suggestion")
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+
+
+# -- entry ---------------------------------------------------------------------------------------
+
+
+async def start(update: Update, context: Context) -> None:
+    """Opens the survey of the service named in the deep link, or lists the services."""
+    rt = runtime(context)
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    language = rt.config.survey.default_language
+    if not context.args:
+        await _send(message, rt.render.services("welcome", language))
+        return
+    code = context.args[0]
+    if rt.config.service(code) is None:
+        await _send(message, rt.render.services("unknown_service", language, code=code[:64]))
+        return
+    await begin(message.chat_id, user.id, code, context)
+
+
+async def begin(chat_id: int, user_id: int, service: str, context: Context) -> None:
+    """Starts or resumes the user's draft for ``service`` and asks its current step."""
+    rt = runtime(context)
+    now = rt.now()
+    if await rt.storage.find_open_draft(user_id, service) is None:
+        earlier = [
+            await rt.storage.submission_for(user_id, service, period)
+            for period in offered_periods(now, rt.config.survey.timezone)
+        ]
+        if all(earlier):
+            latest = max((s for s in earlier if s), key=lambda s: s.submitted_at)
+            language = latest.language
+            text = rt.messages.get(
+                "already_submitted",
+                language,
+                service=rt.render.service_name(service),
+                period=rt.messages.month(latest.period, language),
+                when=rt.messages.when(latest.submitted_at, rt.config.survey.timezone, language),
+            )
+            await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+            return
+    draft, created = await rt.storage.open_draft(user_id, chat_id, service, now)
+    language = rt.render.language(draft)
+    note = "started" if created else "resumed"
+    text = rt.messages.get(note, language, service=rt.render.service_name(service))
+    await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+    await send_step(context, draft)
+
+
+async def send_step(context: Context, draft: Draft) -> None:
+    """Sends the question of the draft's current step, or the review when all is answered."""
+    rt = runtime(context)
+    assert draft.chat_id is not None
+    step = draft.step(rt.questionnaire.step_keys)
+    screen = (
+        rt.render.review(draft) if step == REVIEW else rt.render.question(draft, step, rt.now())
+    )
+    await context.bot.send_message(
+        draft.chat_id, screen.text, parse_mode=ParseMode.HTML, reply_markup=screen.keyboard
+    )
+
+
+# -- typed answers and stray input ---------------------------------------------------------------
+
+
+async def text_answer(update: Update, context: Context) -> None:
+    """Stores a typed answer (name, age, institution, suggestion) and asks the next step."""
+    rt = runtime(context)
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or message.text is None:
+        return
+    draft = await rt.storage.active_draft(user.id)
+    if draft is None:
+        await message.reply_html(rt.messages.get("no_survey", rt.config.survey.default_language))
+        return
+    key = draft.step(rt.questionnaire.step_keys)
+    kind = "review" if key == REVIEW else rt.questionnaire.kind(key)
+    if kind not in TEXT_KINDS:
+        await _reask(
+            message, context, draft, rt.messages.get("use_buttons", rt.render.language(draft))
+        )
+        return
+    value = clean_answer(rt, key, message.text)
+    if value is None:
+        await _reask(message, context, draft, rt.render.hint(draft, key))
+        return
+    outcome, updated = await rt.storage.record_answer(
+        draft.id, user.id, key, value, rt.questionnaire.step_keys, rt.now(), message.message_id
+    )
+    if outcome is Outcome.RECORDED and updated is not None:
+        await send_step(context, updated)
+
+
+async def other_input(update: Update, context: Context) -> None:
+    """Answers a sticker, photo or other non-text message with a hint and the same question."""
+    rt = runtime(context)
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    draft = await rt.storage.active_draft(user.id)
+    if draft is None:
+        await message.reply_html(rt.messages.get("no_survey", rt.config.survey.default_language))
+        return
+    key = draft.step(rt.questionnaire.step_keys)
+    typed = key != REVIEW and rt.questionnaire.kind(key) in TEXT_KINDS
+    hint = rt.messages.get("use_text" if typed else "use_buttons", rt.render.language(draft))
+    await _reask(message, context, draft, hint)
+
+
+def clean_answer(rt: Runtime, key: str, text: str) -> str | None:
+    """Returns the typed answer as it will be stored, or None when it does not fit ``key``."""
+    q = rt.questionnaire
+    text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text)).strip()
+    kind = q.kind(key)
+    if kind == "suggestion":
+        ok = 0 < len(text) <= q.suggestion_max_length
+        return text if ok else None
+    question = q.identity_question(key)
+    assert question is not None
+    if kind == "integer":
+        if not re.fullmatch(r"[0-9]{1,3}", text):
+            return None
+        number = int(text)
+        return str(number) if question.min <= number <= question.max else None
+    text = " ".join(text.split())
+    ok = 0 < len(text) <= question.max_length and any(ch.isalpha() for ch in text)
+    return text if ok else None
+
+
+async def _reask(message: Message, context: Context, draft: Draft, hint: str) -> None:
+    await message.reply_html(hint)
+    await send_step(context, draft)
+
+
+# -- commands --------------------------------------------------------------------------------------
+
+
+async def cancel(update: Update, context: Context) -> None:
+    """Asks for confirmation before abandoning the survey in progress."""
+    rt = runtime(context)
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    draft = await rt.storage.active_draft(user.id)
+    if draft is None:
+        language = rt.config.survey.default_language
+        await message.reply_html(rt.messages.get("nothing_to_cancel", language))
+        return
+    await _send(message, rt.render.confirm_cancel(draft))
+
+
+async def help_command(update: Update, context: Context) -> None:
+    """Explains how the survey works, in the respondent's language."""
+    rt = runtime(context)
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    draft = await rt.storage.active_draft(user.id)
+    await message.reply_html(rt.messages.get("help", rt.render.language(draft)))
+
+
+async def outside_private(update: Update, context: Context) -> None:
+    """Points a /start in a group to the private chat where the survey runs."""
+    rt = runtime(context)
+    message = update.effective_message
+    if message is None:
+        return
+    payload = context.args[0] if context.args and rt.config.service(context.args[0]) else ""
+    link = f"https://t.me/{context.bot.username}" + (f"?start={payload}" if payload else "")
+    await message.reply_html(
+        rt.messages.get("private_only", rt.config.survey.default_language, link=link)
+    )
+
+
+# -- buttons ---------------------------------------------------------------------------------------
+
+
+async def button(update: Update, context: Context) -> None:
+    """Routes a button press by its callback data; anything unexpected is answered as stale."""
+    query = update.callback_query
+    if query is None or update.effective_user is None:
+        return
+    parts = (query.data or "").split(":")
+    handler = _BUTTONS.get(parts[0])
+    if handler is not None:
+        try:
+            await handler(query, parts[1:], context)
+            return
+        except _Stale:
+            pass
+    rt = runtime(context)
+    await query.answer(rt.messages.plain("stale_button", rt.config.survey.default_language))
+
+
+class _Stale(Exception):
+    """The button's data is malformed, forged or points at something that is gone."""
+
+
+def _int(text: str) -> int:
+    if not re.fullmatch(r"[0-9]{1,18}", text):
+        raise _Stale
+    return int(text)
+
+
+async def _own_draft(query: CallbackQuery, context: Context, draft_id: str) -> Draft:
+    draft = await runtime(context).storage.draft(_int(draft_id))
+    if draft is None or draft.user_id != query.from_user.id:
+        raise _Stale
+    return draft
+
+
+async def _answer_button(query: CallbackQuery, parts: list[str], context: Context) -> None:
+    if len(parts) != 3:
+        raise _Stale
+    rt = runtime(context)
+    draft = await _own_draft(query, context, parts[0])
+    key, value = parts[1], parts[2]
+    if key not in rt.questionnaire.step_keys or not _valid_button_value(rt, key, value):
+        raise _Stale
+    language = rt.render.language(draft)
+    if key == PERIOD and draft.status == "open" and draft.answers.get(key) != value:
+        earlier = await rt.storage.submission_for(query.from_user.id, draft.service, value)
+        if earlier is not None:
+            await query.answer()
+            text = rt.messages.get(
+                "period_taken",
+                language,
+                period=rt.messages.month(value, language),
+                when=rt.messages.when(earlier.submitted_at, rt.config.survey.timezone, language),
+            )
+            await context.bot.send_message(query.from_user.id, text, parse_mode=ParseMode.HTML)
+            return
+    stored = "" if key == SUGGESTION and value == SKIP else value
+    outcome, updated = await rt.storage.record_answer(
+        draft.id, query.from_user.id, key, stored, rt.questionnaire.step_keys, rt.now()
+    )
+    if outcome is Outcome.STALE:
+        await query.answer(rt.messages.plain("already_answered", language))
+        return
+    if outcome is Outcome.CLOSED:
+        await query.answer(rt.messages.plain("survey_closed", language))
+        await _edit(query, None, None)
+        return
+    await query.answer()
+    shown = updated if updated is not None else draft
+    await _edit(query, rt.render.answered(shown, key, stored, rt.now()), None)
+    if outcome is Outcome.RECORDED and updated is not None:
+        await send_step(context, updated)
+
+
+def _valid_button_value(rt: Runtime, key: str, value: str) -> bool:
+    q = rt.questionnaire
+    kind = q.kind(key)
+    if kind == "language":
+        return value in q.languages
+    if kind == "item":
+        return value in ("1", "2", "3", "4")
+    if kind == "suggestion":
+        return value == SKIP
+    if kind == "period":
+        now, zone = rt.now(), rt.config.survey.timezone
+        # A button sent just before midnight at a month's end stays good for a while.
+        return value in offered_periods(now, zone) + offered_periods(now - timedelta(days=7), zone)
+    if kind == "choice":
+        question = q.identity_question(key)
+        return question is not None and question.option(value) is not None
+    return False
+
+
+async def _choose_service(query: CallbackQuery, parts: list[str], context: Context) -> None:
+    if len(parts) != 1 or runtime(context).config.service(parts[0]) is None:
+        raise _Stale
+    await query.answer()
+    await _edit(query, None, None, keep_text=True)
+    await begin(query.from_user.id, query.from_user.id, parts[0], context)
+
+
+async def _submit(query: CallbackQuery, parts: list[str], context: Context) -> None:
+    if len(parts) != 1:
+        raise _Stale
+    rt = runtime(context)
+    draft = await _own_draft(query, context, parts[0])
+    language = rt.render.language(draft)
+    q = rt.questionnaire
+    outcome, submission = await rt.storage.submit(
+        draft.id,
+        query.from_user.id,
+        q.step_keys,
+        [question.key for question in q.identity],
+        [item.code for item in q.items],
+        rt.now(),
+    )
+    await query.answer()
+    if submission is None:
+        key = "survey_closed" if outcome is Outcome.CLOSED else "stale_button"
+        await context.bot.send_message(query.from_user.id, rt.messages.get(key, language))
+        return
+    await _edit(query, None, None, keep_text=True)
+    values = {
+        "service": rt.render.service_name(submission.service),
+        "period": rt.messages.month(submission.period, language),
+        "when": rt.messages.when(submission.submitted_at, rt.config.survey.timezone, language),
+    }
+    key = "thanks" if outcome is Outcome.RECORDED else "already_submitted"
+    await context.bot.send_message(
+        query.from_user.id, rt.messages.get(key, language, **values), parse_mode=ParseMode.HTML
+    )
+
+
+async def _change_menu(query: CallbackQuery, parts: list[str], context: Context) -> None:
+    if len(parts) != 1:
+        raise _Stale
+    rt = runtime(context)
+    draft = await _own_draft(query, context, parts[0])
+    if draft.status != "open":
+        await query.answer(rt.messages.plain("survey_closed", rt.render.language(draft)))
+        return
+    await query.answer()
+    text = rt.messages.get("choose_change", rt.render.language(draft))
+    await _edit(query, text, rt.render.change_menu(draft))
+
+
+async def _change(query: CallbackQuery, parts: list[str], context: Context) -> None:
+    if len(parts) != 2:
+        raise _Stale
+    rt = runtime(context)
+    draft = await _own_draft(query, context, parts[0])
+    updated = await rt.storage.set_editing(
+        draft.id, query.from_user.id, parts[1], rt.questionnaire.step_keys, rt.now()
+    )
+    if updated is None:
+        raise _Stale
+    await query.answer()
+    await _edit(query, None, None, keep_text=True)
+    await send_step(context, updated)
+
+
+async def _back_to_review(query: CallbackQuery, parts: list[str], context: Context) -> None:
+    if len(parts) != 1:
+        raise _Stale
+    rt = runtime(context)
+    draft = await _own_draft(query, context, parts[0])
+    if draft.status != "open" or draft.step(rt.questionnaire.step_keys) != REVIEW:
+        raise _Stale
+    await query.answer()
+    screen = rt.render.review(draft)
+    await _edit(query, screen.text, screen.keyboard)
+
+
+async def _confirm_cancel(query: CallbackQuery, parts: list[str], context: Context) -> None:
+    if len(parts) != 2 or parts[1] not in ("0", "1"):
+        raise _Stale
+    rt = runtime(context)
+    draft = await _own_draft(query, context, parts[0])
+    language = rt.render.language(draft)
+    await query.answer()
+    if draft.status != "open":
+        await _edit(query, rt.messages.get("survey_closed", language), None)
+        return
+    if parts[1] == "1":
+        await rt.storage.cancel(draft.id, query.from_user.id, rt.now())
+        await _edit(query, rt.messages.get("cancelled", language), None)
+        return
+    await _edit(query, rt.messages.get("continuing", language), None)
+    await send_step(context, draft)
+
+
+_BUTTONS: dict[str, Callable[[CallbackQuery, list[str], Context], Awaitable[None]]] = {
+    "a": _answer_button,
+    "v": _choose_service,
+    "s": _submit,
+    "c": _change_menu,
+    "e": _change,
+    "r": _back_to_review,
+    "x": _confirm_cancel,
+}
+
+
+# -- sending -------------------------------------------------------------------------------------
+
+
+async def _send(message: Message, screen: Screen) -> None:
+    await message.reply_html(screen.text, reply_markup=screen.keyboard)
+
+
+async def _edit(
+    query: CallbackQuery,
+    text: str | None,
+    keyboard: InlineKeyboardMarkup | None,
+    keep_text: bool = False,
+) -> None:
+    """Edits the message the button was on; an edit that cannot be made is not an error.
+
+    ``text=None`` with ``keep_text`` only removes the keyboard. Telegram refuses edits of
+    messages that are too old or unchanged; the answer is stored either way.
+    """
+    try:
+        if text is None or keep_text:
+            await query.edit_message_reply_markup(reply_markup=keyboard)
+        else:
+            await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+    except BadRequest as exc:
+        logger.debug("edit skipped: %s", exc.message)

@@ -1,0 +1,83 @@
+"""The bot's own texts (``bot/data/messages.toml``), in every language of the questionnaire.
+
+Texts are HTML for Telegram's ``parse_mode=HTML``. Every value put into a placeholder is escaped
+here, so a respondent's name like ``<b>x</b>`` or ``*x*`` is shown as typed, never interpreted.
+"""
+
+from __future__ import annotations
+
+import html
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+DEFAULT_PATH = Path(str(resources.files("bot") / "data" / "messages.toml"))
+
+
+class Safe(str):
+    """A value that is already HTML (built from escaped parts): inserted as it is."""
+
+
+class MessagesError(Exception):
+    """The messages file is missing a text or a language."""
+
+
+@dataclass(frozen=True)
+class Messages:
+    texts: dict[str, dict[str, Any]]
+    languages: tuple[str, ...]
+
+    def get(self, key: str, language: str, **values: object) -> str:
+        """Returns text ``key`` in ``language`` with escaped values filled in."""
+        template = self.texts[key][language]
+        if not values:
+            return str(template)
+        return str(template).format(**{k: _escape(v) for k, v in values.items()})
+
+    def plain(self, key: str, language: str, **values: object) -> str:
+        """Returns a text meant for a button or alert, where HTML is not parsed."""
+        return str(self.texts[key][language]).format(**values)
+
+    def month(self, period: str, language: str) -> str:
+        """Formats ``YYYY-MM`` as ``Januari 2025``."""
+        year, month = period.split("-")
+        names: Sequence[str] = self.texts["months"][language]
+        return self.plain("period_label", language, month=names[int(month) - 1], year=year)
+
+    def when(self, moment: datetime, zone: tzinfo, language: str) -> str:
+        """Formats a moment in the survey's time zone: ``7 Februari 2025 pukul 10.30 WIB``."""
+        local = moment.astimezone(zone)
+        names: Sequence[str] = self.texts["months"][language]
+        return self.plain(
+            "when",
+            language,
+            day=local.day,
+            month=names[local.month - 1],
+            year=local.year,
+            hour=f"{local.hour:02d}",
+            minute=f"{local.minute:02d}",
+            zone=local.tzname() or "",
+        )
+
+
+def load(languages: Sequence[str], path: Path | None = None) -> Messages:
+    """Reads the messages file and checks that every text exists in every language."""
+    source = path or DEFAULT_PATH
+    try:
+        with source.open("rb") as fh:
+            raw = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise MessagesError(f"{source}: cannot be read ({exc})") from exc
+    for key, table in raw.items():
+        for language in languages:
+            if not isinstance(table, dict) or language not in table:
+                raise MessagesError(f"{source}: [{key}] has no text in {language!r}")
+    return Messages(texts=raw, languages=tuple(languages))
+
+
+def _escape(value: object) -> str:
+    return value if isinstance(value, Safe) else html.escape(str(value))

@@ -1,0 +1,53 @@
+"""The services every handler needs, reached through one typed accessor.
+
+:func:`build_application` puts one :class:`Runtime` into ``bot_data``; ``post_init`` opens its
+storage and ``post_shutdown`` closes it. Handlers call :func:`runtime` instead of looking up
+``bot_data`` keys themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from telegram.ext import Application, CallbackContext
+
+from bot.config import Config
+from bot.messages import Messages
+from bot.questionnaire import Questionnaire
+from bot.questions import Renderer
+from bot.storage import Storage
+
+KEY = "runtime"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Runtime:
+    config: Config
+    storage: Storage
+    messages: Messages
+    render: Renderer
+    clock: Callable[[], datetime] = utc_now
+
+    @property
+    def questionnaire(self) -> Questionnaire:
+        return self.config.survey.questionnaire
+
+    def now(self) -> datetime:
+        return self.clock()
+
+
+def runtime(
+    context: CallbackContext[Any, Any, Any, Any] | Application[Any, Any, Any, Any, Any, Any],
+) -> Runtime:
+    """Returns the application's :class:`Runtime`."""
+    app = context if isinstance(context, Application) else context.application
+    value = app.bot_data[KEY]
+    assert isinstance(value, Runtime)
+    return value

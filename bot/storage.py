@@ -1,0 +1,513 @@
+"""SQLite storage: the single source of truth for drafts, answers and submissions.
+
+One aiosqlite connection does every read and write. An ``asyncio.Lock`` is held for each whole
+transaction, and writes begin with ``BEGIN IMMEDIATE``, so two coroutines never share a transaction
+(see shared/reference/telegram-sqlite-facts.md). WAL with ``synchronous=FULL``: a commit returned
+is on disk, so every answer is stored before the bot replies to it.
+
+A respondent's place in the questionnaire is never stored as "the current question": it is derived
+from the answers of their draft (:func:`current_step`). Answers are keyed by (draft, key), so a
+replayed or doubled button press can only ever touch the item printed on that button.
+
+Exceptions::
+
+    StorageError            the database cannot be opened or migrated
+    └── StorageUnavailable  a write failed for a reason outside our control (locked, disk full,
+                            read-only); nothing was written and the caller may try again
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+logger = logging.getLogger(__name__)
+
+REVIEW = "review"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS drafts (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER,
+    chat_id INTEGER,
+    service TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'submitted', 'cancelled')),
+    editing TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    closed_at TEXT
+);
+CREATE UNIQUE INDEX IF NOT EXISTS drafts_one_open
+    ON drafts (user_id, service) WHERE status = 'open';
+CREATE INDEX IF NOT EXISTS drafts_by_user ON drafts (user_id, status, updated_at);
+
+CREATE TABLE IF NOT EXISTS answers (
+    draft_id INTEGER NOT NULL REFERENCES drafts (id),
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    answered_at TEXT NOT NULL,
+    source_message_id INTEGER,
+    PRIMARY KEY (draft_id, key)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS submissions (
+    id INTEGER PRIMARY KEY,
+    draft_id INTEGER UNIQUE REFERENCES drafts (id),
+    user_id INTEGER,
+    service TEXT NOT NULL,
+    period TEXT NOT NULL CHECK (period GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'),
+    submitted_at TEXT NOT NULL,
+    language TEXT NOT NULL,
+    identity TEXT NOT NULL,
+    suggestion TEXT,
+    source TEXT NOT NULL DEFAULT 'telegram',
+    import_key TEXT UNIQUE,
+    UNIQUE (user_id, service, period)
+);
+CREATE INDEX IF NOT EXISTS submissions_by_period ON submissions (period, submitted_at, id);
+
+CREATE TABLE IF NOT EXISTS scores (
+    submission_id INTEGER NOT NULL REFERENCES submissions (id),
+    item TEXT NOT NULL,
+    score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 4),
+    PRIMARY KEY (submission_id, item)
+) WITHOUT ROWID;
+"""
+
+# Named, ordered migrations. Each runs in the same transaction as the row recording it. Never
+# edit a migration that has shipped: append a new one.
+MIGRATIONS: tuple[tuple[str, str], ...] = (("0001_initial", SCHEMA),)
+
+
+class StorageError(Exception):
+    """The database cannot be used at all (bad path, corrupt file, failed migration)."""
+
+
+class StorageUnavailable(StorageError):
+    """A transaction failed for an outside reason; it was rolled back and may be retried."""
+
+
+class Outcome(enum.Enum):
+    """What happened to an answer."""
+
+    RECORDED = "recorded"  # stored; the questionnaire moves on
+    DUPLICATE = "duplicate"  # the same answer was already stored: nothing changes
+    STALE = "stale"  # the key is not the one being asked: nothing changes
+    CLOSED = "closed"  # the draft is no longer open: nothing changes
+
+
+@dataclass(frozen=True)
+class Draft:
+    id: int
+    user_id: int | None
+    chat_id: int | None
+    service: str
+    status: str
+    editing: str | None
+    created_at: datetime
+    updated_at: datetime
+    answers: Mapping[str, str] = field(default_factory=dict)
+
+    def step(self, steps: Sequence[str]) -> str:
+        return current_step(self.answers, steps, self.editing)
+
+
+@dataclass(frozen=True)
+class Submission:
+    id: int
+    user_id: int | None
+    service: str
+    period: str
+    submitted_at: datetime
+    language: str
+    identity: Mapping[str, Any]
+    suggestion: str | None
+    scores: Mapping[str, int]
+
+
+def current_step(answers: Mapping[str, str], steps: Sequence[str], editing: str | None) -> str:
+    """Returns the key being asked: the one under change, else the first unanswered, else review."""
+    if editing is not None:
+        return editing
+    return next((key for key in steps if key not in answers), REVIEW)
+
+
+def iso(moment: datetime) -> str:
+    """Stores times as UTC ISO 8601 with microseconds, so text order is time order."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def parse_time(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+class Storage:
+    """The database. Open it with :meth:`open`, close it with :meth:`close`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db: aiosqlite.Connection | None = None
+        self._lock: Any = None
+
+    async def open(self) -> None:
+        import asyncio
+
+        self._lock = asyncio.Lock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = await aiosqlite.connect(self.path, isolation_level=None)
+            self._db.row_factory = aiosqlite.Row
+            for pragma in (
+                "PRAGMA journal_mode=WAL",
+                "PRAGMA synchronous=FULL",
+                "PRAGMA foreign_keys=ON",
+                "PRAGMA busy_timeout=5000",
+            ):
+                await self._db.execute(pragma)
+            await self._migrate()
+        except (sqlite3.Error, OSError) as exc:
+            await self.close()
+            raise StorageError(f"cannot open the database {self.path}: {exc}") from exc
+
+    async def close(self) -> None:
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+
+    @property
+    def db(self) -> aiosqlite.Connection:
+        if self._db is None:
+            raise StorageError("the database is not open")
+        return self._db
+
+    async def _migrate(self) -> None:
+        await self.db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations "
+            "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+        )
+        async with self.db.execute("SELECT name FROM schema_migrations") as cursor:
+            applied = {row[0] for row in await cursor.fetchall()}
+        for name, script in MIGRATIONS:
+            if name in applied:
+                continue
+            async with self.transaction() as db:
+                for statement in _statements(script):
+                    await db.execute(statement)
+                await db.execute(
+                    "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
+                    (name, iso(datetime.now(UTC))),
+                )
+            logger.info("applied migration %s", name)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Holds the lock for a whole ``BEGIN IMMEDIATE`` … ``COMMIT``; rolls back on any error."""
+        async with self._lock:
+            db = self.db
+            try:
+                await db.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise StorageUnavailable(str(exc)) from exc
+            try:
+                yield db
+                await db.execute("COMMIT")
+            except BaseException as exc:
+                try:
+                    await db.execute("ROLLBACK")
+                except sqlite3.Error:
+                    logger.exception("rollback failed")
+                if isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError) and not (
+                    isinstance(exc, sqlite3.IntegrityError)
+                ):
+                    raise StorageUnavailable(str(exc)) from exc
+                raise
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Holds the lock so that a read never sees another coroutine's half-done transaction."""
+        async with self._lock:
+            yield self.db
+
+    # -- drafts ---------------------------------------------------------------------------------
+
+    async def open_draft(
+        self, user_id: int, chat_id: int, service: str, now: datetime
+    ) -> tuple[Draft, bool]:
+        """Returns the user's open draft for the service, creating it; and whether it is new."""
+        async with self.transaction() as db:
+            found = await _open_draft_id(db, user_id, service)
+            created = found is None
+            if found is None:
+                cursor = await db.execute(
+                    "INSERT INTO drafts (user_id, chat_id, service, created_at, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (user_id, chat_id, service, iso(now), iso(now)),
+                )
+                found = cursor.lastrowid
+            else:
+                await db.execute(
+                    "UPDATE drafts SET updated_at = ?, chat_id = ? WHERE id = ?",
+                    (iso(now), chat_id, found),
+                )
+            assert found is not None
+            draft = await _load_draft(db, found)
+        assert draft is not None
+        return draft, created
+
+    async def find_open_draft(self, user_id: int, service: str) -> Draft | None:
+        async with self.reading() as db:
+            found = await _open_draft_id(db, user_id, service)
+            return None if found is None else await _load_draft(db, found)
+
+    async def draft(self, draft_id: int) -> Draft | None:
+        async with self.reading() as db:
+            return await _load_draft(db, draft_id)
+
+    async def active_draft(self, user_id: int) -> Draft | None:
+        """Returns the open draft the user touched last: the one a typed answer belongs to."""
+        async with self.reading() as db:
+            async with db.execute(
+                "SELECT id FROM drafts WHERE user_id = ? AND status = 'open' "
+                "ORDER BY updated_at DESC, id DESC LIMIT 1",
+                (user_id,),
+            ) as cursor:
+                row = await cursor.fetchone()
+            return None if row is None else await _load_draft(db, row[0])
+
+    async def record_answer(
+        self,
+        draft_id: int,
+        user_id: int,
+        key: str,
+        value: str,
+        steps: Sequence[str],
+        now: datetime,
+        source_message_id: int | None = None,
+    ) -> tuple[Outcome, Draft | None]:
+        """Stores ``value`` for ``key`` if, and only if, ``key`` is the step being asked.
+
+        A tap on an older message, a second tap, or a redelivered update finds its key already
+        answered (or not yet asked) and changes nothing.
+        """
+        async with self.transaction() as db:
+            draft = await _load_draft(db, draft_id)
+            if draft is None or draft.user_id != user_id:
+                return Outcome.STALE, draft
+            if draft.status != "open":
+                return Outcome.CLOSED, draft
+            if source_message_id is not None and await _message_used(
+                db, draft_id, source_message_id
+            ):
+                return Outcome.DUPLICATE, draft
+            if key != draft.step(steps):
+                same = draft.answers.get(key) == value
+                return (Outcome.DUPLICATE if same else Outcome.STALE), draft
+            await db.execute(
+                "INSERT INTO answers (draft_id, key, value, answered_at, source_message_id) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (draft_id, key) DO UPDATE SET "
+                "value = excluded.value, answered_at = excluded.answered_at, "
+                "source_message_id = excluded.source_message_id",
+                (draft_id, key, value, iso(now), source_message_id),
+            )
+            await db.execute(
+                "UPDATE drafts SET editing = NULL, updated_at = ? WHERE id = ?",
+                (iso(now), draft_id),
+            )
+            return Outcome.RECORDED, await _load_draft(db, draft_id)
+
+    async def set_editing(
+        self, draft_id: int, user_id: int, key: str | None, steps: Sequence[str], now: datetime
+    ) -> Draft | None:
+        """Reopens an answered key from the review; returns None when the draft cannot be edited."""
+        async with self.transaction() as db:
+            draft = await _load_draft(db, draft_id)
+            if draft is None or draft.user_id != user_id or draft.status != "open":
+                return None
+            if key is not None and (key not in steps or key not in draft.answers):
+                return None
+            await db.execute(
+                "UPDATE drafts SET editing = ?, updated_at = ? WHERE id = ?",
+                (key, iso(now), draft_id),
+            )
+            return await _load_draft(db, draft_id)
+
+    async def cancel(self, draft_id: int, user_id: int, now: datetime) -> bool:
+        """Abandons an open draft; its answers are kept, marked by the draft's status."""
+        async with self.transaction() as db:
+            cursor = await db.execute(
+                "UPDATE drafts SET status = 'cancelled', closed_at = ?, updated_at = ? "
+                "WHERE id = ? AND user_id = ? AND status = 'open'",
+                (iso(now), iso(now), draft_id, user_id),
+            )
+            return cursor.rowcount == 1
+
+    # -- submissions ----------------------------------------------------------------------------
+
+    async def submit(
+        self,
+        draft_id: int,
+        user_id: int,
+        steps: Sequence[str],
+        identity_keys: Sequence[str],
+        item_codes: Sequence[str],
+        now: datetime,
+    ) -> tuple[Outcome, Submission | None]:
+        """Turns a complete draft into the final submission, once.
+
+        Returns RECORDED with the new submission; CLOSED with the earlier submission of the same
+        user, service and period (or None) when there is nothing left to submit.
+        """
+        async with self.transaction() as db:
+            draft = await _load_draft(db, draft_id)
+            if draft is None or draft.user_id != user_id:
+                return Outcome.STALE, None
+            if draft.status != "open" or draft.step(steps) != REVIEW:
+                earlier = None
+                if draft.status == "submitted":
+                    earlier = await _submission_where(db, "draft_id = ?", (draft_id,))
+                return (Outcome.CLOSED if draft.status != "open" else Outcome.STALE), earlier
+            answers = draft.answers
+            period = answers["period"]
+            earlier = await _submission_where(
+                db, "user_id = ? AND service = ? AND period = ?", (user_id, draft.service, period)
+            )
+            if earlier is not None:
+                return Outcome.DUPLICATE, earlier
+            identity = {key: answers[key] for key in identity_keys}
+            cursor = await db.execute(
+                "INSERT INTO submissions (draft_id, user_id, service, period, submitted_at, "
+                "language, identity, suggestion) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    draft_id,
+                    user_id,
+                    draft.service,
+                    period,
+                    iso(now),
+                    answers["language"],
+                    json.dumps(identity, ensure_ascii=False),
+                    answers["suggestion"] or None,
+                ),
+            )
+            submission_id = cursor.lastrowid
+            await db.executemany(
+                "INSERT INTO scores (submission_id, item, score) VALUES (?, ?, ?)",
+                [(submission_id, code, int(answers[code])) for code in item_codes],
+            )
+            await db.execute(
+                "UPDATE drafts SET status = 'submitted', editing = NULL, closed_at = ?, "
+                "updated_at = ? WHERE id = ?",
+                (iso(now), iso(now), draft_id),
+            )
+            return Outcome.RECORDED, await _submission_where(db, "id = ?", (submission_id,))
+
+    async def submission_for(self, user_id: int, service: str, period: str) -> Submission | None:
+        async with self.reading() as db:
+            return await _submission_where(
+                db, "user_id = ? AND service = ? AND period = ?", (user_id, service, period)
+            )
+
+    async def counted_ids(self, period: str, quota: int) -> list[int]:
+        """Returns the ids of the period's counted submissions: the first ``quota`` to submit."""
+        async with (
+            self.reading() as db,
+            db.execute(
+                "SELECT id FROM submissions WHERE period = ? ORDER BY submitted_at, id LIMIT ?",
+                (period, quota),
+            ) as cursor,
+        ):
+            return [row[0] for row in await cursor.fetchall()]
+
+    async def submission_count(self, period: str) -> int:
+        async with (
+            self.reading() as db,
+            db.execute("SELECT COUNT(*) FROM submissions WHERE period = ?", (period,)) as cursor,
+        ):
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+
+def _statements(script: str) -> Iterable[str]:
+    """Splits a schema script into statements, so they run inside our own transaction."""
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            yield buffer.strip()
+            buffer = ""
+    if buffer.strip():
+        raise StorageError(f"incomplete statement in schema: {buffer.strip()[:60]}")
+
+
+async def _open_draft_id(db: aiosqlite.Connection, user_id: int, service: str) -> int | None:
+    async with db.execute(
+        "SELECT id FROM drafts WHERE user_id = ? AND service = ? AND status = 'open'",
+        (user_id, service),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return None if row is None else int(row[0])
+
+
+async def _load_draft(db: aiosqlite.Connection, draft_id: int) -> Draft | None:
+    async with db.execute("SELECT * FROM drafts WHERE id = ?", (draft_id,)) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        return None
+    async with db.execute(
+        "SELECT key, value FROM answers WHERE draft_id = ?", (draft_id,)
+    ) as cursor:
+        answers = {key: value for key, value in await cursor.fetchall()}
+    return Draft(
+        id=row["id"],
+        user_id=row["user_id"],
+        chat_id=row["chat_id"],
+        service=row["service"],
+        status=row["status"],
+        editing=row["editing"],
+        created_at=parse_time(row["created_at"]),
+        updated_at=parse_time(row["updated_at"]),
+        answers=answers,
+    )
+
+
+async def _message_used(db: aiosqlite.Connection, draft_id: int, message_id: int) -> bool:
+    async with db.execute(
+        "SELECT 1 FROM answers WHERE draft_id = ? AND source_message_id = ?",
+        (draft_id, message_id),
+    ) as cursor:
+        return await cursor.fetchone() is not None
+
+
+async def _submission_where(
+    db: aiosqlite.Connection, where: str, args: tuple[Any, ...]
+) -> Submission | None:
+    async with db.execute(f"SELECT * FROM submissions WHERE {where}", args) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        return None
+    async with db.execute(
+        "SELECT item, score FROM scores WHERE submission_id = ?", (row["id"],)
+    ) as cursor:
+        scores = {item: int(score) for item, score in await cursor.fetchall()}
+    return Submission(
+        id=row["id"],
+        user_id=row["user_id"],
+        service=row["service"],
+        period=row["period"],
+        submitted_at=parse_time(row["submitted_at"]),
+        language=row["language"],
+        identity=json.loads(row["identity"]),
+        suggestion=row["suggestion"],
+        scores=scores,
+    )
