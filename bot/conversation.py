@@ -324,11 +324,11 @@ async def _submit(query: CallbackQuery, parts: list[str], context: Context) -> N
         [item.code for item in q.items],
         rt.now(),
     )
-    await query.answer()
     if submission is None:
         key = "survey_closed" if outcome is Outcome.CLOSED else "stale_button"
-        await context.bot.send_message(query.from_user.id, rt.messages.get(key, language))
+        await query.answer(rt.messages.plain(key, language))
         return
+    await query.answer()
     await _edit(query, None, None, keep_text=True)
     values = {
         "service": rt.render.service_name(submission.service),

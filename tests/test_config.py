@@ -151,7 +151,7 @@ def test_storage_path_that_is_a_folder(tmp_path: Path) -> None:
 
 
 def test_missing_file_says_to_copy_the_example(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="config.example.toml"):
+    with pytest.raises(ConfigError, match=r"config\.example\.toml"):
         load(tmp_path / "absent.toml", {})
 
 
@@ -164,7 +164,10 @@ def test_custom_questionnaire_is_validated(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    [GOOD.replace(f'token = "{TOKEN}"', ""), GOOD.replace("monthly_quota = 30", "monthly_quota = -1")],
+    [
+        GOOD.replace(f'token = "{TOKEN}"', ""),
+        GOOD.replace("monthly_quota = 30", "monthly_quota = -1"),
+    ],
 )
 def test_command_line_exits_non_zero_without_traceback(tmp_path: Path, text: str) -> None:
     path = write(tmp_path, text)

@@ -1,0 +1,515 @@
+import asyncio
+import datetime as dt
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+from telegram import (
+    BotCommandScopeChat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputMediaPhoto,
+    Update,
+)
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    EndPointNotFound,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.sandbox import (
+    NOT_MODIFIED,
+    Fault,
+    Respondent,
+    SandboxRequest,
+    channel_chat,
+    group_chat,
+    user,
+)
+
+App = Application[Any, Any, Any, Any, Any, Any]
+USER = 1001
+CHOICES = InlineKeyboardMarkup(
+    [
+        [InlineKeyboardButton("1 · Sangat sulit", callback_data="q1:1")],
+        [InlineKeyboardButton("4 · Sangat mudah", callback_data="q1:4")],
+    ]
+)
+
+
+@pytest.fixture(autouse=True)
+def _timedelta_periods(monkeypatch: pytest.MonkeyPatch) -> None:
+    # RetryAfter.__init__ reads its own retry_after, which warns PTBDeprecationWarning (an error
+    # here) unless PTB 22 is told to use the future timedelta type.
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Greets with the deep-link payload and offers two answers."""
+    assert update.message is not None
+    await update.message.reply_text(f"Halo {' '.join(context.args or [])}", reply_markup=CHOICES)
+
+
+async def chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Confirms the tapped answer in place."""
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    await update.callback_query.edit_message_text(f"Dipilih: {update.callback_query.data}")
+
+
+async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Repeats the text."""
+    assert update.message is not None and update.message.text is not None
+    await update.message.reply_text(update.message.text)
+
+
+async def keep_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Keeps the error: re-raising here would only be logged by PTB, never reach the test."""
+    context.bot_data.setdefault("errors", []).append(context.error)
+
+
+def build(sandbox: SandboxRequest, base_url: str | None = None) -> App:
+    builder = ApplicationBuilder().token("123:ABC").request(sandbox).get_updates_request(sandbox)
+    if base_url is not None:
+        builder = builder.base_url(base_url)
+    app = builder.build()
+    app.add_handler(CommandHandler("start", start))
+    app.add_handler(CallbackQueryHandler(chosen))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, echo))
+    app.add_error_handler(keep_error)
+    return app
+
+
+@pytest.fixture
+def sandbox() -> SandboxRequest:
+    return SandboxRequest(seed=7)
+
+
+@pytest.fixture
+async def app(sandbox: SandboxRequest) -> AsyncIterator[App]:
+    application = build(sandbox)
+    await application.initialize()
+    yield application
+    errors = application.bot_data.pop("errors", [])
+    await application.shutdown()
+    assert errors == [], "a handler raised"
+
+
+@pytest.fixture
+def ana(sandbox: SandboxRequest) -> Respondent:
+    return Respondent(sandbox, USER, "Ana")
+
+
+def handler_errors(app: App) -> list[BaseException]:
+    errors: list[BaseException] = app.bot_data.pop("errors", [])
+    return errors
+
+
+async def test_get_me_describes_the_bot(app: App, sandbox: SandboxRequest) -> None:
+    me = await app.bot.get_me()
+
+    assert (me.id, me.is_bot, me.username) == (123, True, "surveibot_demo_bot")
+    assert me.can_join_groups is True and me.supports_inline_queries is False
+    assert sandbox.calls_to("getMe")[0].result_status == 200
+
+
+async def test_a_message_is_echoed_and_recorded(
+    app: App, sandbox: SandboxRequest, ana: Respondent
+) -> None:
+    await ana.say(app, "halo")
+
+    [reply] = sandbox.sent_to(USER)
+    assert reply["text"] == "halo" and reply["from"]["id"] == 123
+    assert reply["chat"] == {"id": USER, "type": "private", "first_name": "Ana"}
+    assert isinstance(reply["date"], int)
+    [call] = sandbox.calls_to("sendMessage")
+    assert (
+        call.params["chat_id"] == USER
+        and call.url == "https://api.telegram.org/bot123:ABC/sendMessage"
+    )
+    assert ana.last_text == "halo"
+
+
+async def test_a_deep_link_shows_buttons_and_a_tap_edits_the_message(
+    app: App, sandbox: SandboxRequest, ana: Respondent
+) -> None:
+    await ana.command(app, "start", "cpob")
+    [question] = sandbox.sent_to(USER)
+    assert question["text"] == "Halo cpob"
+    assert sandbox.buttons(USER, question["message_id"]) == [
+        [("1 · Sangat sulit", "q1:1")],
+        [("4 · Sangat mudah", "q1:4")],
+    ]
+
+    await ana.tap(app, "4")
+
+    edited = sandbox.message(USER, question["message_id"])
+    assert edited is not None and edited["text"] == "Dipilih: q1:4"
+    assert "reply_markup" not in edited and "edit_date" in edited
+    assert len(sandbox.calls_to("answerCallbackQuery")) == 1
+    with pytest.raises(LookupError):
+        await ana.tap(app, "4")  # the keyboard is gone
+
+
+async def test_user_and_bot_messages_share_one_id_sequence_in_a_private_chat(
+    app: App, sandbox: SandboxRequest, ana: Respondent
+) -> None:
+    update = await ana.say(app, "satu")
+
+    assert update.message is not None and update.message.message_id == 1
+    assert sandbox.sent_to(USER)[0]["message_id"] == 2
+
+
+async def test_a_tap_needs_one_matching_label(app: App, ana: Respondent) -> None:
+    await ana.command(app, "start")
+
+    with pytest.raises(LookupError, match="several"):
+        await ana.tap(app, "")
+    with pytest.raises(LookupError, match="no buttons"):
+        await ana.tap(app, "5")
+    assert ana.labels() == ["1 · Sangat sulit", "4 · Sangat mudah"]
+
+
+async def test_edits_follow_the_bot_api_rules(app: App, sandbox: SandboxRequest) -> None:
+    sent = await app.bot.send_message(USER, "Pertanyaan 1", reply_markup=CHOICES)
+
+    with pytest.raises(BadRequest, match=r"^Message to edit not found$"):
+        await app.bot.edit_message_text("x", chat_id=USER, message_id=99)
+    with pytest.raises(BadRequest) as not_modified:
+        await sent.edit_text("Pertanyaan 1", reply_markup=CHOICES)
+    assert not_modified.value.message == NOT_MODIFIED.removeprefix("Bad Request: ").capitalize()
+
+    await sent.edit_reply_markup(None)
+    assert sandbox.buttons(USER, sent.message_id) == []
+    await sent.edit_text("Pertanyaan 1 (dijawab)")
+    assert sandbox.last_text(USER) == "Pertanyaan 1 (dijawab)"
+    with pytest.raises(BadRequest, match="no caption"):
+        await sent.edit_caption("x")
+
+
+@pytest.mark.parametrize(
+    ("call", "description"),
+    [
+        (lambda bot: bot.send_message(USER, "x" * 4097), "Message is too long"),
+        (lambda bot: bot.send_message(USER, " "), "Message text is empty"),
+        (lambda bot: bot.send_photo(USER, b"img", caption="x" * 1025), "caption is too long"),
+        (
+            lambda bot: bot.send_message(
+                USER,
+                "x",
+                reply_markup=InlineKeyboardMarkup(
+                    [[InlineKeyboardButton("x", callback_data="d" * 65)]]
+                ),
+            ),
+            "Button_data_invalid",
+        ),
+        (lambda bot: bot.delete_message(USER, 42), "Message to delete not found"),
+        (lambda bot: bot.copy_message(USER, USER, 42), "Message to copy not found"),
+    ],
+)
+async def test_invalid_calls_are_bad_requests(
+    app: App, call: Callable[[Any], Any], description: str
+) -> None:
+    with pytest.raises(BadRequest, match=description):
+        await call(app.bot)
+
+
+async def test_lengths_count_utf16_units_like_telegram(app: App) -> None:
+    await app.bot.send_message(USER, "x" * 4096)
+    with pytest.raises(BadRequest, match="too long"):
+        await app.bot.send_message(USER, "😀" * 2049)  # 4098 UTF-16 units
+
+
+@pytest.mark.parametrize(
+    ("fault", "error", "check"),
+    [
+        (Fault.retry_after(7), RetryAfter, lambda e: e.retry_after == dt.timedelta(seconds=7)),
+        (
+            Fault.forbidden(),
+            Forbidden,
+            lambda e: e.message == "Forbidden: bot was blocked by the user",
+        ),
+        (Fault.migrate(-1001234567890), ChatMigrated, lambda e: e.new_chat_id == -1001234567890),
+        (Fault.bad_request("chat not found"), BadRequest, lambda e: e.message == "Chat not found"),
+        (Fault.server_error(502), NetworkError, lambda e: "Bad Gateway" in e.message),
+        (Fault.timeout(), TimedOut, lambda e: True),
+        (Fault.network_error(), NetworkError, lambda e: not isinstance(e, TimedOut)),
+    ],
+)
+async def test_each_fault_surfaces_as_ptbs_exception(
+    app: App,
+    sandbox: SandboxRequest,
+    fault: Fault,
+    error: type[TelegramError],
+    check: Callable[[Any], bool],
+) -> None:
+    sandbox.inject("sendMessage", fault)
+
+    with pytest.raises(error) as raised:
+        await app.bot.send_message(USER, "x")
+
+    assert check(raised.value)
+    await app.bot.send_message(USER, "x")  # times=1: the next call goes through
+    assert [m["text"] for m in sandbox.sent_to(USER)] == ["x"]
+
+
+async def test_a_fault_inside_a_handler_reaches_the_error_handler(
+    app: App, sandbox: SandboxRequest, ana: Respondent
+) -> None:
+    sandbox.inject(None, Fault.forbidden(), times=None, chat_id=USER)
+
+    await ana.say(app, "halo")
+
+    [error] = handler_errors(app)
+    assert isinstance(error, Forbidden)
+    assert sandbox.calls_to("sendMessage")[0].result_status == 403
+    assert sandbox.sent_to(USER) == []
+
+
+async def test_a_timeout_after_delivery_still_sends(app: App, sandbox: SandboxRequest) -> None:
+    sandbox.inject("sendMessage", Fault.timeout(delivered=True))
+
+    with pytest.raises(TimedOut):
+        await app.bot.send_message(USER, "mungkin terkirim")
+
+    assert sandbox.last_text(USER) == "mungkin terkirim"
+    assert sandbox.calls_to("sendMessage")[0].result_status is None
+
+
+async def test_latency_beyond_the_read_timeout_times_out(app: App, sandbox: SandboxRequest) -> None:
+    sandbox.latency = 0.05
+
+    with pytest.raises(TimedOut):
+        await app.bot.send_message(USER, "x", read_timeout=0.01)
+    await app.bot.send_message(USER, "y")
+    assert sandbox.last_text(USER) == "y"
+
+
+async def failure_pattern(seed: int) -> list[bool]:
+    sandbox = SandboxRequest(seed=seed)
+    sandbox.inject("sendMessage", Fault.server_error(), times=None, probability=0.5)
+    app = build(sandbox)
+    await app.initialize()
+    pattern = []
+    for i in range(24):
+        try:
+            await app.bot.send_message(USER, str(i))
+        except NetworkError:
+            pattern.append(True)
+        else:
+            pattern.append(False)
+    await app.shutdown()
+    return pattern
+
+
+async def test_probability_faults_repeat_with_the_same_seed() -> None:
+    first, again, other = (
+        await failure_pattern(3),
+        await failure_pattern(3),
+        await failure_pattern(4),
+    )
+
+    assert first == again
+    assert first != other
+    assert 0 < sum(first) < len(first)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_flood_limit_answers_429_beyond_the_rate() -> None:
+    clock = FakeClock()
+    sandbox = SandboxRequest(flood_limit=(5, 1.0), clock=clock)
+    app = build(sandbox)
+    await app.initialize()
+
+    outcomes: list[object] = []
+    for chat_id in range(1, 9):
+        try:
+            await app.bot.send_message(chat_id, "x")
+            outcomes.append("ok")
+        except RetryAfter as exc:
+            outcomes.append(exc.retry_after)
+    await app.bot.send_chat_action(1, "typing")  # not a message: not counted
+    clock.now += 1.0
+    await app.bot.send_message(1, "after the window")
+
+    await app.shutdown()
+    assert outcomes == ["ok"] * 5 + [dt.timedelta(seconds=1)] * 3
+    assert sandbox.flood_errors == 3
+
+
+async def test_per_chat_limit_holds_back_one_chat_only() -> None:
+    clock = FakeClock()
+    sandbox = SandboxRequest(per_chat_limit=(1, 1.0), clock=clock)
+    app = build(sandbox)
+    await app.initialize()
+
+    await app.bot.send_message(1, "a")
+    with pytest.raises(RetryAfter):
+        await app.bot.send_message(1, "b")
+    await app.bot.send_message(2, "a")
+    clock.now += 1.5
+    await app.bot.send_message(1, "b")
+
+    await app.shutdown()
+    assert [m["text"] for m in sandbox.sent_to(1)] == ["a", "b"]
+    assert sandbox.flood_errors == 1
+
+
+async def test_a_custom_base_url_shows_in_the_recorded_urls(sandbox: SandboxRequest) -> None:
+    app = build(sandbox, base_url="http://127.0.0.1:8081/bot")
+    await app.initialize()
+    await app.bot.send_message(USER, "x")
+    await app.shutdown()
+
+    assert {call.url for call in sandbox.calls} == {
+        "http://127.0.0.1:8081/bot123:ABC/getMe",
+        "http://127.0.0.1:8081/bot123:ABC/sendMessage",
+    }
+
+
+async def test_an_unknown_method_is_not_found(app: App) -> None:
+    with pytest.raises(EndPointNotFound):
+        await app.bot.do_api_request("sendTelepathy")
+
+
+async def test_commands_are_kept_per_scope_and_language(app: App, sandbox: SandboxRequest) -> None:
+    await app.bot.set_my_commands([("start", "Mulai survei")])
+    await app.bot.set_my_commands([("start", "Start the survey")], language_code="en")
+    await app.bot.set_my_commands(
+        [("report", "Laporan")],
+        scope=BotCommandScopeChat(-4001),
+    )
+
+    english = await app.bot.get_my_commands(language_code="en")
+    assert [(c.command, c.description) for c in english] == [("start", "Start the survey")]
+    assert sandbox.commands() == [{"command": "start", "description": "Mulai survei"}]
+    assert sandbox.commands({"type": "chat", "chat_id": -4001})[0]["command"] == "report"
+    await app.bot.delete_my_commands(language_code="en")
+    assert await app.bot.get_my_commands(language_code="en") == ()
+    with pytest.raises(BadRequest, match="Bot_command_invalid"):
+        await app.bot.set_my_commands([("Start", "capital letters are refused")])
+
+
+async def test_get_updates_confirms_by_offset(app: App, sandbox: SandboxRequest) -> None:
+    first = sandbox.queue_update(sandbox.message_update(user(USER), "satu"))
+    sandbox.queue_update(sandbox.message_update(user(USER), "dua"))
+
+    assert [u.message.text for u in await app.bot.get_updates()] == ["satu", "dua"]
+    later = await app.bot.get_updates(offset=first["update_id"] + 1, timeout=1)
+    assert [u.message.text for u in later] == ["dua"]
+    assert sandbox.pending_updates == 1
+    assert await app.bot.get_updates(offset=later[0].update_id + 1, timeout=1) == ()
+
+
+async def test_polling_delivers_queued_updates(app: App, sandbox: SandboxRequest) -> None:
+    await app.start()
+    assert app.updater is not None
+    await app.updater.start_polling(poll_interval=0)
+    sandbox.queue_update(sandbox.message_update(user(USER), "lewat polling"))
+    for _ in range(100):
+        if sandbox.last_text(USER):
+            break
+        await asyncio.sleep(0.01)
+    await app.updater.stop()
+    await app.stop()
+
+    assert sandbox.last_text(USER) == "lewat polling"
+    assert sandbox.pending_updates == 0
+
+
+async def test_uploads_are_recorded(app: App, sandbox: SandboxRequest) -> None:
+    await app.bot.send_document(USER, b"a,b\n1,2\n", filename="jawaban.csv", caption="Data")
+    album = await app.bot.send_media_group(
+        USER, [InputMediaPhoto(b"png-1"), InputMediaPhoto(b"png-2", caption="Grafik")]
+    )
+
+    upload = sandbox.calls_to("sendDocument")[0].files["document"]
+    assert (upload.filename, upload.content) == ("jawaban.csv", b"a,b\n1,2\n")
+    assert upload.mime_type == "text/csv"
+    assert len(album) == 2 and album[0].media_group_id == album[1].media_group_id
+    assert album[1].caption == "Grafik"
+    contents = sorted(f.content for f in sandbox.calls_to("sendMediaGroup")[0].files.values())
+    assert contents == [b"png-1", b"png-2"]
+    assert sandbox.last_text(USER) == "Grafik"
+
+
+async def test_copy_forward_chat_and_delete(app: App, sandbox: SandboxRequest) -> None:
+    sent = await app.bot.send_message(USER, "salin saya")
+
+    copied = await app.bot.copy_message(-4001, USER, sent.message_id)
+    forwarded = await app.bot.forward_message(-4001, USER, sent.message_id)
+    chat = await app.bot.get_chat(-4001)
+
+    assert sandbox.message(-4001, copied.message_id)["text"] == "salin saya"  # type: ignore[index]
+    assert forwarded.forward_origin is not None and forwarded.chat.type == "group"
+    assert chat.type == "group"
+    assert await app.bot.send_chat_action(USER, "typing") is True
+    assert await sent.delete() is True
+    assert sandbox.message(USER, sent.message_id) is None
+
+
+@pytest.mark.parametrize(
+    ("build_update", "check"),
+    [
+        (lambda s: s.sticker_update(user(USER)), lambda u: u.message.sticker.emoji == "👍"),
+        (lambda s: s.photo_update(user(USER), "foto"), lambda u: u.message.photo[-1].width == 800),
+        (lambda s: s.voice_update(user(USER)), lambda u: u.message.voice.mime_type == "audio/ogg"),
+        (lambda s: s.location_update(user(USER)), lambda u: u.message.location.latitude == -6.2),
+        (lambda s: s.contact_update(user(USER)), lambda u: u.message.contact.user_id == USER),
+        (
+            lambda s: s.document_update(user(USER)),
+            lambda u: u.message.document.file_name == "dokumen.pdf",
+        ),
+        (
+            lambda s: s.message_update(user(USER), "/start@surveibot_demo_bot x", group_chat()),
+            lambda u: u.message.chat.type == "group" and u.message.entities[0].length == 25,
+        ),
+        (
+            lambda s: s.edited_message_update(s.message_update(user(USER), "a")["message"], "b"),
+            lambda u: u.edited_message.text == "b" and u.edited_message.edit_date is not None,
+        ),
+        (
+            lambda s: s.channel_post_update(channel_chat(), "pengumuman"),
+            lambda u: u.channel_post.sender_chat.type == "channel",
+        ),
+    ],
+)
+async def test_update_builders_give_real_shaped_updates(
+    app: App,
+    sandbox: SandboxRequest,
+    build_update: Callable[[SandboxRequest], dict[str, Any]],
+    check: Callable[[Any], bool],
+) -> None:
+    payload = build_update(sandbox)
+
+    update = Update.de_json(payload, app.bot)
+
+    assert check(update)
+    assert update.effective_chat is not None
+
+
+async def test_update_ids_increase(sandbox: SandboxRequest) -> None:
+    ids = [sandbox.message_update(user(USER), str(i))["update_id"] for i in range(3)]
+
+    assert ids == sorted(set(ids))
