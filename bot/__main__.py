@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +17,8 @@ logger = logging.getLogger("surveibot")
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs the command line; returns the exit status."""
+    # PTB 22 warns about int periods unless told to use timedelta (we read retry_after as such).
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     parser = argparse.ArgumentParser(
         prog="surveibot", description="Telegram bot for the monthly SPKP/SPAK surveys."
     )
@@ -44,8 +47,22 @@ def _run(config_path: Path) -> int:
 
     config = load(config_path)
     app = build_application(config)
-    logger.info("starting; database %s", config.storage.path)
-    app.run_polling(allowed_updates=Update.ALL_TYPES)
+    webhook = config.webhook
+    if webhook is None:
+        logger.info("starting with long polling; database %s", config.storage.path)
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
+        return 0
+    logger.info(
+        "starting webhook on %s:%s; database %s", webhook.listen, webhook.port, config.storage.path
+    )
+    app.run_webhook(
+        listen=webhook.listen,
+        port=webhook.port,
+        url_path=webhook.url_path,
+        webhook_url=webhook.url,
+        secret_token=webhook.secret_token,
+        allowed_updates=Update.ALL_TYPES,
+    )
     return 0
 
 

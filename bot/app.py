@@ -22,7 +22,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import conversation, messages
+from bot import admin, conversation, menus, messages, privacy, reminders, staff
 from bot.config import Config
 from bot.processing import PerUserUpdateProcessor
 from bot.questions import Renderer
@@ -67,6 +67,8 @@ def build_application(
         clock=clock,
     )
     _add_handlers(app)
+    staff.schedule(app)
+    reminders.schedule(app)
     return app
 
 
@@ -79,6 +81,9 @@ def _add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(
         CommandHandler("start", conversation.outside_private, filters=filters.ChatType.GROUPS & new)
     )
+    # Privacy and admin handlers come before the respondent's catch-alls below.
+    privacy.add_handlers(app)
+    admin.add_handlers(app)
     app.add_handler(CallbackQueryHandler(conversation.button))
     app.add_handler(MessageHandler(private & filters.COMMAND, conversation.help_command))
     app.add_handler(MessageHandler(private & filters.TEXT, conversation.text_answer))
@@ -88,6 +93,7 @@ def _add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 
 async def _open(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     await runtime(app).storage.open()
+    await menus.install(app)
 
 
 async def _close(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -12,8 +12,10 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import questionnaire as questionnaire_module
@@ -60,6 +62,38 @@ class SurveyConfig:
 
 
 @dataclass(frozen=True)
+class WebhookConfig:
+    url: str
+    listen: str
+    port: int
+    secret_token: str | None
+
+    @property
+    def url_path(self) -> str:
+        """The path part of ``url``, where the local server listens for Telegram's calls."""
+        return urlsplit(self.url).path.lstrip("/")
+
+    def __repr__(self) -> str:  # the secret token must never reach a log line
+        return f"WebhookConfig(url={self.url!r}, listen={self.listen!r}, port={self.port})"
+
+
+@dataclass(frozen=True)
+class ReportsConfig:
+    post_day: int
+    post_time: time
+    include_personal: bool
+
+
+@dataclass(frozen=True)
+class RemindersConfig:
+    delay: timedelta
+    max_count: int
+    quiet_start: time
+    quiet_end: time
+    per_second: float
+
+
+@dataclass(frozen=True)
 class Service:
     code: str
     name: str
@@ -72,6 +106,9 @@ class Config:
     storage: StorageConfig
     survey: SurveyConfig
     services: tuple[Service, ...]
+    reports: ReportsConfig
+    reminders: RemindersConfig
+    webhook: WebhookConfig | None = None
 
     def service(self, code: str) -> Service | None:
         return next((s for s in self.services if s.code == code), None)
@@ -117,7 +154,7 @@ class _Reader:
         table: dict[str, Any],
         section: str,
         key: str,
-        kind: type,
+        kind: Any,
         default: Any = ...,
     ) -> Any:
         where = f"[{section}] {key}"
@@ -133,7 +170,7 @@ class _Reader:
         return value
 
     def config(self, environ: Mapping[str, str], need_token: bool) -> Config:
-        known = {"telegram", "storage", "survey", "services"}
+        known = {"telegram", "storage", "survey", "services", "reports", "reminders", "webhook"}
         for name in self.raw:
             if name not in known:
                 raise self.fail(f"[{name}]", f"is not a known section ({', '.join(sorted(known))})")
@@ -143,6 +180,9 @@ class _Reader:
             storage=self.storage(),
             survey=self.survey(),
             services=self.services(),
+            reports=self.reports(),
+            reminders=self.reminders(),
+            webhook=self.webhook(),
         )
 
     def telegram(self, environ: Mapping[str, str], need_token: bool) -> TelegramConfig:
@@ -227,6 +267,73 @@ class _Reader:
             questionnaire=questionnaire,
         )
 
+    def clock_time(self, table: dict[str, Any], section: str, key: str, default: str) -> time:
+        text = self.value(table, section, key, str, default)
+        match = re.fullmatch(r"([01]?[0-9]|2[0-3]):([0-5][0-9])", text.strip())
+        if match is None:
+            raise self.fail(
+                f"[{section}] {key}", f'must be a time "HH:MM", such as "08:00", not {text!r}'
+            )
+        return time(int(match.group(1)), int(match.group(2)))
+
+    def reports(self) -> ReportsConfig:
+        table = self.table("reports", required=False)
+        day = self.value(table, "reports", "post_day", int, 1)
+        if not 1 <= day <= 28:
+            raise self.fail(
+                "[reports] post_day", f"must be a day of the month from 1 to 28, not {day}"
+            )
+        return ReportsConfig(
+            post_day=day,
+            post_time=self.clock_time(table, "reports", "post_time", "08:00"),
+            include_personal=self.value(table, "reports", "include_personal", bool, False),
+        )
+
+    def reminders(self) -> RemindersConfig:
+        table = self.table("reminders", required=False)
+        hours = self.value(table, "reminders", "delay_hours", int, 24)
+        if hours < 1:
+            raise self.fail("[reminders] delay_hours", f"must be a whole number ≥ 1, not {hours}")
+        count = self.value(table, "reminders", "max_count", int, 2)
+        if count < 0:
+            raise self.fail(
+                "[reminders] max_count", f"must be 0 (no reminders) or more, not {count}"
+            )
+        rate = self.value(table, "reminders", "per_second", int | float, 25)
+        if not 0 < rate <= 30:
+            raise self.fail("[reminders] per_second", f"must be above 0 and at most 30, not {rate}")
+        return RemindersConfig(
+            delay=timedelta(hours=hours),
+            max_count=count,
+            quiet_start=self.clock_time(table, "reminders", "quiet_start", "21:00"),
+            quiet_end=self.clock_time(table, "reminders", "quiet_end", "07:00"),
+            per_second=float(rate),
+        )
+
+    def webhook(self) -> WebhookConfig | None:
+        table = self.table("webhook", required=False)
+        if not table:
+            return None
+        url = self.value(table, "webhook", "url", str)
+        if not re.match(r"^https?://[^/\s]+(/\S*)?$", url):
+            raise self.fail(
+                "[webhook] url", f"must be the public https URL Telegram calls, not {url!r}"
+            )
+        port = self.value(table, "webhook", "port", int, 8443)
+        if not 1 <= port <= 65535:
+            raise self.fail("[webhook] port", f"must be a port number from 1 to 65535, not {port}")
+        secret = self.value(table, "webhook", "secret_token", str, None)
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise self.fail(
+                "[webhook] secret_token", "must be 1–256 letters, digits, _ or - (Telegram's rule)"
+            )
+        return WebhookConfig(
+            url=url,
+            listen=self.value(table, "webhook", "listen", str, "127.0.0.1"),
+            port=port,
+            secret_token=secret,
+        )
+
     def services(self) -> tuple[Service, ...]:
         raw = self.raw.get("services")
         if not isinstance(raw, list) or not raw:
@@ -253,7 +360,8 @@ class _Reader:
         return tuple(services)
 
 
-_KIND_NAMES = {
+_KIND_NAMES: dict[Any, str] = {
+    int | float: "a number",
     str: "text in quotes",
     int: "a whole number",
     list: "a list [...]",

@@ -26,6 +26,7 @@ from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -84,9 +85,22 @@ CREATE TABLE IF NOT EXISTS scores (
 ) WITHOUT ROWID;
 """
 
-# Named, ordered migrations. Each runs in the same transaction as the row recording it. Never
-# edit a migration that has shipped: append a new one.
-MIGRATIONS: tuple[tuple[str, str], ...] = (("0001_initial", SCHEMA),)
+
+def _migrations() -> tuple[tuple[str, str], ...]:
+    """Returns the named, ordered migrations: SCHEMA, then ``bot/migrations/NNNN_name.sql``.
+
+    Each runs in the same transaction as the row recording it. Never edit a migration that has
+    shipped: add a file with the next number.
+    """
+    folder = resources.files("bot") / "migrations"
+    files = sorted(
+        (entry for entry in folder.iterdir() if entry.name.endswith(".sql")),
+        key=lambda entry: entry.name,
+    )
+    return (("0001_initial", SCHEMA), *((f.name[:-4], f.read_text("utf-8")) for f in files))
+
+
+MIGRATIONS = _migrations()
 
 
 class StorageError(Exception):
@@ -446,7 +460,8 @@ def _statements(script: str) -> Iterable[str]:
         if sqlite3.complete_statement(buffer):
             yield buffer.strip()
             buffer = ""
-    if buffer.strip():
+    leftover = "\n".join(x for x in buffer.splitlines() if not x.strip().startswith("--"))
+    if leftover.strip():
         raise StorageError(f"incomplete statement in schema: {buffer.strip()[:60]}")
 
 
