@@ -65,18 +65,27 @@ class Messages:
 
 
 def load(languages: Sequence[str], path: Path | None = None) -> Messages:
-    """Reads the messages file and checks that every text exists in every language."""
-    source = path or DEFAULT_PATH
-    try:
-        with source.open("rb") as fh:
-            raw = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise MessagesError(f"{source}: cannot be read ({exc})") from exc
-    for key, table in raw.items():
-        for language in languages:
-            if not isinstance(table, dict) or language not in table:
-                raise MessagesError(f"{source}: [{key}] has no text in {language!r}")
-    return Messages(texts=raw, languages=tuple(languages))
+    """Reads the messages files and checks that every text exists in every language.
+
+    Without ``path``, every ``bot/data/messages*.toml`` is read (one file per part of the bot);
+    a key defined in two files is an error.
+    """
+    sources = [path] if path is not None else sorted(DEFAULT_PATH.parent.glob("messages*.toml"))
+    texts: dict[str, dict[str, Any]] = {}
+    for source in sources:
+        try:
+            with source.open("rb") as fh:
+                raw = tomllib.load(fh)
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise MessagesError(f"{source}: cannot be read ({exc})") from exc
+        for key, table in raw.items():
+            if key in texts:
+                raise MessagesError(f"{source}: [{key}] is already defined in another file")
+            for language in languages:
+                if not isinstance(table, dict) or language not in table:
+                    raise MessagesError(f"{source}: [{key}] has no text in {language!r}")
+            texts[key] = table
+    return Messages(texts=texts, languages=tuple(languages))
 
 
 def _escape(value: object) -> str:
