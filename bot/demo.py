@@ -1,0 +1,193 @@
+"""``surveibot demo``: a month of respondents answering the real bot, then that month's report.
+
+No token and no network: the real Application runs against the in-process sandbox Bot API
+(:mod:`bot.sandbox`, the same fake the tests use). Made-up respondents
+(``bot/data/demo_people.toml``) open the deep links and tap the same buttons a person would,
+through the real handlers and the real database; then the month's charts, workbook and report
+draft are written to the output folder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import sys
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.config import Config, load
+from bot.questionnaire import Questionnaire
+
+DATA = resources.files("bot") / "data"
+SEED = 2025
+
+
+@dataclass
+class DemoClock:
+    """The simulated time: the demo month, moved on as respondents arrive."""
+
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    period: str
+    submitted: int
+    abandoned: int
+    database: Path
+    files: Any
+    summary: dict[str, Any]
+
+
+def demo_config(out: Path) -> Config:
+    """Returns the demo's config, with its database inside ``out``."""
+    config = load(Path(str(DATA / "demo.toml")), environ={})
+    return replace(config, storage=replace(config.storage, path=out / "demo.db"))
+
+
+def last_month(today: datetime, zone: Any) -> str:
+    local = today.astimezone(zone)
+    year, month = (local.year, local.month - 1) if local.month > 1 else (local.year - 1, 12)
+    return f"{year:04d}-{month:02d}"
+
+
+def run(out: Path, progress: TextIO = sys.stderr, period: str | None = None) -> DemoResult:
+    """Simulates the month, writes the report into ``out`` and returns what was made."""
+    out.mkdir(parents=True, exist_ok=True)
+    config = demo_config(out)
+    for stale in out.glob("demo.db*"):
+        stale.unlink()  # the demo always starts from an empty database of its own
+    period = period or last_month(datetime.now(UTC), config.survey.timezone)
+    return asyncio.run(_simulate_and_report(config, out, period, progress))
+
+
+async def _simulate_and_report(
+    config: Config, out: Path, period: str, progress: TextIO
+) -> DemoResult:
+    people = tomllib.loads((DATA / "demo_people.toml").read_text("utf-8"))
+    year, month = (int(part) for part in period.split("-"))
+    start = datetime(year, month, 2, 1, 0, tzinfo=UTC)  # 2nd of the month, 08:00 WIB
+    clock = DemoClock(start)
+    submitted, abandoned = await _simulate(config, clock, people, _say(progress))
+    _say(progress)(f"Building the report for {period} …")
+    from analysis.report import build_report
+
+    files = await asyncio.to_thread(
+        build_report,
+        config.storage.path,
+        period,
+        config.survey.questionnaire,
+        {s.code: s.name for s in config.services},
+        config.survey.monthly_quota,
+        out,
+    )
+    summary = getattr(files, "summary", {})
+    return DemoResult(period, submitted, abandoned, config.storage.path, files, summary)
+
+
+async def _simulate(
+    config: Config, clock: DemoClock, people: dict[str, Any], say: Callable[[str], None]
+) -> tuple[int, int]:
+    from bot.app import build_application
+    from bot.sandbox import Respondent, SandboxRequest
+
+    rng = random.Random(SEED)
+    sandbox = SandboxRequest(seed=SEED)
+    app = build_application(config, sandbox, clock=clock, rate_limited=False)
+    await app.initialize()
+    if app.post_init is not None:
+        await app.post_init(app)
+    total, dropouts = int(people["respondents"]), int(people["abandoned"])
+    weights = people["service_weights"]
+    codes = [code for code in weights if config.service(code) is not None]
+    step = timedelta(days=26) / (total + dropouts)
+    done = 0
+    try:
+        for n in range(total + dropouts):
+            clock.now += step * rng.uniform(0.5, 1.5)
+            person = Respondent(sandbox, 700_000 + n, rng.choice(people["first_names"]))
+            service = rng.choices(codes, weights=[weights[c] for c in codes])[0]
+            finish = n % ((total + dropouts) // max(dropouts, 1)) != 3 or done >= total
+            english = rng.random() < float(people["english_share"])
+            await _answer(
+                app, person, service, rng, people, config.survey.questionnaire, english, finish
+            )
+            if finish:
+                done += 1
+            state = "submitted" if finish else "stopped halfway"
+            say(f"respondent {n + 1}/{total + dropouts}: {state}")
+    finally:
+        await app.shutdown()
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)
+    return done, total + dropouts - done
+
+
+async def _answer(
+    app: Any,
+    person: Any,
+    service: str,
+    rng: random.Random,
+    people: dict[str, Any],
+    q: Questionnaire,
+    english: bool,
+    finish: bool,
+) -> None:
+    lang = "en" if english else "id"
+    await person.command(app, "start", service)
+    await person.tap(app, q.language_names[lang])
+    await person.say(app, f"{rng.choice(people['first_names'])} {rng.choice(people['last_names'])}")
+    await person.say(app, str(int(rng.triangular(24, 60, 35))))
+    for question in q.identity:
+        if question.kind == "choice":
+            option = rng.choices(
+                question.options, weights=_identity_weights(question.key, len(question.options))
+            )[0]
+            await person.tap(app, option.label[lang])
+        elif question.key not in ("name", "age"):
+            await person.say(app, rng.choice(people["institutions"]))
+    periods = person.labels()
+    await person.tap(app, periods[0])  # the service was completed this month
+    mood = rng.random()
+    for item in q.items:
+        score = _score(item.code, mood, rng)
+        await person.tap(app, f"{score} · ")
+        if not finish and item.code == "U5":
+            return  # stops halfway; the draft stays open for reminders
+    if rng.random() < 0.3:
+        await person.say(app, rng.choice(people["suggestions"]))
+    else:
+        await person.tap(app, person.labels()[0])  # Lewati / Skip
+    await person.tap(app, person.labels()[0])  # Kirim / Submit
+
+
+def _identity_weights(key: str, count: int) -> list[float]:
+    # Respondents of a drug-production directorate are mostly graduates in private companies.
+    if key == "education":
+        return [0.0, 0.0, 0.05, 0.1, 0.5, 0.35][:count] + [0.1] * max(0, count - 6)
+    if key == "occupation":
+        return [0.05, 0.7, 0.15, 0.05, 0.05][:count] + [0.05] * max(0, count - 5)
+    return [1.0] * count
+
+
+def _score(code: str, mood: float, rng: random.Random) -> int:
+    """Mostly 3s and 4s; speed (U3) and complaint handling (U4) lower, as in the reference."""
+    base = 3.55 + 0.4 * mood - (0.35 if code in ("U3", "U4") else 0.0)
+    if code.startswith("P"):
+        base += 0.3
+    return max(1, min(4, round(rng.gauss(base, 0.45))))
+
+
+def _say(stream: TextIO) -> Callable[[str], None]:
+    def say(text: str) -> None:
+        print(text, file=stream, flush=True)
+
+    return say

@@ -1,0 +1,323 @@
+"""Export a month's submissions to CSV/XLSX, and import history from a previous platform.
+
+Both use one layout, so export → import round-trips::
+
+    period,service,submitted_at,name,age,gender,education,occupation,institution,
+    U1,…,U8,P1,…,P5,suggestion
+
+Choices are written and read as the questionnaire labels them (reference language; the option
+code is accepted too), scores as 1–4. An import is all or nothing: every bad row is reported with
+its line number and reason, and nothing is imported from a file that has any. Each row gets a key
+(a hash of its content), and a row whose service, period and submit time are already stored is
+skipped, so importing the same file twice adds nothing. The quota needs no work here: counted
+submissions are derived from ``submitted_at`` order whenever they are read.
+
+This module runs in the command line, without an event loop: it uses the stdlib ``sqlite3``.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+from typing import Any
+
+from bot.config import Config
+from bot.questionnaire import Questionnaire
+
+FORMATS = ("csv", "xlsx")
+
+
+class TransferError(Exception):
+    """The file cannot be read or written; the message says why."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int
+    already_present: int
+    errors: tuple[RowError, ...] = ()
+
+
+def header(questionnaire: Questionnaire) -> list[str]:
+    """Returns the column names of the file layout."""
+    return [
+        "period",
+        "service",
+        "submitted_at",
+        *(q.key for q in questionnaire.identity),
+        *(i.code for i in questionnaire.items),
+        "suggestion",
+    ]
+
+
+# -- export ----------------------------------------------------------------------------------------
+
+
+def export_rows(config: Config, period: str) -> list[list[Any]]:
+    """Returns every submission of ``period`` (counted or not) in submit order, as file rows."""
+    from analysis.data import load_period
+
+    q = config.survey.questionnaire
+    frame = load_period(config.storage.path, period, q, config.survey.monthly_quota)
+    rows: list[list[Any]] = []
+    for record in frame.to_dict("records"):
+        submitted = record["submitted_at"].to_pydatetime().astimezone(config.survey.timezone)
+        row: list[Any] = [period, record["service"], submitted.isoformat()]
+        for question in q.identity:
+            row.append(_plain(record[question.key]))
+        row.extend(_plain(record[item.code]) for item in q.items)
+        row.append(_plain(record["suggestion"]))
+        rows.append(row)
+    return rows
+
+
+def write_file(path: Path, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Writes rows as CSV (UTF-8 with BOM, so Excel reads it) or XLSX, by the file's suffix."""
+    kind = file_format(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "csv":
+        with path.open("w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(columns)
+            writer.writerows(rows)
+        return
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Responden"
+    sheet.append(list(columns))
+    for row in rows:
+        sheet.append(list(row))
+    book.save(path)
+
+
+def file_format(path: Path) -> str:
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise TransferError(f"{path}: use a .csv or .xlsx file")
+    return suffix
+
+
+# -- import ----------------------------------------------------------------------------------------
+
+
+def read_file(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """Yields (line number, cells as text) for every row of a CSV or XLSX file, header first."""
+    kind = file_format(path)
+    if not path.is_file():
+        raise TransferError(f"{path}: file not found")
+    if kind == "csv":
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as fh:
+                for number, row in enumerate(csv.reader(fh), start=1):
+                    yield number, row
+        except UnicodeDecodeError as exc:
+            raise TransferError(f"{path}: is not UTF-8 text ({exc.reason})") from None
+        return
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise TransferError(f"{path}: is not a readable XLSX file ({exc})") from None
+    sheet = book.worksheets[0]
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        yield number, ["" if v is None else _cell_text(v) for v in values]
+    book.close()
+
+
+def import_file(config: Config, path: Path) -> ImportResult:
+    """Validates every row, then stores them all in one transaction, or none if any is bad."""
+    rows = list(read_file(path))
+    expected = header(config.survey.questionnaire)
+    if not rows:
+        return ImportResult(0, 0, (RowError(1, "the file is empty; expected a header row"),))
+    line, first = rows[0]
+    found = [cell.strip().lower() for cell in first]
+    while found and not found[-1]:
+        found.pop()
+    if found != [name.lower() for name in expected]:
+        reason = f"the header must be exactly: {','.join(expected)}"
+        return ImportResult(0, 0, (RowError(line, reason),))
+    parser = _RowParser(config)
+    parsed: list[dict[str, Any]] = []
+    errors: list[RowError] = []
+    for number, cells in rows[1:]:
+        if not any(cell.strip() for cell in cells):
+            continue  # blank lines are not rows
+        try:
+            parsed.append(
+                parser.parse(dict(zip(expected, _pad(cells, len(expected)), strict=True)))
+            )
+        except ValueError as exc:
+            errors.append(RowError(number, str(exc)))
+    if errors:
+        return ImportResult(0, 0, tuple(errors))
+    return _store(config.storage.path, parsed)
+
+
+class _RowParser:
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.q = config.survey.questionnaire
+        self.zone: tzinfo = config.survey.timezone
+
+    def parse(self, row: Mapping[str, str]) -> dict[str, Any]:
+        period = row["period"].strip()
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
+            raise ValueError(f"period {period!r} must be a month written YYYY-MM, e.g. 2025-01")
+        service = row["service"].strip()
+        if self.config.service(service) is None:
+            codes = ", ".join(s.code for s in self.config.services)
+            raise ValueError(f"service {service!r} is not one of the configured codes ({codes})")
+        submitted = self.moment(row["submitted_at"])
+        identity: dict[str, str] = {}
+        for question in self.q.identity:
+            identity[question.key] = self.identity_value(question.key, row[question.key])
+        scores = {item.code: self.score(item.code, row[item.code]) for item in self.q.items}
+        suggestion = row["suggestion"].strip() or None
+        return {
+            "period": period,
+            "service": service,
+            "submitted_at": submitted,
+            "identity": identity,
+            "scores": scores,
+            "suggestion": suggestion,
+        }
+
+    def moment(self, text: str) -> str:
+        text = text.strip()
+        try:
+            moment = datetime.fromisoformat(text.replace(" ", "T", 1) if " " in text else text)
+        except ValueError:
+            raise ValueError(
+                f"submitted_at {text!r} must be a date and time such as 2025-01-15 10:30"
+            ) from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=self.zone)
+        return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+    def identity_value(self, key: str, text: str) -> str:
+        question = self.q.identity_question(key)
+        assert question is not None
+        text = " ".join(text.split())
+        if question.kind == "integer":
+            if not text:
+                return ""
+            if not re.fullmatch(r"\d{1,3}", text) or not question.min <= int(text) <= question.max:
+                raise ValueError(
+                    f"{key} {text!r} must be a whole number from {question.min} to {question.max}"
+                )
+            return str(int(text))
+        if question.kind == "choice":
+            if not text:
+                return ""
+            for option in question.options:
+                labels = {option.code.lower(), *(label.lower() for label in option.label.values())}
+                if text.lower() in labels or _squash(text) in {_squash(x) for x in labels}:
+                    return option.code
+            allowed = ", ".join(o.label[self.q.reference_language] for o in question.options)
+            raise ValueError(f"{key} {text!r} is not one of: {allowed}")
+        if len(text) > question.max_length:
+            raise ValueError(f"{key} is longer than {question.max_length} characters")
+        return text
+
+    def score(self, code: str, text: str) -> int:
+        text = text.strip()
+        if text.endswith(".0"):
+            text = text[:-2]  # spreadsheets store 4 as 4.0
+        if text not in ("1", "2", "3", "4"):
+            raise ValueError(f"{code} {text!r} must be a score from 1 to 4")
+        return int(text)
+
+
+def _store(db_path: Path, rows: Sequence[Mapping[str, Any]]) -> ImportResult:
+    added = present = 0
+    with sqlite3.connect(db_path, isolation_level=None) as db:
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute("PRAGMA busy_timeout=5000")
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for row in rows:
+                key = _row_key(row)
+                duplicate = db.execute(
+                    "SELECT 1 FROM submissions WHERE import_key = ? OR "
+                    "(service = ? AND period = ? AND submitted_at = ?)",
+                    (key, row["service"], row["period"], row["submitted_at"]),
+                ).fetchone()
+                if duplicate:
+                    present += 1
+                    continue
+                cursor = db.execute(
+                    "INSERT INTO submissions (service, period, submitted_at, language, identity, "
+                    "suggestion, source, import_key) VALUES (?, ?, ?, ?, ?, ?, 'import', ?)",
+                    (
+                        row["service"],
+                        row["period"],
+                        row["submitted_at"],
+                        "id",
+                        json.dumps(row["identity"], ensure_ascii=False),
+                        row["suggestion"],
+                        key,
+                    ),
+                )
+                db.executemany(
+                    "INSERT INTO scores (submission_id, item, score) VALUES (?, ?, ?)",
+                    [(cursor.lastrowid, code, score) for code, score in row["scores"].items()],
+                )
+                added += 1
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+    return ImportResult(added, present)
+
+
+def _row_key(row: Mapping[str, Any]) -> str:
+    canonical = json.dumps(row, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _pad(cells: list[str], width: int) -> list[str]:
+    return (cells + [""] * width)[:width]
+
+
+def _plain(value: Any) -> Any:
+    """Turns pandas' missing values into empty cells and numpy numbers into Python ones."""
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return value.item() if hasattr(value, "item") else value
+
+
+def _cell_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\s\-–/]", "", text.lower())

@@ -1,0 +1,245 @@
+"""The command line: report, export, import, backup and demo, as staff run them."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.__main__ import main
+from tests.conftest import REPO, TOKEN
+
+ITEMS = ["U1", "U2", "U3", "U4", "U5", "U6", "U7", "U8", "P1", "P2", "P3", "P4", "P5"]
+HEADER = (
+    "period,service,submitted_at,name,age,gender,education,occupation,institution,"
+    + ",".join(ITEMS)
+    + ",suggestion"
+)
+# The reference's January 2025 (Tabel 1 and 2). It names 2 respondents, but U3 = U4 = 3.67 needs
+# 3: one of them scored 3 on U3 and U4.
+JANUARY = [
+    "2025-01,cpob,2025-01-10 09:00,Robertus Rinaldi Andrian,37,Laki-laki,S2/Profesi/S3,"
+    "Pegawai BUMN/D,PT Bio Farma (Persero)," + ",".join(["4"] * 13) + ",",
+    "2025-01,cpob,2025-01-12 14:30,Dini B,28,Perempuan,S2/Profesi/S3,Pegawai Swasta,"
+    "Novell Pharmaceutical Laboratories,"
+    + ",".join(["4", "4", "3", "3"] + ["4"] * 9)
+    + ",Perlu menambah jumlah dan kompetensi personil",
+    "2025-01,suket_cpob,2025-01-20 10:00,Sari Lestari,41,Perempuan,D4/S1,Pegawai Swasta,"
+    "PT Sehat Farma," + ",".join(["4"] * 13) + ",",
+]
+
+
+@pytest.fixture
+def config_file(tmp_path: Path) -> Path:
+    text = (REPO / "config.example.toml").read_text(encoding="utf-8")
+    text = text.replace('token = ""', f'token = "{TOKEN}"')
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def write_csv(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
+    return path
+
+
+def surveibot(*args: str) -> int:
+    return main([str(a) for a in args])
+
+
+def test_import_then_report_json_reproduces_the_reference(
+    tmp_path: Path, config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write_csv(tmp_path / "januari.csv", JANUARY)
+    assert surveibot("import", source, "-c", config_file) == 0
+    assert "3 submissions imported" in capsys.readouterr().out
+    assert surveibot("report", "2025-01", "--json", "-c", config_file) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert set(summary) == {
+        "period",
+        "responses",
+        "beyond_quota",
+        "ipp",
+        "ipak",
+        "elements",
+        "services",
+        "lke",
+    }
+    assert summary["period"] == "2025-01"
+    assert (summary["responses"], summary["beyond_quota"]) == (3, 0)
+    assert summary["ipp"]["display"] == "3,92"
+    assert summary["ipp"]["category"] == "Memuaskan"
+    assert summary["ipp"]["index"] == pytest.approx(3.9166666, abs=1e-6)  # unrounded
+    assert summary["ipp"]["converted"] == pytest.approx(97.916666, abs=1e-5)
+    assert summary["ipak"]["display"] == "4,00"
+    assert summary["ipak"]["category"] == "Bersih dari korupsi"
+    assert round(summary["elements"]["U3"], 2) == 3.67
+    assert summary["elements"]["U1"] == 4.0
+    assert summary["services"]["cpob"]["responses"] == 2
+    assert summary["lke"]["months"] == ["2025-01"]
+
+
+def test_importing_the_same_file_twice_adds_nothing(
+    tmp_path: Path, config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write_csv(tmp_path / "januari.csv", JANUARY)
+    assert surveibot("import", source, "-c", config_file) == 0
+    assert surveibot("import", source, "-c", config_file) == 0
+    assert "0 submissions imported, 3 already present" in capsys.readouterr().out
+    with sqlite3.connect(tmp_path / "surveibot.db") as db:
+        assert db.execute("SELECT COUNT(*) FROM submissions").fetchone() == (3,)
+
+
+def test_bad_rows_are_reported_and_nothing_is_imported(
+    tmp_path: Path, config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = [
+        JANUARY[0],
+        JANUARY[1].replace("2025-01,cpob", "2025-13,cpob"),
+        JANUARY[2].replace("suket_cpob", "nosuch"),
+        JANUARY[0].replace(",37,", ",12,"),
+        JANUARY[0].replace("Laki-laki", "Robot"),
+        JANUARY[0].replace(",".join(["4"] * 13), ",".join(["5"] + ["4"] * 12)),
+        JANUARY[0].replace("2025-01-10 09:00", "kemarin"),
+    ]
+    source = write_csv(tmp_path / "bad.csv", bad)
+    assert surveibot("import", source, "-c", config_file) == 1
+    err = capsys.readouterr().err
+    assert "line 3: period '2025-13'" in err
+    assert "line 4: service 'nosuch'" in err
+    assert "line 5: age '12'" in err
+    assert "line 6: gender 'Robot'" in err
+    assert "line 7: U1 '5'" in err
+    assert "line 8: submitted_at 'kemarin'" in err
+    assert "nothing imported: 6 bad row(s)" in err
+    with sqlite3.connect(tmp_path / "surveibot.db") as db:
+        assert db.execute("SELECT COUNT(*) FROM submissions").fetchone() == (0,)
+
+
+def test_wrong_header_is_refused(
+    tmp_path: Path, config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "x.csv"
+    source.write_text("nama,usia\nBudi,30\n", encoding="utf-8")
+    assert surveibot("import", source, "-c", config_file) == 1
+    assert "line 1: the header must be exactly: period,service" in capsys.readouterr().err
+
+
+def test_quota_applies_to_imported_periods_by_submit_time(
+    tmp_path: Path, config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = []
+    for n in range(32):
+        # Written newest first: the file's order must not decide who is counted.
+        day, minute = 28 - n // 2, n
+        score = "1" if n < 2 else "4"  # the two latest submissions would drag the index down
+        lines.append(
+            f"2025-02,cpob,2025-02-{day:02d} 10:{minute:02d},Orang {n},30,Laki-laki,D4/S1,"
+            f"Lainnya,PT X," + ",".join([score] * 13) + ","
+        )
+    assert surveibot("import", write_csv(tmp_path / "feb.csv", lines), "-c", config_file) == 0
+    capsys.readouterr()
+    assert surveibot("report", "2025-02", "--json", "-c", config_file) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["responses"], summary["beyond_quota"]) == (30, 2)
+    assert summary["ipp"]["display"] == "4,00"  # the two late 1s are beyond quota
+
+
+def test_export_import_round_trip(
+    tmp_path: Path, config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert surveibot("import", write_csv(tmp_path / "jan.csv", JANUARY), "-c", config_file) == 0
+    for kind in ("csv", "xlsx"):
+        out = tmp_path / f"export.{kind}"
+        assert (
+            surveibot("export", "2025-01", "--format", kind, "--out", out, "-c", config_file) == 0
+        )
+        fresh = config_file.read_text(encoding="utf-8").replace(
+            'path = "surveibot.db"', f'path = "fresh-{kind}.db"'
+        )
+        other = tmp_path / f"fresh-{kind}.toml"
+        other.write_text(fresh, encoding="utf-8")
+        capsys.readouterr()
+        assert surveibot("import", out, "-c", other) == 0
+        assert "3 submissions imported" in capsys.readouterr().out
+        assert surveibot("report", "2025-01", "--json", "-c", other) == 0
+        summary = json.loads(capsys.readouterr().out)
+        assert summary["ipp"]["display"] == "3,92" and summary["responses"] == 3
+        # Importing the export back into the original database adds nothing either.
+        assert surveibot("import", out, "-c", config_file) == 0
+        assert "0 submissions imported" in capsys.readouterr().out
+    with (tmp_path / "export.csv").open(encoding="utf-8-sig") as fh:
+        rows = list(csv.reader(fh))
+    assert ",".join(rows[0]) == HEADER
+    assert rows[1][3:9] == [
+        "Robertus Rinaldi Andrian",
+        "37",
+        "Laki-laki",
+        "S2/Profesi/S3",
+        "Pegawai BUMN/D",
+        "PT Bio Farma (Persero)",
+    ]
+
+
+def test_report_for_an_empty_month(
+    tmp_path: Path, config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert surveibot("import", write_csv(tmp_path / "jan.csv", JANUARY), "-c", config_file) == 0
+    capsys.readouterr()
+    assert surveibot("report", "2024-06", "--json", "-c", config_file) == 0
+    captured = capsys.readouterr()
+    summary = json.loads(captured.out)
+    assert summary["responses"] == 0 and summary["ipp"] is None and summary["ipak"] is None
+    assert "no counted submissions for 2024-06" in captured.err
+
+
+@pytest.mark.parametrize("period", ["2025-13", "januari", "2025-1", "25-01", ""])
+def test_malformed_period_says_the_expected_form(
+    config_file: Path, capsys: pytest.CaptureFixture[str], period: str
+) -> None:
+    assert surveibot("report", period, "--json", "-c", config_file) == 2
+    assert "YYYY-MM" in capsys.readouterr().err
+
+
+def test_report_writes_charts_and_documents(
+    tmp_path: Path, config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert surveibot("import", write_csv(tmp_path / "jan.csv", JANUARY), "-c", config_file) == 0
+    out = tmp_path / "laporan"
+    assert surveibot("report", "2025-01", "--out", out, "-c", config_file) == 0
+    printed = capsys.readouterr().out
+    assert "IPP 3,92 — Memuaskan" in printed
+    names = {p.suffix for p in out.iterdir()}
+    assert {".png", ".xlsx", ".docx"} <= names
+
+
+def test_report_without_a_database_is_a_clear_error(
+    config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert surveibot("report", "2025-01", "-c", config_file) == 2
+    assert "no database at" in capsys.readouterr().err
+
+
+def test_demo_runs_offline_and_writes_the_report(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "demo", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "MPLBACKEND": "Agg"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "respondent 40/40" in done.stderr  # progress shown while it works
+    assert "IPP" in done.stdout and str(out) in done.stdout
+    suffixes = {p.suffix for p in out.iterdir()}
+    assert {".png", ".xlsx", ".docx", ".db"} <= suffixes
+    with sqlite3.connect(out / "demo.db") as db:
+        assert db.execute("SELECT COUNT(*) FROM submissions").fetchone() == (36,)
+        assert db.execute("SELECT COUNT(*) FROM drafts WHERE status = 'open'").fetchone() == (4,)
