@@ -1,0 +1,14 @@
+"""The monthly SPKP/SPAK analysis: pure computation from the bot's SQLite file to numbers,
+charts and report files. Nothing here imports telegram or pyplot; the database is opened
+read-only.
+
+Modules::
+
+    data          read a period (quota applied in SQL): tallies, or one row per submission
+    indices       item indices, IPP, IPAK, categories, LKE PMPZI 3-month value
+    summary       the JSON-able summary (``surveibot report --json``)
+    demographics  gender, age group, education and occupation counts
+    charts        Gambar 1–6 as matplotlib Figures
+    report        build_report(): charts + XLSX workbook + DOCX draft in one call
+    numbers, periods   Indonesian number and month formats
+"""

@@ -1,0 +1,214 @@
+"""The report's charts, as matplotlib ``Figure`` objects drawn with Agg.
+
+pyplot is never imported: its global figure registry keeps every figure alive until closed,
+which leaks in a long-running bot. A ``Figure`` made here is freed like any object;
+:func:`save_png` also clears it so its artists go at once. Labels are Indonesian and numbers
+use decimal commas.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from analysis.demographics import UNKNOWN
+from analysis.indices import Breakdown
+from analysis.numbers import format_id, format_percent
+from analysis.periods import month_name, short_month_name
+from bot.questionnaire import IndexDef, Questionnaire
+
+__all__ = [
+    "age_window",
+    "count_chart",
+    "items_chart",
+    "new_figure",
+    "save_png",
+    "trend_chart",
+]
+
+DPI = 150
+NO_DATA = "Belum ada data pada periode ini"
+BAND_COLOURS = ("#f4c7c3", "#fce8b2", "#fff7c2", "#cde8d4")  # worst … best
+SERIES_COLOURS = {"ipp": "#1f5fa8", "ipak": "#d9731a"}
+BAR_COLOUR = "#1f5fa8"
+
+
+def new_figure(width: float, height: float) -> Figure:
+    """Returns a Figure with its own Agg canvas, outside pyplot's registry."""
+    figure = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def save_png(figure: Figure, path: str | PathLike[str]) -> Path:
+    """Writes ``figure`` as a PNG and clears it, so nothing of it outlives the call."""
+    target = Path(path)
+    try:
+        figure.savefig(target, format="png", dpi=DPI)
+    finally:
+        figure.clear()
+    return target
+
+
+def count_chart(
+    counts: Mapping[str, int], title: str, horizontal: bool = True, category: str = ""
+) -> Figure:
+    """A bar per category with its count and share: ``1 (50,0%)`` (Gambar 1–4)."""
+    figure = new_figure(7.0, max(2.4, 0.55 * len(counts) + 1.3) if horizontal else 3.6)
+    axes = figure.add_subplot()
+    axes.set_title(title)
+    total = sum(counts.values())
+    labels = list(counts)
+    values = [counts[k] for k in labels]
+    texts = [f"{n} ({format_percent(n, total)})" if n or horizontal else "" for n in values]
+    if horizontal:
+        bars = axes.barh(labels, values, color=BAR_COLOUR)
+        axes.invert_yaxis()  # the first option on top, as in the questionnaire
+        axes.set_xlabel("Jumlah responden (orang)")
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.set_xlim(0, max([*values, 1]) * 1.3)
+    else:
+        bars = axes.bar(labels, values, color=BAR_COLOUR)
+        axes.set_ylabel("Jumlah responden (orang)")
+        axes.set_xlabel(category)
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.set_ylim(0, max([*values, 1]) * 1.25)
+        axes.tick_params(axis="x", labelrotation=45 if len(labels) > 8 else 0)
+    axes.bar_label(bars, labels=texts, padding=3, fontsize=8)
+    axes.spines[["top", "right"]].set_visible(False)
+    if total == 0:
+        _no_data(axes)
+    return figure
+
+
+def age_window(
+    counts: Mapping[str, int], always: tuple[str, str] = ("20–24", "55–59")
+) -> dict[str, int]:
+    """The age groups worth drawing: from the youngest to the oldest group with anyone in it,
+    widened to ``always`` (working ages) so that month after month the axis looks alike."""
+    labels = [label for label in counts if label != UNKNOWN]
+    wanted = [i for i, label in enumerate(labels) if counts[label] or label in always]
+    shown = labels[min(wanted) : max(wanted) + 1] if wanted else labels
+    if counts.get(UNKNOWN):
+        shown.append(UNKNOWN)
+    return {label: counts[label] for label in shown}
+
+
+def items_chart(breakdown: Breakdown, questionnaire: Questionnaire, period: str) -> Figure:
+    """The index of every item, one panel per index, over its shaded category bands."""
+    definitions = list(questionnaire.indices.values())
+    widths = [max(len(d.items), 3) for d in definitions]
+    figure = new_figure(10.0, 4.6)
+    grid = figure.add_gridspec(1, len(definitions), width_ratios=widths)
+    figure.suptitle(f"Indeks Tiap Unsur SPKP dan SPAK, {month_name(period)}")
+    language = questionnaire.reference_language
+    for column, definition in enumerate(definitions):
+        axes = figure.add_subplot(grid[0, column])
+        _bands(axes, definition, language, named=True)
+        values = [breakdown.element(code) for code in definition.items]
+        heights = [math.nan if v is None else v for v in values]
+        x = list(range(len(definition.items)))
+        bars = axes.bar(x, heights, color=BAR_COLOUR, width=0.6, zorder=2)
+        axes.set_xticks(x, list(definition.items))
+        axes.set_xlim(-0.6, len(x) - 0.4)
+        shown = [breakdown.element_display(c) or "–" for c in definition.items]
+        axes.bar_label(bars, labels=shown, padding=2, fontsize=8)
+        value = breakdown.indices.get(definition.key)
+        summary = f"{value.display} – {value.category}" if value else "belum ada data"
+        axes.set_title(f"{definition.short}: {summary}", fontsize=10)
+        axes.set_xlabel("Unsur")
+        if column == 0:
+            axes.set_ylabel("Indeks (skala 1–4)")
+        if all(v is None for v in values):
+            _no_data(axes)
+    return figure
+
+
+def trend_chart(
+    points: Mapping[str, Mapping[str, float | None]], questionnaire: Questionnaire
+) -> Figure:
+    """IPP and IPAK month by month (``period -> {"ipp": value or None, …}``); gaps mark months
+    without data."""
+    periods = list(points)
+    figure = new_figure(9.0, 4.2)
+    axes = figure.add_subplot()
+    first = next(iter(questionnaire.indices.values()))
+    _bands(axes, first, questionnaire.reference_language, named=False)
+    x = list(range(len(periods)))
+    # Later series are drawn smaller and on top, so equal values still show both markers.
+    for n, (key, definition) in enumerate(questionnaire.indices.items()):
+        values = [_nan(points[p].get(key)) for p in periods]
+        axes.plot(
+            x,
+            values,
+            marker="os^D"[n % 4],
+            markersize=9 - 2 * n,
+            label=definition.short,
+            color=SERIES_COLOURS.get(key),
+            zorder=3 + n,
+        )
+    axes.set_xticks(x, [short_month_name(p) for p in periods], rotation=45, ha="right")
+    axes.set_xlim(-0.5, len(periods) - 0.5)
+    axes.set_ylabel("Indeks (skala 1–4)")
+    if periods:
+        axes.set_title(f"Tren IPP dan IPAK, {month_name(periods[0])} – {month_name(periods[-1])}")
+    axes.legend(loc="lower left", ncols=2, frameon=True)
+    if all(v is None for p in points.values() for v in p.values()):
+        _no_data(axes)
+    return figure
+
+
+def _bands(axes: Any, definition: IndexDef, language: str, named: bool) -> None:
+    """Shades each category band and names it on the right-hand axis."""
+    edges = [float(b.min) - (0.005 if i else 0) for i, b in enumerate(definition.bands)]
+    edges.append(float(definition.bands[-1].max))
+    for i in range(len(definition.bands)):
+        colour = BAND_COLOURS[min(i, len(BAND_COLOURS) - 1)]
+        axes.axhspan(edges[i], edges[i + 1], color=colour, zorder=0, linewidth=0)
+    axes.set_ylim(float(definition.bands[0].min), float(definition.bands[-1].max) + 0.25)
+    axes.set_yticks([1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0])
+    axes.yaxis.set_major_formatter(FuncFormatter(_comma))
+    axes.spines[["top"]].set_visible(False)
+    if named:
+        right = axes.secondary_yaxis("right")
+        mids = [(edges[i] + edges[i + 1]) / 2 for i in range(len(definition.bands))]
+        right.set_yticks(mids, [_wrap(b.label[language]) for b in definition.bands], fontsize=7)
+        right.tick_params(length=0)
+
+
+def _comma(value: float, _position: object) -> str:
+    return format_id(float(value), 1)
+
+
+def _wrap(label: str) -> str:
+    """Breaks a long band name over two lines so the panels keep their width."""
+    words = label.split()
+    if len(label) <= 12 or len(words) < 2:
+        return label
+    half = len(words) // 2
+    return " ".join(words[:half]) + "\n" + " ".join(words[half:])
+
+
+def _nan(value: float | None) -> float:
+    return math.nan if value is None else value
+
+
+def _no_data(axes: Any) -> None:
+    axes.text(
+        0.5,
+        0.5,
+        NO_DATA,
+        transform=axes.transAxes,
+        ha="center",
+        va="center",
+        fontsize=11,
+        color="#555555",
+        bbox={"facecolor": "white", "edgecolor": "#999999", "boxstyle": "round"},
+    )

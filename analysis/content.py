@@ -1,0 +1,135 @@
+"""Everything a monthly report shows, read once from the database and handed to each writer.
+
+Personal data (names, institutions) is dropped here, before any writer sees the rows, unless
+``include_personal`` is set: a writer cannot leak what it never receives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from analysis.data import DbPath, load_period
+from analysis.demographics import Demographics, demographics
+from analysis.indices import Lke, PeriodIndices, lke
+from analysis.periods import month_name
+from analysis.summary import history, summary_dict
+from bot.questionnaire import Questionnaire
+
+__all__ = ["PERSONAL", "TREND_MONTHS", "ReportData", "Suggestion", "gather"]
+
+PERSONAL = ("name", "institution")  # identity keys that name a person or where they work
+TREND_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    service: str
+    text: str
+    counted: bool
+    name: str | None
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """One period's report content. ``frame`` holds the period's submissions (of ``service``
+    alone when set), without the :data:`PERSONAL` columns unless ``include_personal``."""
+
+    period: str
+    questionnaire: Questionnaire
+    services: Mapping[str, str]
+    service: str | None
+    quota: int
+    include_personal: bool
+    unit_name: str | None
+    frame: pd.DataFrame
+    indices: PeriodIndices
+    history: Mapping[str, PeriodIndices]
+    lke: Lke
+    demographics: Demographics
+    summary: Mapping[str, Any]
+
+    @property
+    def month(self) -> str:
+        """The period as Indonesian text: ``Januari 2025``."""
+        return month_name(self.period)
+
+    @property
+    def unit(self) -> str:
+        return self.unit_name or "[nama unit kerja]"
+
+    @property
+    def counted(self) -> pd.DataFrame:
+        return self.frame[self.frame["counted"]]
+
+    def service_name(self, code: str) -> str:
+        return self.services.get(code, code)
+
+    @property
+    def reported_services(self) -> dict[str, str]:
+        """The services this report covers, code → name."""
+        return {code: self.service_name(code) for code in self.indices.services}
+
+    def suggestions(self) -> list[Suggestion]:
+        """Every suggestion of the period (beyond-quota ones too), in submission order."""
+        rows = self.frame[self.frame["suggestion"].notna()]
+        found = []
+        for row in rows.itertuples(index=False):
+            text = str(getattr(row, "suggestion", "")).strip()
+            if text:
+                name = getattr(row, "name", None) if self.include_personal else None
+                found.append(
+                    Suggestion(
+                        service=str(row.service),
+                        text=text,
+                        counted=bool(row.counted),
+                        name=None if name is None or pd.isna(name) else str(name),
+                    )
+                )
+        return found
+
+    def trend(self) -> dict[str, dict[str, float | None]]:
+        """Each month's overall indices, unrounded: ``{"2025-01": {"ipp": 3.91…, …}, …}``."""
+        return {
+            period: {k: (v.index if v else None) for k, v in months.overall.indices.items()}
+            for period, months in self.history.items()
+        }
+
+
+def gather(
+    db_path: DbPath,
+    period: str,
+    questionnaire: Questionnaire,
+    services: Mapping[str, str],
+    quota: int,
+    include_personal: bool = False,
+    service: str | None = None,
+    unit_name: str | None = None,
+) -> ReportData:
+    """Reads and computes everything the report needs: one tally query for 12 months, one row
+    query for the period."""
+    months = history(db_path, period, questionnaire, quota, TREND_MONTHS, services, service)
+    frame = load_period(db_path, period, questionnaire, quota)
+    if service is not None:
+        frame = frame[frame["service"] == service].reset_index(drop=True)
+    if not include_personal:
+        frame = frame.drop(columns=[c for c in PERSONAL if c in frame.columns])
+    lke_value = lke(months, period, questionnaire)
+    return ReportData(
+        period=period,
+        questionnaire=questionnaire,
+        services=dict(services),
+        service=service,
+        quota=quota,
+        include_personal=include_personal,
+        unit_name=unit_name,
+        frame=frame,
+        indices=months[period],
+        history=months,
+        lke=lke_value,
+        demographics=demographics(frame, questionnaire),
+        summary=summary_dict(months[period], lke_value),
+    )

@@ -1,0 +1,134 @@
+"""A thin layer over python-docx for the report: headings, tables, figures, placeholders.
+
+The document is meant to be finished in Word: text the unit must write itself is a bracketed,
+yellow-highlighted placeholder; the table of contents is a Word field that fills in on update;
+the text is tagged Indonesian so Word spell-checks it as such.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+__all__ = ["ReportDocument"]
+
+LANGUAGE_TAG = "id-ID"
+
+
+class ReportDocument:
+    """A Word document being written top to bottom."""
+
+    def __init__(self, title: str) -> None:
+        self.document: Any = Document()
+        self.document.core_properties.title = title
+        self.document.core_properties.author = "surveibot"
+        self.document.core_properties.language = LANGUAGE_TAG
+        section = self.document.sections[0]
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Cm(21.0), Cm(29.7)  # A4
+        for margin in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            setattr(section, margin, Cm(2.5))
+        normal = self.document.styles["Normal"]
+        normal.font.name = "Calibri"
+        normal.font.size = Pt(11)
+        properties = normal.element.get_or_add_rPr()
+        language = OxmlElement("w:lang")
+        language.set(qn("w:val"), LANGUAGE_TAG)
+        properties.append(language)
+
+    def heading(self, text: str, level: int = 1) -> None:
+        self.document.add_heading(text, level=level)
+
+    def paragraph(self, text: str = "", bold: bool = False, center: bool = False) -> Any:
+        paragraph = self.document.add_paragraph()
+        if text:
+            paragraph.add_run(text).bold = bold
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if center else WD_ALIGN_PARAGRAPH.JUSTIFY
+        return paragraph
+
+    def placeholder(self, text: str) -> None:
+        """A bracketed, highlighted note for the unit to replace with its own text."""
+        run = self.document.add_paragraph().add_run(f"[{text}]")
+        run.italic = True
+        run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+
+    def listing(self, lines: Iterable[str], numbered: bool = False) -> None:
+        style = "List Number" if numbered else "List Bullet"
+        for line in lines:
+            self.document.add_paragraph(line, style=style)
+
+    def table(
+        self,
+        header: Sequence[str],
+        rows: Iterable[Sequence[str]],
+        widths: Sequence[float] = (),
+        bold_rows: Iterable[int] = (),
+        right: Iterable[int] = (),
+    ) -> Any:
+        """A grid table; ``bold_rows`` index the body rows, ``right`` the right-aligned columns."""
+        table = self.document.add_table(rows=0, cols=len(header))
+        table.style = "Table Grid"
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        right_columns = set(right)
+        bold = {r + 1 for r in bold_rows}
+        # Row by row: table.cell(r, c) walks every cell of the table on each call, which turns
+        # a few thousand respondents into minutes.
+        for r, values in enumerate([header, *rows]):
+            cells = table.add_row().cells
+            for c, value in enumerate(values):
+                paragraph = cells[c].paragraphs[0]
+                run = paragraph.add_run(str(value))
+                if r == 0 or r in bold:
+                    run.bold = True
+                if c in right_columns and r > 0:
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            for c, width in enumerate(widths):
+                cells[c].width = Cm(width)
+        self.document.add_paragraph()
+        return table
+
+    def merge_row(self, table: Any, row: int, text: str) -> None:
+        """Turns a table row into one bold cell spanning the table (a group heading)."""
+        cells = table.rows[row].cells
+        merged = cells[0].merge(cells[-1])
+        merged.text = ""
+        merged.paragraphs[0].add_run(text).bold = True
+
+    def caption(self, text: str) -> None:
+        paragraph = self.document.add_paragraph(text, style="Caption")
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    def figure(self, path: str | PathLike[str], caption: str, width_cm: float = 15.0) -> None:
+        self.document.add_picture(str(path), width=Cm(width_cm))
+        self.document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self.caption(caption)
+
+    def contents(self, hint: str) -> None:
+        """A Word table-of-contents field; Word fills it in on "Update Field" (F9)."""
+        paragraph = self.document.add_paragraph()
+        field = OxmlElement("w:fldSimple")
+        field.set(qn("w:instr"), 'TOC \\o "1-3" \\h \\z \\u')
+        run = OxmlElement("w:r")
+        text = OxmlElement("w:t")
+        text.text = hint
+        run.append(text)
+        field.append(run)
+        paragraph._p.append(field)
+
+    def page_break(self) -> None:
+        self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    def save(self, path: str | PathLike[str]) -> Path:
+        target = Path(path)
+        self.document.save(str(target))
+        return target

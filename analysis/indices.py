@@ -1,0 +1,266 @@
+"""IPP, IPAK, item indices, their categories, and the LKE PMPZI 3-month value.
+
+An item index is the mean score of the item over a period's counted submissions; an index (IPP,
+IPAK) is the mean of its items' indices; the converted value is index × 25 (reference BAB III).
+Everything is computed exactly, as fractions of the integer score totals, and rounded once, to
+2 decimals half-up as Excel's ROUND does. The category is that of the *rounded* value, so the
+number shown and its category can never disagree (3.255 shows as 3,26 and is "Memuaskan").
+
+This module is pure: tallies in (:mod:`analysis.data`), values out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Any
+
+from analysis.data import ServiceTally
+from analysis.numbers import format_id
+from analysis.periods import period_range
+from bot.questionnaire import IndexDef, Questionnaire
+
+__all__ = [
+    "CONVERSION",
+    "LKE_MONTHS",
+    "Breakdown",
+    "IndexValue",
+    "Lke",
+    "PeriodIndices",
+    "compute",
+    "index_value",
+    "lke",
+    "round_exact",
+]
+
+CONVERSION = 25  # converted value = index × 25 (reference BAB III A.a.1)
+LKE_MONTHS = 3  # "rata-rata dari nilai 3 bulan terakhir" (reference BAB II C)
+
+Number = float | int | Decimal | Fraction
+
+
+def round_exact(value: Number, places: int = 2) -> Decimal:
+    """Rounds half-up to ``places`` decimals; a float counts as its shortest decimal form."""
+    return _quantize(_fraction(value), places)
+
+
+@dataclass(frozen=True)
+class IndexValue:
+    """One index (or item) value with its rounding and category in the reference language."""
+
+    short: str
+    exact: Fraction
+    rounded: Decimal
+    category: str
+
+    @property
+    def index(self) -> float:
+        return float(self.exact)
+
+    @property
+    def converted(self) -> float:
+        return float(self.exact * CONVERSION)
+
+    @property
+    def display(self) -> str:
+        """The index as printed: ``3,92``."""
+        return format_id(self.rounded)
+
+    @property
+    def converted_display(self) -> str:
+        """The converted value as printed: ``97,92``."""
+        return format_id(round_exact(self.exact * CONVERSION))
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "display": self.display,
+            "converted": self.converted,
+            "category": self.category,
+        }
+
+
+def index_value(value: Number, definition: IndexDef, language: str = "id") -> IndexValue:
+    """Classifies ``value`` by ``definition``'s bands after rounding it to 2 decimals half-up."""
+    exact = _fraction(value)
+    rounded = _quantize(exact, 2)
+    band = definition.category(rounded)
+    return IndexValue(
+        short=definition.short, exact=exact, rounded=rounded, category=band.label[language]
+    )
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """The indices of one group of counted submissions (one service, or all of them)."""
+
+    responses: int
+    beyond_quota: int
+    elements: Mapping[str, Fraction | None]
+    indices: Mapping[str, IndexValue | None]
+
+    def element(self, code: str) -> float | None:
+        value = self.elements.get(code)
+        return None if value is None else float(value)
+
+    def element_display(self, code: str) -> str | None:
+        value = self.elements.get(code)
+        return None if value is None else format_id(_quantize(value, 2))
+
+    def extremes(self, items: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Returns the lowest and the highest of ``items``, compared as shown (2 decimals)."""
+        shown = {
+            code: _quantize(value, 2)
+            for code in items
+            if (value := self.elements.get(code)) is not None
+        }
+        if not shown:
+            return (), ()
+        low, high = min(shown.values()), max(shown.values())
+        return (
+            tuple(c for c, v in shown.items() if v == low),
+            tuple(c for c, v in shown.items() if v == high),
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        """The per-service part of the summary: responses and each index (or null)."""
+        return {
+            "responses": self.responses,
+            **{k: (v.as_json() if v else None) for k, v in self.indices.items()},
+        }
+
+
+@dataclass(frozen=True)
+class PeriodIndices:
+    """A period's indices overall and per service (services listed even without data)."""
+
+    period: str
+    overall: Breakdown
+    services: Mapping[str, Breakdown]
+
+    @property
+    def responses(self) -> int:
+        return self.overall.responses
+
+    @property
+    def beyond_quota(self) -> int:
+        return self.overall.beyond_quota
+
+
+def compute(
+    period: str,
+    tallies: Mapping[str, ServiceTally],
+    questionnaire: Questionnaire,
+    services: Sequence[str] = (),
+    service: str | None = None,
+) -> PeriodIndices:
+    """Turns one period's per-service tallies into its indices.
+
+    ``services`` lists the configured service codes, in the order to show them; codes found only
+    in the data follow, sorted. With ``service``, only that service is reported and "overall"
+    is that service (the quota still having been applied across all services).
+    """
+    codes = [*services, *sorted(set(tallies) - set(services))]
+    if service is not None:
+        codes = [service]
+    per_service = {
+        code: _breakdown(tallies.get(code, ServiceTally()), questionnaire) for code in codes
+    }
+    overall = _breakdown(_merge([tallies.get(c, ServiceTally()) for c in codes]), questionnaire)
+    return PeriodIndices(period=period, overall=overall, services=per_service)
+
+
+@dataclass(frozen=True)
+class Lke:
+    """The LKE PMPZI value: the mean of the last 3 monthly indices, over the months with data."""
+
+    values: Mapping[str, Fraction | None]
+    months: tuple[str, ...]
+    window: tuple[str, ...]
+
+    def value(self, key: str) -> float | None:
+        found = self.values.get(key)
+        return None if found is None else float(found)
+
+    def display(self, key: str) -> str | None:
+        found = self.values.get(key)
+        return None if found is None else format_id(_quantize(found, 2))
+
+    def as_json(self) -> dict[str, Any]:
+        return {**{k: self.value(k) for k in self.values}, "months": list(self.months)}
+
+
+def lke(monthly: Mapping[str, PeriodIndices], period: str, questionnaire: Questionnaire) -> Lke:
+    """Averages each index over ``period`` and the 2 months before it that have data.
+
+    The monthly indices are averaged unrounded; a month without counted responses is left out
+    (not counted as zero), and with no month at all the value is None.
+    """
+    window = tuple(period_range(period, LKE_MONTHS))
+    present = [monthly[p] for p in window if p in monthly and monthly[p].responses > 0]
+    values: dict[str, Fraction | None] = {}
+    for key in questionnaire.indices:
+        found = [v.exact for m in present if (v := m.overall.indices.get(key)) is not None]
+        values[key] = sum(found, Fraction(0)) / len(found) if found else None
+    return Lke(values=values, months=tuple(m.period for m in present), window=window)
+
+
+def _breakdown(tally: ServiceTally, questionnaire: Questionnaire) -> Breakdown:
+    elements: dict[str, Fraction | None] = {
+        item.code: (
+            Fraction(tally.sums[item.code], tally.counts[item.code])
+            if tally.counts.get(item.code)
+            else None
+        )
+        for item in questionnaire.items
+    }
+    indices: dict[str, IndexValue | None] = {}
+    for key, definition in questionnaire.indices.items():
+        found = [v for c in definition.items if (v := elements.get(c)) is not None]
+        indices[key] = (
+            index_value(
+                sum(found, Fraction(0)) / len(found), definition, questionnaire.reference_language
+            )
+            if found
+            else None
+        )
+    return Breakdown(
+        responses=tally.responses,
+        beyond_quota=tally.beyond_quota,
+        elements=elements,
+        indices=indices,
+    )
+
+
+def _merge(tallies: Sequence[ServiceTally]) -> ServiceTally:
+    sums: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    for tally in tallies:
+        for code, total in tally.sums.items():
+            sums[code] = sums.get(code, 0) + total
+            counts[code] = counts.get(code, 0) + tally.counts.get(code, 0)
+    return ServiceTally(
+        responses=sum(t.responses for t in tallies),
+        beyond_quota=sum(t.beyond_quota for t in tallies),
+        sums=sums,
+        counts=counts,
+    )
+
+
+def _fraction(value: Number) -> Fraction:
+    if isinstance(value, float):
+        # The shortest decimal form, as Excel and round_half_up see it: 3.255 is 3.255, not
+        # 3.25499999999999989341858963598497211933135986328125.
+        return Fraction(Decimal(repr(value)))
+    return Fraction(value)
+
+
+def _quantize(value: Fraction, places: int) -> Decimal:
+    scaled = abs(value) * 10**places
+    whole, rest = divmod(scaled.numerator, scaled.denominator)
+    if 2 * rest >= scaled.denominator:
+        whole += 1
+    result = Decimal(whole).scaleb(-places).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    return -result if value < 0 else result

@@ -1,0 +1,103 @@
+"""The monthly report in one call: :func:`build_report` writes the charts, the staff workbook
+and the Word draft for a period, and returns their paths with the summary.
+
+It is synchronous and CPU-bound; the bot runs it with ``await asyncio.to_thread(build_report,
+…)``. It reads the database read-only and imports neither telegram nor pyplot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+from analysis import charts
+from analysis.content import ReportData, gather
+from analysis.data import DbPath
+from analysis.periods import check_period
+from analysis.report_docx import write_docx
+from analysis.report_docx_results import DEMOGRAPHIC_FIGURES
+from analysis.report_xlsx import write_xlsx
+from bot.questionnaire import Questionnaire
+
+__all__ = ["ReportFiles", "build_report", "write_charts"]
+
+# identity key → file name part; bars run sideways when the labels are words
+_CHART_FILES = {
+    "gender": ("jenis-kelamin", True),
+    "age": ("umur", False),
+    "education": ("pendidikan", True),
+    "occupation": ("pekerjaan", True),
+}
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    """What :func:`build_report` wrote, and the period's summary (the ``--json`` dict)."""
+
+    docx: Path
+    xlsx: Path
+    charts: Mapping[str, Path]
+    summary: Mapping[str, Any]
+
+    @property
+    def paths(self) -> tuple[Path, ...]:
+        return (self.docx, self.xlsx, *self.charts.values())
+
+
+def build_report(
+    db_path: DbPath,
+    period: str,
+    questionnaire: Questionnaire,
+    services: Mapping[str, str],
+    quota: int,
+    out_dir: str | PathLike[str],
+    include_personal: bool = False,
+    service: str | None = None,
+    *,
+    unit_name: str | None = None,
+) -> ReportFiles:
+    """Writes ``period``'s report into ``out_dir`` (created if needed).
+
+    ``services`` maps the configured service codes to their names, in report order. With
+    ``service``, the report covers that service alone (the quota still counts every service).
+    Names and institutions are written only with ``include_personal``. ``unit_name`` fills the
+    unit's name into the texts; without it a bracketed placeholder stands in.
+    """
+    check_period(period)
+    if service is not None and service not in services:
+        raise ValueError(f"service {service!r} is not one of {', '.join(services)}")
+    target = Path(out_dir)
+    target.mkdir(parents=True, exist_ok=True)
+    data = gather(
+        db_path, period, questionnaire, services, quota, include_personal, service, unit_name
+    )
+    stem = f"spkp-spak-{period}" + (f"-{service}" if service else "")
+    chart_paths = write_charts(data, target, stem)
+    return ReportFiles(
+        docx=write_docx(data, chart_paths, target / f"laporan-{stem}.docx"),
+        xlsx=write_xlsx(data, target / f"data-{stem}.xlsx"),
+        charts=chart_paths,
+        summary=data.summary,
+    )
+
+
+def write_charts(data: ReportData, out_dir: Path, stem: str) -> dict[str, Path]:
+    """Writes Gambar 1–6 as PNGs; returns them by key (identity keys, ``items``, ``trend``)."""
+    paths: dict[str, Path] = {}
+    for key, number, _heading, caption in DEMOGRAPHIC_FIGURES:
+        counts = data.demographics.counts.get(key)
+        if counts is None:
+            continue
+        name, horizontal = _CHART_FILES[key]
+        shown = counts if horizontal else charts.age_window(counts)
+        category = "" if horizontal else "Kelompok umur (tahun)"
+        figure = charts.count_chart(shown, caption, horizontal, category)
+        paths[key] = charts.save_png(figure, out_dir / f"gambar-{number}-{name}-{stem}.png")
+    figure = charts.items_chart(data.indices.overall, data.questionnaire, data.period)
+    paths["items"] = charts.save_png(figure, out_dir / f"gambar-5-indeks-unsur-{stem}.png")
+    figure = charts.trend_chart(data.trend(), data.questionnaire)
+    paths["trend"] = charts.save_png(figure, out_dir / f"gambar-6-tren-{stem}.png")
+    return paths

@@ -1,0 +1,246 @@
+"""The staff workbook: Ringkasan, Per unsur, Per layanan, Demografi, Responden, Saran.
+
+Indices are written as text with a decimal comma ("3,92"), exactly as the report prints them,
+so that whatever the reader's Excel locale, the workbook and the report agree. Counts and scores
+are numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from analysis.content import ReportData
+from analysis.indices import Breakdown
+from analysis.numbers import format_percent
+from analysis.periods import month_name
+
+__all__ = ["SHEETS", "write_xlsx"]
+
+SHEETS = ("Ringkasan", "Per unsur", "Per layanan", "Demografi", "Responden", "Saran")
+DASH = "–"
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=14)
+HEADER_FILL = PatternFill("solid", fgColor="DDE7F3")
+PRIVATE_NOTE = (
+    "Nama dan instansi responden tidak dicantumkan karena merupakan data pribadi; "
+    "buat laporan dengan data pribadi bila diperlukan."
+)
+PERSONAL_NOTE = "Berisi data pribadi responden: simpan dan bagikan seperlunya."
+
+
+def write_xlsx(data: ReportData, path: str | PathLike[str]) -> Path:
+    """Writes the workbook of ``data`` to ``path`` and returns the path."""
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    book.remove(first)
+    _summary(book.create_sheet(SHEETS[0]), data)
+    _items(book.create_sheet(SHEETS[1]), data)
+    _services(book.create_sheet(SHEETS[2]), data)
+    _demographics(book.create_sheet(SHEETS[3]), data)
+    _respondents(book.create_sheet(SHEETS[4]), data)
+    _suggestions(book.create_sheet(SHEETS[5]), data)
+    target = Path(path)
+    book.save(target)
+    return target
+
+
+def _summary(sheet: Any, data: ReportData) -> None:
+    overall = data.indices.overall
+    scope = data.service_name(data.service) if data.service else "Semua layanan"
+    _title(sheet, f"Ringkasan SPKP dan SPAK – {data.month}")
+    rows: list[Sequence[Any]] = [
+        ("Unit kerja", data.unit),
+        ("Periode", data.month),
+        ("Layanan", scope),
+        ("Kuota responden per bulan", data.quota),
+        ("Responden dihitung", overall.responses),
+        ("Isian di luar kuota", overall.beyond_quota),
+        (),
+    ]
+    for row in rows:
+        sheet.append(list(row))
+    _header(sheet, ("Indeks", "Nilai", "Nilai konversi", "Kategori", "Terendah", "Tertinggi"))
+    for key, definition in data.questionnaire.indices.items():
+        value = overall.indices.get(key)
+        lowest, highest = overall.extremes(definition.items)
+        sheet.append(
+            [
+                definition.name[data.questionnaire.reference_language],
+                value.display if value else DASH,
+                value.converted_display if value else DASH,
+                value.category if value else "Belum ada data",
+                _codes(overall, lowest),
+                _codes(overall, highest),
+            ]
+        )
+    sheet.append([])
+    _header(sheet, ("Nilai LKE PMPZI (rata-rata 3 bulan terakhir)", "Nilai", "Bulan dengan data"))
+    months = ", ".join(month_name(p) for p in data.lke.months) or "tidak ada"
+    for key, definition in data.questionnaire.indices.items():
+        sheet.append([definition.short, data.lke.display(key) or DASH, months])
+    window = ", ".join(month_name(p) for p in data.lke.window)
+    sheet.append([f"Bulan yang dirata-ratakan: {window}; bulan tanpa data tidak ikut dihitung."])
+    _widths(sheet, (44, 16, 22, 26, 22, 34))
+
+
+def _items(sheet: Any, data: ReportData) -> None:
+    questionnaire = data.questionnaire
+    language = questionnaire.reference_language
+    overall = data.indices.overall
+    counted = data.counted
+    _title(sheet, f"Indeks tiap unsur – {data.month}")
+    _header(
+        sheet, ("Kode", "Unsur", "Indeks", "Jumlah jawaban", *(f"Nilai {s}" for s in (1, 2, 3, 4)))
+    )
+    for key, definition in questionnaire.indices.items():
+        for code in definition.items:
+            item = questionnaire.item(code)
+            scores = counted[code].dropna() if code in counted else pd.Series(dtype="Int64")
+            sheet.append(
+                [
+                    code,
+                    item.element[language] if item else code,
+                    overall.element_display(code) or DASH,
+                    int(scores.count()),
+                    *(int((scores == s).sum()) for s in (1, 2, 3, 4)),
+                ]
+            )
+        value = overall.indices.get(key)
+        sheet.append(["", definition.name[language], value.display if value else DASH])
+        sheet.cell(sheet.max_row, 2).font = BOLD
+        sheet.cell(sheet.max_row, 3).font = BOLD
+    _widths(sheet, (8, 46, 10, 16, 9, 9, 9, 9))
+
+
+def _services(sheet: Any, data: ReportData) -> None:
+    codes = [i.code for i in data.questionnaire.items]
+    keys = list(data.questionnaire.indices)
+    shorts = [d.short for d in data.questionnaire.indices.values()]
+    _title(sheet, f"Indeks per layanan – {data.month}")
+    header = ["Kode layanan", "Layanan", "Responden dihitung", "Di luar kuota"]
+    for short in shorts:
+        header += [short, f"Kategori {short}"]
+    _header(sheet, (*header, *codes))
+    rows = [(code, data.service_name(code), b) for code, b in data.indices.services.items()]
+    if data.service is None:
+        rows.append(("", "Semua layanan", data.indices.overall))
+    for code, name, breakdown in rows:
+        line: list[Any] = [code, name, breakdown.responses, breakdown.beyond_quota]
+        for key in keys:
+            value = breakdown.indices.get(key)
+            line += [value.display, value.category] if value else [DASH, DASH]
+        line += [breakdown.element_display(c) or DASH for c in codes]
+        sheet.append(line)
+    if data.service is None:
+        for cell in sheet[sheet.max_row]:
+            cell.font = BOLD
+    _widths(sheet, (18, 52, 12, 12, 8, 22, 8, 26, *(7 for _ in codes)))
+
+
+def _demographics(sheet: Any, data: ReportData) -> None:
+    demographics = data.demographics
+    _title(sheet, f"Demografi responden yang dihitung – {data.month}")
+    sheet.append([f"Jumlah responden: {demographics.total}"])
+    for key, counts in demographics.counts.items():
+        sheet.append([])
+        title = "Kelompok umur (tahun)" if key == "age" else demographics.titles[key]
+        _header(sheet, (title, "Jumlah", "Persentase"))
+        for label, number in counts.items():
+            sheet.append([label, number, format_percent(number, demographics.total)])
+    _widths(sheet, (34, 10, 12))
+
+
+def _respondents(sheet: Any, data: ReportData) -> None:
+    questionnaire = data.questionnaire
+    language = questionnaire.reference_language
+    counted = data.counted
+    _title(sheet, f"Responden yang dihitung – {data.month}")
+    sheet.append([PERSONAL_NOTE if data.include_personal else PRIVATE_NOTE])
+    identity = [q for q in questionnaire.identity if q.key in counted.columns]
+    codes = [i.code for i in questionnaire.items]
+    _header(
+        sheet,
+        (
+            "No",
+            "Waktu kirim (UTC)",
+            "Layanan",
+            *(q.column[language] for q in identity),
+            *codes,
+        ),
+    )
+    for number, row in enumerate(counted.to_dict("records"), start=1):
+        sheet.append(
+            [
+                number,
+                row["submitted_at"].strftime("%Y-%m-%d %H:%M"),
+                data.service_name(str(row["service"])),
+                *(_cell(row[q.key]) for q in identity),
+                *(_cell(row[c]) for c in codes),
+            ]
+        )
+    sheet.freeze_panes = "A4"
+    _widths(sheet, (6, 18, 40, *(18 for _ in identity), *(5 for _ in codes)))
+
+
+def _suggestions(sheet: Any, data: ReportData) -> None:
+    suggestions = data.suggestions()
+    _title(sheet, f"Saran dan masukan responden – {data.month}")
+    header = ["No", "Layanan", "Dalam kuota"]
+    if data.include_personal:
+        header.append("Nama")
+    _header(sheet, (*header, "Saran"))
+    for number, found in enumerate(suggestions, start=1):
+        line: list[Any] = [
+            number,
+            data.service_name(found.service),
+            "Ya" if found.counted else "Tidak",
+        ]
+        if data.include_personal:
+            line.append(found.name or "")
+        sheet.append([*line, found.text])
+        sheet.cell(sheet.max_row, len(line) + 1).alignment = Alignment(wrap_text=True)
+    if not suggestions:
+        sheet.append(["", "Tidak ada saran yang disampaikan oleh responden."])
+    _widths(sheet, (6, 40, 12, *((24,) if data.include_personal else ()), 90))
+
+
+def _title(sheet: Any, text: str) -> None:
+    sheet.append([text])
+    sheet.cell(sheet.max_row, 1).font = TITLE
+
+
+def _header(sheet: Any, names: Iterable[str]) -> None:
+    sheet.append(list(names))
+    for cell in sheet[sheet.max_row]:
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _widths(sheet: Any, widths: Iterable[float]) -> None:
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+
+
+def _codes(breakdown: Breakdown, codes: Sequence[str]) -> str:
+    if not codes:
+        return DASH
+    return f"{', '.join(codes)} ({breakdown.element_display(codes[0])})"
+
+
+def _cell(value: Any) -> Any:
+    """Turns pandas' missing values and numpy integers into what openpyxl writes."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value

@@ -1,0 +1,86 @@
+"""A period's figures from the database, and the JSON-able summary the bot and CLI print.
+
+The summary (``surveibot … --json``) has exactly these keys::
+
+    {"period": "2025-01", "responses": 3, "beyond_quota": 0,
+     "ipp":  {"index": 3.9166…, "display": "3,92", "converted": 97.91…, "category": "Memuaskan"},
+     "ipak": {…same keys…},
+     "elements": {"U1": 4.0, …, "P5": 4.0},
+     "services": {"cpob": {"responses": 3, "ipp": {…}, "ipak": {…}}, …},
+     "lke": {"ipp": 3.91…, "ipak": 4.0, "months": ["2024-12", "2025-01"]}}
+
+A period without data has ``responses`` 0 and nulls for every index and element.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from analysis.data import DbPath, tally_periods
+from analysis.indices import LKE_MONTHS, Lke, PeriodIndices, compute, lke
+from analysis.periods import check_period, period_range
+from bot.questionnaire import Questionnaire
+
+__all__ = ["history", "period_indices", "summarize", "summary_dict"]
+
+
+def history(
+    db_path: DbPath,
+    period: str,
+    questionnaire: Questionnaire,
+    quota: int,
+    months: int = 12,
+    services: Iterable[str] = (),
+    service: str | None = None,
+) -> dict[str, PeriodIndices]:
+    """Returns the indices of ``period`` and the ``months - 1`` before it, oldest first.
+
+    One SQL query adds every month up; each month applies its own quota.
+    """
+    check_period(period)
+    periods = period_range(period, months)
+    tallies = tally_periods(db_path, periods, quota)
+    codes = list(services)
+    return {p: compute(p, tallies[p], questionnaire, codes, service) for p in periods}
+
+
+def period_indices(
+    db_path: DbPath,
+    period: str,
+    questionnaire: Questionnaire,
+    quota: int,
+    services: Iterable[str] = (),
+    service: str | None = None,
+) -> PeriodIndices:
+    """Returns one period's indices, overall and per service."""
+    return history(db_path, period, questionnaire, quota, 1, services, service)[period]
+
+
+def summary_dict(indices: PeriodIndices, lke_value: Lke) -> dict[str, Any]:
+    """Builds the summary from computed values (see the module docstring for its shape)."""
+    overall = indices.overall
+    return {
+        "period": indices.period,
+        "responses": overall.responses,
+        "beyond_quota": overall.beyond_quota,
+        **{key: (v.as_json() if v else None) for key, v in overall.indices.items()},
+        "elements": {code: overall.element(code) for code in overall.elements},
+        "services": {code: b.as_json() for code, b in indices.services.items()},
+        "lke": lke_value.as_json(),
+    }
+
+
+def summarize(
+    db_path: DbPath,
+    period: str,
+    questionnaire: Questionnaire,
+    services: Iterable[str],
+    quota: int,
+    service: str | None = None,
+) -> dict[str, Any]:
+    """Returns the summary of ``period``: counted and beyond-quota responses, IPP, IPAK, item
+    indices, per-service indices and the LKE PMPZI 3-month value. ``services`` may be the
+    config's code → name mapping; its codes give the order of ``"services"``."""
+    months = history(db_path, period, questionnaire, quota, LKE_MONTHS, services, service)
+    return summary_dict(months[period], lke(months, period, questionnaire))

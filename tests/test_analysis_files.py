@@ -1,0 +1,337 @@
+"""The report files as staff open them: the workbook in Excel, the draft in Word, the charts."""
+
+from __future__ import annotations
+
+import gc
+import json
+import re
+import struct
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import docx
+import openpyxl
+import pytest
+from matplotlib.figure import Figure
+
+from analysis.periods import MONTHS_ID
+from analysis.report import ReportFiles, build_report
+from analysis.report_xlsx import SHEETS
+from bot.questionnaire import Questionnaire, load
+from tests.analysis_fixtures import JANUARY_2025, SERVICES, january_2025
+
+REPO = Path(__file__).resolve().parent.parent
+SUGGESTION = str(JANUARY_2025[0]["suggestion"])
+LATE_SUGGESTION = "Mohon waktu pelayanan dipercepat."
+PERSONAL = [
+    str(row["identity"][key]) for row in JANUARY_2025 for key in ("name", "institution")
+] + ["Eko Terlambat", "CV Terlambat Jaya"]
+UNIT = "Direktorat Uji Coba"
+
+
+@dataclass(frozen=True)
+class Built:
+    db: Path
+    default: ReportFiles
+    personal: ReportFiles
+    empty: ReportFiles
+    cpob: ReportFiles
+
+
+@pytest.fixture(scope="module")
+def questionnaire() -> Questionnaire:
+    return load()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory, questionnaire: Questionnaire) -> Built:
+    root = tmp_path_factory.mktemp("report")
+    survey = january_2025(root / "survey.db")
+    survey.add("2024-11", "2024-11-05T00:00:00+00:00", default_score=3)
+    survey.add(  # the 4th of January with a quota of 3: kept, reported beyond quota
+        "2025-01",
+        "2025-01-30T09:00:00+00:00",
+        service="cpob_impor",
+        default_score=1,
+        identity={"name": "Eko Terlambat", "institution": "CV Terlambat Jaya"},
+        suggestion=LATE_SUGGESTION,
+    )
+
+    def build(name: str, period: str = "2025-01", **options: Any) -> ReportFiles:
+        return build_report(survey.path, period, questionnaire, SERVICES, 3, root / name, **options)
+
+    return Built(
+        db=survey.path,
+        default=build("default"),
+        personal=build("personal", include_personal=True, unit_name=UNIT),
+        empty=build("empty", "2023-03"),
+        cpob=build("cpob", service="cpob"),
+    )
+
+
+def style(paragraph: Any) -> str:
+    return str(paragraph.style.name) if paragraph.style is not None else ""
+
+
+def docx_text(path: Path) -> str:
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts += [cell.text for row in table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+def chapter(path: Path, heading: str) -> str:
+    """The text under a level-1 heading, up to the next one."""
+    found, inside = [], False
+    for paragraph in docx.Document(str(path)).paragraphs:
+        if style(paragraph) == "Heading 1":
+            inside = paragraph.text == heading
+        elif inside:
+            found.append(paragraph.text)
+    return "\n".join(found)
+
+
+def xlsx_rows(path: Path, sheet: str) -> list[tuple[Any, ...]]:
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return [tuple(row) for row in book[sheet].iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def xlsx_text(path: Path) -> str:
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return "\n".join(
+            str(value)
+            for sheet in book
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if value is not None
+        )
+    finally:
+        book.close()
+
+
+# -- workbook ---------------------------------------------------------------------------------
+
+
+def test_workbook_has_the_staff_sheets_in_order(built: Built) -> None:
+    book = openpyxl.load_workbook(built.default.xlsx, read_only=True)
+    try:
+        assert book.sheetnames == list(SHEETS)
+    finally:
+        book.close()
+    assert SHEETS == ("Ringkasan", "Per unsur", "Per layanan", "Demografi", "Responden", "Saran")
+
+
+def test_summary_sheet_shows_ipp_3_92_and_its_category(built: Built) -> None:
+    rows = xlsx_rows(built.default.xlsx, "Ringkasan")
+
+    ipp = next(r for r in rows if r[0] == "Indeks Persepsi Pelayanan Publik (IPP)")
+    ipak = next(r for r in rows if r[0] == "Indeks Persepsi Anti Korupsi (IPAK)")
+    assert ipp[1:4] == ("3,92", "97,92", "Memuaskan")
+    assert ipp[4] == "U3, U4 (3,67)"
+    assert ipak[1:4] == ("4,00", "100,00", "Bersih dari korupsi")
+    assert ("Responden dihitung", 3) in [r[:2] for r in rows]
+    assert ("Isian di luar kuota", 1) in [r[:2] for r in rows]
+    assert ("Periode", "Januari 2025") in [r[:2] for r in rows]
+
+
+def test_item_and_service_sheets(built: Built) -> None:
+    items = {r[0]: r for r in xlsx_rows(built.default.xlsx, "Per unsur")}
+    services = {r[0]: r for r in xlsx_rows(built.default.xlsx, "Per layanan")}
+
+    assert items["U3"][2:8] == ("3,67", 3, 0, 0, 1, 2)
+    assert items["P1"][2] == "4,00"
+    assert services["cpob"][2:6] == (2, 0, "3,88", "Memuaskan")
+    assert services["cpob_impor"][2:6] == (0, 1, "–", "–")
+
+
+def test_suggestions_are_listed_with_their_quota_status(built: Built) -> None:
+    rows = xlsx_rows(built.default.xlsx, "Saran")
+
+    listed = {r[-1]: r[2] for r in rows[2:]}
+    assert listed == {SUGGESTION: "Ya", LATE_SUGGESTION: "Tidak"}
+    assert SUGGESTION in chapter(built.default.docx, "SARAN DAN MASUKAN RESPONDEN")
+    assert LATE_SUGGESTION in chapter(built.default.docx, "SARAN DAN MASUKAN RESPONDEN")
+
+
+# -- personal data ----------------------------------------------------------------------------
+
+
+def test_names_and_institutions_are_left_out_by_default(built: Built) -> None:
+    text = docx_text(built.default.docx) + xlsx_text(built.default.xlsx)
+
+    assert [name for name in PERSONAL if name in text] == []
+    assert "tidak dicantumkan" in chapter(built.default.docx, "Lampiran 1. Data Responden")
+    assert "tidak dicantumkan" in xlsx_rows(built.default.xlsx, "Responden")[1][0]
+
+
+def test_names_appear_with_include_personal(built: Built) -> None:
+    document = docx.Document(str(built.personal.docx))
+    appendix = document.tables[-1]
+    respondents = xlsx_text(built.personal.xlsx)
+
+    assert [c.text for c in appendix.rows[0].cells][:3] == ["No", "Nama", "Usia"]
+    assert [row.cells[1].text for row in appendix.rows[1:]] == [
+        str(row["identity"]["name"]) for row in JANUARY_2025
+    ]
+    assert all(name in respondents for name in PERSONAL[:-1])  # counted respondents
+    assert "Eko Terlambat" in [r[3] for r in xlsx_rows(built.personal.xlsx, "Saran")]
+    assert UNIT in docx_text(built.personal.docx)
+
+
+# -- report draft -----------------------------------------------------------------------------
+
+
+def test_draft_follows_the_reference_structure(built: Built) -> None:
+    document = docx.Document(str(built.default.docx))
+    headings = [p.text for p in document.paragraphs if style(p) == "Heading 1"]
+
+    assert [h for h in headings if h.startswith("BAB")] == [
+        "BAB I PENDAHULUAN",
+        "BAB II METODOLOGI SURVEI",
+        "BAB III PENGOLAHAN SURVEI",
+        "BAB IV DATA SURVEI",
+        "BAB V PENUTUP",
+    ]
+    assert headings[0] == "KATA PENGANTAR"
+    assert headings.index("SARAN DAN MASUKAN RESPONDEN") == headings.index("BAB V PENUTUP") + 1
+    assert headings[-1] == "Lampiran 1. Data Responden"
+    level2 = [p.text for p in document.paragraphs if style(p) == "Heading 2"]
+    assert level2[:3] == [
+        "A. Kriteria Responden",
+        "B. Metode Pencacahan",
+        "C. Metode Pengolahan Data dan Analisis",
+    ]
+    assert "B. Tindak Lanjut Hasil Survei" in level2
+    assert "[Kata Pengantar – diisi oleh unit kerja" in chapter(
+        built.default.docx, "KATA PENGANTAR"
+    )
+
+
+def test_draft_reports_the_reference_numbers_with_decimal_commas(built: Built) -> None:
+    text = docx_text(built.default.docx)
+    method = chapter(built.default.docx, "BAB II METODOLOGI SURVEI")
+
+    assert "Tabel 1. Hasil SPKP Bulan Januari 2025" in text
+    assert (
+        "IPP sebesar 3,92 (dari skala 4; nilai konversi 97,92) yang dikategorikan “Memuaskan”"
+        in text
+    )
+    assert "Respon/kecepatan pelayanan (U3) dan Penanganan pengaduan (U4)" in text
+    assert "IPAK sebesar 4,00" in text and "“Bersih dari korupsi”" in text
+    assert "3.92" not in text and "3.67" not in text
+    assert "30 penerima layanan pertama" not in method  # the quota is the configured one
+    assert "3 penerima layanan pertama yang mengisi survei" in method
+    assert "Surat Keterangan Penerapan CPOB" in method
+    assert "rata-rata dari nilai 3 bulan terakhir" in method
+    assert "Nilai LKE PMPZI" in text and "Desember 2024 tidak memiliki data" in text
+    assert "Tabel 3. Daftar Pertanyaan Survei SPKP dan SPAK" in text
+    assert "Bagaimana penilaian Saudara mengenai kemudahan prosedur/alur pelayanan?" in text
+
+
+def test_closing_chapter_names_the_reports_month_and_no_other(built: Built) -> None:
+    closing = chapter(built.default.docx, "BAB V PENUTUP")
+    months = re.findall(rf"(?:{'|'.join(MONTHS_ID)})\s+\d{{4}}", closing)
+
+    assert months and set(months) == {"Januari 2025"}
+    assert "MEMUASKAN" in closing and "BERSIH DARI KORUPSI" in closing
+    assert "JANUARI 2025" in docx_text(built.default.docx)  # the cover
+
+
+def test_single_service_report(built: Built) -> None:
+    summary = built.cpob.summary
+
+    assert list(summary["services"]) == ["cpob"]
+    assert summary["responses"] == 2
+    assert summary["ipp"]["display"] == "3,88"
+    assert "Layanan: Sertifikasi/Resertifikasi CPOB" in docx_text(built.cpob.docx)
+    assert built.cpob.docx.name == "laporan-spkp-spak-2025-01-cpob.docx"
+
+
+def test_empty_month_still_gives_a_complete_draft(built: Built) -> None:
+    text = docx_text(built.empty.docx)
+
+    assert built.empty.summary["responses"] == 0
+    assert "Belum ada responden yang dihitung pada periode Maret 2023" in text
+    assert "BAB V PENUTUP" in text
+    assert xlsx_rows(built.empty.xlsx, "Ringkasan")[9][1] == "–"
+
+
+def test_unknown_service_is_refused(
+    tmp_path: Path, built: Built, questionnaire: Questionnaire
+) -> None:
+    with pytest.raises(ValueError, match="not one of"):
+        build_report(built.db, "2025-01", questionnaire, SERVICES, 3, tmp_path, service="x")
+
+
+# -- charts -----------------------------------------------------------------------------------
+
+
+def test_charts_are_sensible_pngs(built: Built) -> None:
+    files = built.default.charts
+
+    assert list(files) == ["gender", "age", "education", "occupation", "items", "trend"]
+    for path in files.values():
+        data = path.read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n", path
+        width, height = struct.unpack(">II", data[16:24])
+        assert 600 <= width <= 3000 and 300 <= height <= 2000, (path, width, height)
+        assert len(data) > 10_000, path
+    assert files["gender"].name == "gambar-1-jenis-kelamin-spkp-spak-2025-01.png"
+
+
+def test_no_figure_outlives_the_report(built: Built) -> None:
+    gc.collect()
+    assert [o for o in gc.get_objects() if isinstance(o, Figure)] == []
+    assert "matplotlib.pyplot" not in sys.modules
+
+
+def test_report_imports_neither_pyplot_nor_telegram(built: Built, tmp_path: Path) -> None:
+    script = f"""
+import json, sys
+from bot.questionnaire import load
+from analysis.report import build_report
+build_report({str(built.db)!r}, "2025-01", load(), {SERVICES!r}, 3, {str(tmp_path)!r})
+print(json.dumps(sorted(m for m in sys.modules if m == "matplotlib.pyplot"
+                        or m.split(".")[0] in ("telegram", "aiosqlite"))))
+"""
+    done = subprocess.run(
+        [sys.executable, "-W", "error", "-c", script],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == []
+
+
+def test_summary_alone_stays_light(built: Built) -> None:
+    # `surveibot report --json` and the bot's summary need neither pandas nor matplotlib.
+    script = f"""
+import json, sys
+from bot.questionnaire import load
+from analysis.summary import summarize
+summarize({str(built.db)!r}, "2025-01", load(), {SERVICES!r}, 3)
+print(json.dumps(sorted(m for m in ("pandas", "matplotlib") if m in sys.modules)))
+"""
+    done = subprocess.run(
+        [sys.executable, "-W", "error", "-c", script],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == []
