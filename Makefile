@@ -1,4 +1,5 @@
-# Two entry points for a fresh machine with Python 3.11: `make run` and `make test`.
+# Entry points for a fresh machine with Python 3.11: `make demo` (the product, offline),
+# `make test`, and `make run` (the real bot, with a token).
 VENV := .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
@@ -13,6 +14,10 @@ $(BIN)/.installed: pyproject.toml
 
 config.toml:
 	cp config.example.toml config.toml
+
+# The real bot against an in-process sandbox Bot API: a simulated month, then its report.
+demo: $(BIN)/.installed
+	$(BIN)/surveibot demo --out surveibot-demo
 
 # Runs the bot with config.toml (created from config.example.toml on first use).
 # The token comes from config.toml or the environment variable SURVEIBOT_TOKEN.
