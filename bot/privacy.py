@@ -1,11 +1,273 @@
-"""/privacy and /hapus_data. (Being written: issue 4.)"""
+"""What the bot keeps about a respondent, and their controls over it (UU PDP, UU No. 27/2022).
+
+``/privacy [id|en]`` explains what is stored, why, for how long and who sees it. ``/hapus_data``
+("delete my data") asks first (buttons ``del:1`` / ``del:0``), then erases the respondent's
+identity: the free-text identity answers (name, institution) and the Telegram user and chat ids,
+from every submission and draft; open drafts are cancelled. Scores, the demographic choices and
+submit times stay, so every index and the quota order are unchanged; afterwards the bot cannot
+tell the respondent's rows from anyone's. ``erasures`` records counts only. ``/language`` switches
+the language of the survey in progress (buttons ``lang:<draft>:<code>``).
+
+Callback data prefixes ``del:`` and ``lang:`` are matched by pattern, so these handlers run
+before the conversation's catch-all button handler.
+"""
 
 from __future__ import annotations
 
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from telegram.ext import Application
+import aiosqlite
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+
+from bot.conversation import send_step
+from bot.messages import Safe
+from bot.questionnaire import LANGUAGE
+from bot.runtime import Runtime, runtime
+from bot.storage import Draft, Storage, iso
+
+logger = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+_LANGUAGE_DATA = re.compile(r"lang:([0-9]{1,18}):([A-Za-z_-]{1,16})")
 
 
 def add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Adds the privacy command handlers."""
+    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+    app.add_handler(CommandHandler("privacy", privacy, filters=private))
+    app.add_handler(CommandHandler("hapus_data", erase_request, filters=private))
+    app.add_handler(CommandHandler("language", language, filters=private))
+    app.add_handler(CallbackQueryHandler(erase_answer, pattern=r"^del:"))
+    app.add_handler(CallbackQueryHandler(language_chosen, pattern=r"^lang:"))
+
+
+# -- /privacy ------------------------------------------------------------------------------------
+
+
+async def privacy(update: Update, context: Context) -> None:
+    """Explains what is stored about the respondent, why, for how long and who sees it."""
+    rt = runtime(context)
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    wanted = context.args[0].lower() if context.args else ""
+    if wanted in rt.questionnaire.languages:
+        lang = wanted
+    else:
+        lang = rt.render.language(await rt.storage.active_draft(user.id))
+    shown = "privacy_list_shown" if rt.config.reports.include_personal else "privacy_list_hidden"
+    who = Safe(rt.messages.get(shown, lang))
+    text = rt.messages.get("privacy", lang, who=who, reminders=rt.config.reminders.max_count)
+    await message.reply_html(text)
+
+
+# -- /hapus_data ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """How many of one respondent's rows lost their identity."""
+
+    submissions: int
+    drafts: int  # drafts that were not submitted (open ones included)
+    cancelled: int  # open drafts closed by the erasure
+
+
+async def erase_request(update: Update, context: Context) -> None:
+    """Says what would be erased and asks for confirmation."""
+    rt = runtime(context)
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    lang = rt.render.language(await rt.storage.active_draft(user.id))
+    submissions, drafts = await held(rt.storage, user.id)
+    if submissions == drafts == 0:
+        await message.reply_html(rt.messages.get("erase_nothing", lang))
+        return
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(rt.messages.plain("erase_yes", lang), callback_data="del:1"),
+                InlineKeyboardButton(rt.messages.plain("erase_no", lang), callback_data="del:0"),
+            ]
+        ]
+    )
+    text = rt.messages.get("erase_confirm", lang, submissions=submissions, drafts=drafts)
+    await message.reply_html(text, reply_markup=keyboard)
+
+
+async def erase_answer(update: Update, context: Context) -> None:
+    """Erases the respondent's identity once confirmed, and says what was erased."""
+    rt = runtime(context)
+    query = update.callback_query
+    if query is None:
+        return
+    lang = rt.render.language(await rt.storage.active_draft(query.from_user.id))
+    if query.data not in ("del:1", "del:0"):  # forged, or empty (PTB lets those past patterns)
+        await query.answer(rt.messages.plain("stale_button", lang))
+        return
+    await query.answer()
+    if query.data == "del:0":
+        await _edit(query, rt.messages.get("erase_kept", lang))
+        return
+    keys = [q.key for q in rt.questionnaire.identity if q.kind == "text"]
+    done = await erase(rt.storage, query.from_user.id, keys, rt.now())
+    if done.submissions == done.drafts == 0:
+        await _edit(query, rt.messages.get("erase_nothing", lang))
+        return
+    values = {"submissions": done.submissions, "drafts": done.drafts, "cancelled": done.cancelled}
+    await _edit(query, rt.messages.get("erase_done", lang, **values))
+
+
+async def held(storage: Storage, user_id: int) -> tuple[int, int]:
+    """Returns how many submissions and unsubmitted drafts carry the user's id."""
+    async with storage.reading() as db:
+        return await _held(db, user_id)
+
+
+async def _held(db: aiosqlite.Connection, user_id: int) -> tuple[int, int]:
+    async with db.execute(
+        "SELECT (SELECT COUNT(*) FROM submissions WHERE user_id = ?), "
+        "(SELECT COUNT(*) FROM drafts WHERE user_id = ? AND status != 'submitted')",
+        (user_id, user_id),
+    ) as cursor:
+        row = await cursor.fetchone()
+    assert row is not None
+    return int(row[0]), int(row[1])
+
+
+async def erase(storage: Storage, user_id: int, keys: list[str], now: datetime) -> Erasure:
+    """Removes answers ``keys`` and the user's Telegram ids from all their rows, keeping scores.
+
+    The user's open drafts are cancelled first. Freed space is zeroed (``secure_delete``) and the
+    WAL is checkpointed, so the erased text is gone from the files, not only from the rows.
+    """
+    paths = [f"$.{key}" for key in keys]
+    marks = ", ".join("?" for _ in keys)
+    async with storage.transaction() as db:
+        submissions, drafts = await _held(db, user_id)
+        if submissions == drafts == 0:
+            return Erasure(0, 0, 0)
+        await db.execute("PRAGMA secure_delete = ON")
+        cursor = await db.execute(
+            "UPDATE drafts SET status = 'cancelled', editing = NULL, closed_at = ?, "
+            "updated_at = ? WHERE user_id = ? AND status = 'open'",
+            (iso(now), iso(now), user_id),
+        )
+        cancelled = cursor.rowcount
+        if keys:
+            await db.execute(
+                f"DELETE FROM answers WHERE key IN ({marks}) "
+                "AND draft_id IN (SELECT id FROM drafts WHERE user_id = ?)",
+                (*keys, user_id),
+            )
+            await db.execute(
+                f"UPDATE submissions SET identity = json_remove(identity, {marks}) "
+                "WHERE user_id = ?",
+                (*paths, user_id),
+            )
+        await db.execute("UPDATE submissions SET user_id = NULL WHERE user_id = ?", (user_id,))
+        await db.execute(
+            "UPDATE drafts SET user_id = NULL, chat_id = NULL WHERE user_id = ?", (user_id,)
+        )
+        await db.execute("DELETE FROM unreachable WHERE user_id = ?", (user_id,))
+        await db.execute(
+            "INSERT INTO erasures (erased_at, submissions, drafts, cancelled) VALUES (?, ?, ?, ?)",
+            (iso(now), submissions, drafts, cancelled),
+        )
+    async with storage.reading() as db, db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+        busy = await cursor.fetchone()
+    if busy is not None and busy[0]:  # a reader elsewhere: the next checkpoint finishes the job
+        logger.warning("erasure: the WAL could not be checkpointed yet")
+    logger.info("erasure: %s submissions, %s drafts, %s cancelled", submissions, drafts, cancelled)
+    return Erasure(submissions=submissions, drafts=drafts, cancelled=cancelled)
+
+
+# -- /language -----------------------------------------------------------------------------------
+
+
+async def language(update: Update, context: Context) -> None:
+    """Offers the languages for the survey in progress, or explains there is none."""
+    rt = runtime(context)
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    draft = await rt.storage.active_draft(user.id)
+    lang = rt.render.language(draft)
+    if draft is None:
+        await message.reply_html(rt.messages.get("lang_none", lang))
+        return
+    names = rt.questionnaire.language_names
+    keyboard = InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(names[code], callback_data=f"lang:{draft.id}:{code}")]
+            for code in rt.questionnaire.languages
+        ]
+    )
+    text = rt.messages.get("lang_choose", lang, current=names[lang])
+    await message.reply_html(text, reply_markup=keyboard)
+
+
+async def language_chosen(update: Update, context: Context) -> None:
+    """Stores the chosen language and asks the current question again in it."""
+    rt = runtime(context)
+    query = update.callback_query
+    if query is None:
+        return
+    match = _LANGUAGE_DATA.fullmatch(query.data or "")
+    code = match.group(2) if match else ""
+    draft = None
+    if match and code in rt.questionnaire.languages:
+        draft = await set_language(rt, int(match.group(1)), query.from_user.id, code)
+    if draft is None:
+        default = rt.config.survey.default_language
+        await query.answer(rt.messages.plain("stale_button", default))
+        await _edit(query, None)
+        return
+    await query.answer()
+    names = rt.questionnaire.language_names
+    await _edit(query, rt.messages.get("lang_set", code, name=names[code]))
+    await send_step(context, draft)
+
+
+async def set_language(rt: Runtime, draft_id: int, user_id: int, code: str) -> Draft | None:
+    """Sets the language answer of the user's open draft; None when it is not theirs or closed."""
+    now = iso(rt.now())
+    async with rt.storage.transaction() as db:
+        cursor = await db.execute(
+            "UPDATE drafts SET updated_at = ?, "
+            "editing = CASE WHEN editing = ? THEN NULL ELSE editing END "
+            "WHERE id = ? AND user_id = ? AND status = 'open'",
+            (now, LANGUAGE, draft_id, user_id),
+        )
+        if cursor.rowcount != 1:
+            return None
+        await db.execute(
+            "INSERT INTO answers (draft_id, key, value, answered_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (draft_id, key) DO UPDATE SET value = excluded.value, "
+            "answered_at = excluded.answered_at",
+            (draft_id, LANGUAGE, code, now),
+        )
+    return await rt.storage.draft(draft_id)
+
+
+async def _edit(query: CallbackQuery, text: str | None) -> None:
+    """Replaces the message of the buttons with ``text``, or only drops the buttons."""
+    try:
+        if text is None:
+            await query.edit_message_reply_markup(reply_markup=None)
+        else:
+            await query.edit_message_text(text, parse_mode=ParseMode.HTML)
+    except BadRequest as exc:
+        logger.debug("edit skipped: %s", exc.message)
+        if text is not None and query.message is not None:
+            await query.get_bot().send_message(
+                query.message.chat.id, text, parse_mode=ParseMode.HTML
+            )

@@ -1,0 +1,228 @@
+"""The staff side's rows: the monthly posts (table ``posts``), learnt settings, and the counts
+admins ask for. Every write is one ``BEGIN IMMEDIATE`` transaction of :class:`Storage`, so two bot
+processes on one database agree on who posts what.
+
+A month's post is claimed whole: the first claimer inserts one row per part it plans to send, all
+``claimed`` with a lease; anyone else finding a live lease leaves the month alone, so the parts
+always go out in order and once. Parts are marked ``sent`` one by one; on a failure the claimer
+puts its unsent parts back to ``failed``; a lease that ran out (a dead process) may be taken over.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from bot.storage import Storage, iso, parse_time
+
+PARTS = ("text", "album", "xlsx", "docx")
+NO_DATA_PARTS = ("text",)
+MIGRATED = "staff_chat_migrated:{}"
+SERVED_SINCE = "staff_chat_since:{}"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The outcome of :func:`claim`: the parts now ours to send, in order."""
+
+    state: Literal["claimed", "done", "busy"]
+    parts: tuple[str, ...] = ()
+
+
+async def claim(
+    storage: Storage, period: str, chat_id: int, owner: str, now: datetime, lease: timedelta
+) -> Claim:
+    """Claims the month's unsent parts for ``owner`` unless they are all sent or leased to
+    someone else. The first claim fixes the plan: every part, or the text alone without data."""
+    until = iso(now + lease)
+    async with storage.transaction() as db:
+        async with db.execute(
+            "SELECT part, status, claimed_by, claimed_until FROM posts "
+            "WHERE period = ? AND chat_id = ?",
+            (period, chat_id),
+        ) as cursor:
+            rows = {row[0]: tuple(row[1:]) for row in await cursor.fetchall()}
+        if rows and all(status == "sent" for status, _, _ in rows.values()):
+            return Claim("done")
+        if any(
+            status == "claimed" and by != owner and (lease_end or "") > iso(now)
+            for status, by, lease_end in rows.values()
+        ):
+            return Claim("busy")
+        if not rows:
+            async with db.execute(
+                "SELECT EXISTS (SELECT 1 FROM submissions WHERE period = ?)", (period,)
+            ) as cursor:
+                found = await cursor.fetchone()
+            plan = PARTS if found and found[0] else NO_DATA_PARTS
+            await db.executemany(
+                "INSERT INTO posts (period, chat_id, part, status, claimed_by, claimed_until, "
+                "attempts) VALUES (?, ?, ?, 'claimed', ?, ?, 1)",
+                [(period, chat_id, part, owner, until) for part in plan],
+            )
+            return Claim("claimed", plan)
+        await db.execute(
+            "UPDATE posts SET status = 'claimed', claimed_by = ?, claimed_until = ?, "
+            "attempts = attempts + 1 WHERE period = ? AND chat_id = ? AND status != 'sent'",
+            (owner, until, period, chat_id),
+        )
+        return Claim("claimed", tuple(p for p in PARTS if p in rows and rows[p][0] != "sent"))
+
+
+async def renew(
+    storage: Storage,
+    period: str,
+    chat_id: int,
+    owner: str,
+    now: datetime,
+    lease: timedelta,
+) -> bool:
+    """Extends ``owner``'s lease before the next part; False if the claim was lost meanwhile."""
+    async with storage.transaction() as db:
+        cursor = await db.execute(
+            "UPDATE posts SET claimed_until = ? WHERE period = ? AND chat_id = ? "
+            "AND status = 'claimed' AND claimed_by = ?",
+            (iso(now + lease), period, chat_id, owner),
+        )
+        return cursor.rowcount > 0
+
+
+async def mark_sent(
+    storage: Storage,
+    period: str,
+    chat_id: int,
+    part: str,
+    message_ids: Sequence[int],
+    now: datetime,
+) -> None:
+    """Records that ``part`` went out, with the ids of its messages."""
+    async with storage.transaction() as db:
+        await db.execute(
+            "UPDATE posts SET status = 'sent', sent_at = ?, message_ids = ?, claimed_until = NULL, "
+            "last_error = NULL WHERE period = ? AND chat_id = ? AND part = ?",
+            (iso(now), json.dumps(list(message_ids)), period, chat_id, part),
+        )
+
+
+async def release(storage: Storage, period: str, chat_id: int, owner: str, error: str) -> None:
+    """Gives ``owner``'s unsent parts back, to be claimed again by a later run."""
+    async with storage.transaction() as db:
+        await db.execute(
+            "UPDATE posts SET status = 'failed', claimed_until = NULL, last_error = ? "
+            "WHERE period = ? AND chat_id = ? AND status = 'claimed' AND claimed_by = ?",
+            (error[:500], period, chat_id, owner),
+        )
+
+
+async def posted_at(storage: Storage, period: str, chat_id: int) -> datetime | None:
+    """Returns when the month's post was completed in the chat, or None if it is not (yet)."""
+    async with (
+        storage.reading() as db,
+        db.execute(
+            "SELECT COUNT(*), SUM(status = 'sent'), MAX(sent_at) FROM posts "
+            "WHERE period = ? AND chat_id = ?",
+            (period, chat_id),
+        ) as cursor,
+    ):
+        row = await cursor.fetchone()
+    if row is None or not row[0] or row[0] != row[1]:
+        return None
+    return parse_time(row[2])
+
+
+async def completed(storage: Storage, chat_id: int, periods: Sequence[str]) -> set[str]:
+    """Returns which of ``periods`` are fully posted in the chat."""
+    if not periods:
+        return set()
+    marks = ", ".join("?" * len(periods))
+    async with (
+        storage.reading() as db,
+        db.execute(
+            f"SELECT period FROM posts WHERE chat_id = ? AND period IN ({marks}) "
+            "GROUP BY period HAVING MIN(status = 'sent') = 1",
+            (chat_id, *periods),
+        ) as cursor,
+    ):
+        return {row[0] for row in await cursor.fetchall()}
+
+
+# -- settings ------------------------------------------------------------------------------------
+
+
+async def setting(storage: Storage, key: str) -> str | None:
+    async with (
+        storage.reading() as db,
+        db.execute("SELECT value FROM settings WHERE key = ?", (key,)) as cursor,
+    ):
+        row = await cursor.fetchone()
+    return None if row is None else str(row[0])
+
+
+async def keep_first(storage: Storage, key: str, value: str, now: datetime) -> str:
+    """Stores ``value`` unless ``key`` already has one; returns the value that is kept."""
+    async with storage.transaction() as db:
+        await db.execute(
+            "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (key) DO NOTHING",
+            (key, value, iso(now)),
+        )
+        async with db.execute("SELECT value FROM settings WHERE key = ?", (key,)) as cursor:
+            row = await cursor.fetchone()
+    assert row is not None
+    return str(row[0])
+
+
+async def current_chat(storage: Storage, configured: int) -> int:
+    """Follows the configured staff chat through its recorded migrations to its id today."""
+    chat_id = configured
+    for _ in range(5):  # a group migrates once; the bound only guards against a cycle
+        moved = await setting(storage, MIGRATED.format(chat_id))
+        if moved is None:
+            break
+        chat_id = int(moved)
+    return chat_id
+
+
+async def record_migration(storage: Storage, old: int, new: int, now: datetime) -> None:
+    """Records that chat ``old`` is now ``new``; its posts move along, being the same chat."""
+    async with storage.transaction() as db:
+        await db.execute(
+            "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
+            "updated_at = excluded.updated_at",
+            (MIGRATED.format(old), str(new), iso(now)),
+        )
+        await db.execute("UPDATE OR IGNORE posts SET chat_id = ? WHERE chat_id = ?", (new, old))
+
+
+# -- figures for admins --------------------------------------------------------------------------
+
+
+async def has_submissions(storage: Storage, period: str) -> bool:
+    return await storage.submission_count(period) > 0
+
+
+async def suggestions(storage: Storage, period: str) -> list[tuple[str, str]]:
+    """Returns the month's suggestions as (service code, text), oldest first; never a name."""
+    async with (
+        storage.reading() as db,
+        db.execute(
+            "SELECT service, suggestion FROM submissions WHERE period = ? "
+            "AND suggestion IS NOT NULL AND TRIM(suggestion) != '' ORDER BY submitted_at, id",
+            (period,),
+        ) as cursor,
+    ):
+        return [(str(service), str(text)) for service, text in await cursor.fetchall()]
+
+
+async def open_drafts(storage: Storage) -> int:
+    """Counts the surveys started and neither submitted nor cancelled."""
+    async with (
+        storage.reading() as db,
+        db.execute("SELECT COUNT(*) FROM drafts WHERE status = 'open'") as cursor,
+    ):
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0

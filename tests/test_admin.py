@@ -1,0 +1,261 @@
+"""Admin commands, sent by a fake admin through the real Application and the sandbox Bot API."""
+
+from __future__ import annotations
+
+import html
+import io
+import logging
+import re
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+import zxingcpp
+from PIL import Image
+
+from bot import reminders
+from bot.config import Config
+from bot.sandbox import Respondent, SandboxRequest, supergroup_chat, user
+from tests.conftest import App, Clock, running
+from tests.test_staff import (
+    ADMIN,
+    FEB_1_0800,
+    FULL_POST,
+    PERSONAL,
+    STAFF,
+    add_january,
+    add_submission,
+    fast_files,  # noqa: F401  (a fixture)
+    methods,
+    texts_of,
+    to_chat,
+)
+
+ADMIN_COMMANDS = ("stats", "report", "export", "invite", "remind", "suggestions")
+
+pytestmark = pytest.mark.usefixtures("fast_files")
+
+
+@pytest.fixture
+async def staffed(config: Config, sandbox: SandboxRequest, clock: Clock) -> AsyncIterator[App]:
+    telegram = replace(config.telegram, staff_chat_id=STAFF, admin_ids=(ADMIN,))
+    async with running(replace(config, telegram=telegram), sandbox, clock) as app:
+        yield app
+
+
+@pytest.fixture
+def admin(sandbox: SandboxRequest) -> Respondent:
+    return Respondent(sandbox, ADMIN, "Admin")
+
+
+def plain(text: str | None) -> str:
+    """What Telegram shows of an HTML text."""
+    return html.unescape(re.sub(r"<[^>]+>", "", text or ""))
+
+
+def replies(sandbox: SandboxRequest, chat_id: int = ADMIN) -> list[str]:
+    """The texts and captions the admin sees now (edits applied), oldest first."""
+    return [plain(m.get("text", m.get("caption"))) for m in sandbox.sent_to(chat_id)]
+
+
+@pytest.mark.parametrize("command", ADMIN_COMMANDS)
+async def test_non_admin_is_refused_politely_and_logged(
+    staffed: App,
+    sandbox: SandboxRequest,
+    respondent: Respondent,
+    caplog: pytest.LogCaptureFixture,
+    command: str,
+) -> None:
+    add_january(staffed.bot_data["runtime"].config)
+    with caplog.at_level(logging.WARNING, logger="bot.admin"):
+        await respondent.command(staffed, command, "2025-01")
+    assert respondent.last_text == "Maaf, perintah ini hanya untuk admin survei."
+    [record] = [r for r in caplog.records if r.name == "bot.admin"]
+    assert record.getMessage() == f"refused /{command} from user {respondent.chat_id}: not an admin"
+    assert to_chat(sandbox, STAFF) == []
+
+
+async def test_stats_show_this_month_live(
+    staffed: App, sandbox: SandboxRequest, admin: Respondent, respondent: Respondent
+) -> None:
+    config = staffed.bot_data["runtime"].config
+    add_january(config)
+    await respondent.command(staffed, "start", "cpob")  # a survey being filled in
+    await admin.command(staffed, "stats")
+    text = plain(admin.last_text)
+    assert "Angka Januari 2025" in text
+    assert "Isian dihitung: 3 dari kuota 30 · di luar kuota: 0" in text
+    assert "IPP 3,92 · nilai konversi 97,92 · Memuaskan" in text
+    assert "Sertifikasi/Resertifikasi CPOB: 2" in text
+    assert "sedang diisi saat ini (semua bulan): 1" in text
+    await admin.command(staffed, "stats", "2024-12")
+    assert "IPP: belum ada data" in plain(admin.last_text)
+
+
+@pytest.mark.parametrize(
+    ("command", "argument", "expected"),
+    [
+        ("stats", "2025-13", "Bulan 2025-13 tidak dikenali"),
+        ("export", "januari", "Bulan januari tidak dikenali"),
+        (
+            "suggestions",
+            None,
+            "Sebutkan bulannya sebagai TAHUN-BULAN, misalnya /suggestions 2024-12",
+        ),
+        ("export", "2025-03", "Maret 2025 belum dimulai."),
+        ("report", None, "/report 2025-01 sini — kirim ke chat ini"),
+        ("report", "2025-01 kemarin", "/report 2025-01 ulang — kirim ulang ke grup staf"),
+        ("report", "2025-01", "Januari 2025 belum selesai: laporannya dikirim otomatis"),
+    ],
+)
+async def test_malformed_arguments_get_the_expected_form(
+    staffed: App, admin: Respondent, command: str, argument: str | None, expected: str
+) -> None:
+    await admin.command(staffed, command, argument)
+    assert expected in plain(admin.last_text)
+
+
+async def test_report_posts_through_the_once_only_machinery(
+    staffed: App, sandbox: SandboxRequest, admin: Respondent, clock: Clock
+) -> None:
+    add_january(staffed.bot_data["runtime"].config)
+    clock.current = datetime(2025, 1, 31, 23, 0, tzinfo=UTC)  # 1 February, 06:00 in Jakarta
+    await admin.command(staffed, "report", "2025-01")
+    assert replies(sandbox)[-1] == "✅ Laporan Januari 2025 terkirim ke grup staf."
+    assert methods(to_chat(sandbox, STAFF)) == FULL_POST
+    assert [c.params["action"] for c in sandbox.calls_to("sendChatAction")] == ["upload_document"]
+
+    clock.current = FEB_1_0800  # the scheduled post finds it done
+    from bot import staff
+
+    assert await staff.post_due(staffed) == []
+    await admin.command(staffed, "report", "2025-01")
+    assert "sudah dikirim ke grup staf pada 1 Februari 2025 pukul 06.00 WIB" in (
+        admin.last_text or ""
+    )
+    assert methods(to_chat(sandbox, STAFF)) == FULL_POST
+
+
+async def test_report_again_and_here_are_not_the_months_post(
+    staffed: App, sandbox: SandboxRequest, admin: Respondent, clock: Clock
+) -> None:
+    add_january(staffed.bot_data["runtime"].config)
+    await admin.command(staffed, "report", "2025-01 sini")  # interim, to the admin
+    assert "Angka sementara" in texts_of(to_chat(sandbox, ADMIN))[1]
+    assert methods(to_chat(sandbox, ADMIN))[1:] == FULL_POST
+    assert replies(sandbox)[0] == "✅ Laporan Januari 2025 terkirim di chat ini."
+    clock.current = FEB_1_0800
+    await admin.command(staffed, "report", "2025-01 ulang")
+    assert replies(sandbox)[-1] == "✅ Laporan Januari 2025 dikirim ulang ke grup staf."
+    from bot import staff
+
+    [scheduled] = await staff.post_due(staffed)  # the scheduled post still goes out
+    assert scheduled.state == "posted"
+    assert methods(to_chat(sandbox, STAFF)) == FULL_POST * 2
+    assert not any(p in t for t in texts_of(sandbox.calls) for p in PERSONAL)
+
+
+async def test_export_sends_the_workbook_with_progress(
+    staffed: App, sandbox: SandboxRequest, admin: Respondent
+) -> None:
+    await admin.command(staffed, "export", "2025-01")
+    assert admin.last_text == "Belum ada isian survei untuk Januari 2025."
+    add_january(staffed.bot_data["runtime"].config)
+    await admin.command(staffed, "export", "2025-01")
+    [document] = sandbox.calls_to("sendDocument")
+    assert document.params["chat_id"] == ADMIN
+    assert document.files["document"].filename == "data-2025-01.xlsx"
+    assert replies(sandbox)[-2:] == [
+        "✅ Data Januari 2025 terkirim.",
+        "Data SPKP dan SPAK Januari 2025 (Excel)",
+    ]
+    assert [c.params["action"] for c in sandbox.calls_to("sendChatAction")] == ["upload_document"]
+
+
+async def test_invite_sends_the_link_and_a_qr_code_of_it(
+    staffed: App, sandbox: SandboxRequest, admin: Respondent
+) -> None:
+    await admin.command(staffed, "invite", "cpob")
+    [call] = sandbox.calls_to("sendDocument")
+    link = f"https://t.me/{sandbox.bot_username}?start=cpob"
+    assert link in call.params["caption"]
+    upload = call.files["document"]
+    assert upload.filename.endswith(".png") and upload.content.startswith(b"\x89PNG")
+    [decoded] = zxingcpp.read_barcodes(Image.open(io.BytesIO(upload.content)))
+    assert decoded.text == link
+
+
+async def test_invite_with_an_unknown_service_lists_the_codes(
+    staffed: App, admin: Respondent
+) -> None:
+    await admin.command(staffed, "invite", "cpobb")
+    text = plain(admin.last_text)
+    assert "cpobb tidak dikenal" in text
+    assert "suket_cpob — Surat Keterangan Penerapan CPOB" in text
+
+
+async def test_remind_sends_the_reminders_and_reports_the_count(
+    staffed: App, admin: Respondent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await admin.command(staffed, "remind")  # the real run: nobody is due
+    assert admin.last_text == "✅ Pengingat terkirim: 0."
+    calls: list[App] = []
+
+    async def send_due(app: App) -> reminders.ReminderRun:
+        calls.append(app)
+        return reminders.ReminderRun(due=4, sent=3, unreachable=1)
+
+    monkeypatch.setattr(reminders, "send_due", send_due)
+    await admin.command(staffed, "remind")
+    assert calls == [staffed]
+    assert admin.last_text == (
+        "✅ Pengingat terkirim: 3. Tidak terkirim: 0 (dicoba lagi nanti) · "
+        "pengguna yang memblokir bot: 1."
+    )
+
+
+async def test_remind_in_quiet_hours_says_so(staffed: App, admin: Respondent, clock: Clock) -> None:
+    clock.current = datetime(2025, 1, 15, 15, 0, tzinfo=UTC)  # 22:00 in Jakarta
+    await admin.command(staffed, "remind")
+    assert plain(admin.last_text).startswith("Sekarang jam tenang (21.00–07.00)")
+
+
+async def test_suggestions_are_listed_without_names_across_messages(
+    staffed: App, sandbox: SandboxRequest, admin: Respondent
+) -> None:
+    config = staffed.bot_data["runtime"].config
+    await admin.command(staffed, "suggestions", "2025-01")
+    assert admin.last_text == "Tidak ada saran responden untuk Januari 2025."
+    for n in range(12):
+        add_submission(
+            config,
+            "2025-01",
+            datetime(2025, 1, 2, n, tzinfo=UTC),
+            suggestion=f"Saran {n} <penting>: " + "mohon dipercepat. " * 60,
+        )
+    await admin.command(staffed, "suggestions", "2025-01")
+    sent = replies(sandbox)[1:]
+    assert len(sent) > 1 and all(len(t) <= 4096 for t in sent)
+    joined = "\n".join(sent)
+    assert "Saran responden Januari 2025 (12)" in joined
+    assert "12. [Sertifikasi/Resertifikasi CPOB] Saran 11 <penting>" in joined
+    assert not any(p in joined for p in PERSONAL)
+
+
+async def test_joining_a_group_logs_its_id_for_the_config(
+    staffed: App, sandbox: SandboxRequest, caplog: pytest.LogCaptureFixture
+) -> None:
+    group = supergroup_chat(-1_001_234_567_890, "Staf SPKP")
+    change = {
+        "chat": group,
+        "from": user(ADMIN, "Admin"),
+        "date": 1_736_900_000,
+        "old_chat_member": {"status": "left", "user": sandbox.bot_user()},
+        "new_chat_member": {"status": "member", "user": sandbox.bot_user()},
+    }
+    with caplog.at_level(logging.INFO, logger="bot.admin"):
+        await Respondent(sandbox, ADMIN).send(staffed, {"update_id": 1, "my_chat_member": change})
+    [record] = [r for r in caplog.records if r.name == "bot.admin"]
+    assert "set [telegram] staff_chat_id = -1001234567890" in record.getMessage()
+    assert "Admin" not in record.getMessage()

@@ -1,0 +1,240 @@
+"""/privacy, /hapus_data and /language, driven through the real Application."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot import reminders
+from bot.config import Config
+from bot.sandbox import Respondent, SandboxRequest
+from tests.conftest import App, Clock, running
+from tests.test_conversation import ITEMS, rows
+
+NAME, INSTITUTION = "Ratna Kusumawati", "PT Farmasi Sentosa Abadi"
+OTHER_NAME, OTHER_INSTITUTION = "Budi Santoso", "Apotek Sehat Sejahtera"
+
+
+async def fill(
+    r: Respondent,
+    app: App,
+    name: str,
+    institution: str,
+    score: int,
+    service: str = "cpob",
+    submit: bool = True,
+) -> None:
+    await r.command(app, "start", service)
+    await r.tap(app, "Bahasa Indonesia")
+    await r.say(app, name)
+    await r.say(app, "41")
+    await r.tap(app, "Perempuan")
+    await r.tap(app, "D4/S1")
+    await r.tap(app, "PNS/TNI/Polri")
+    await r.say(app, institution)
+    await r.tap(app, "Januari 2025")
+    for _ in ITEMS:
+        await r.tap(app, f"{score} · ")
+    await r.say(app, "Pelayanan cepat")
+    if submit:
+        await r.tap(app, "✅ Kirim")
+
+
+def every_row(path: Path) -> list[tuple[str, tuple[Any, ...]]]:
+    with sqlite3.connect(path) as db:
+        tables = [t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return [(t, row) for t in tables for row in db.execute(f'SELECT * FROM "{t}"')]
+
+
+def holds(row: tuple[Any, ...], secret: str | int) -> bool:
+    return any(v == secret or (isinstance(secret, str) and secret in str(v)) for v in row)
+
+
+def item_means(config: Config) -> dict[str, float]:
+    return dict(rows(config, "SELECT item, AVG(score) FROM scores GROUP BY item"))
+
+
+# -- /privacy ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("personal", "expected"), [(False, "hanya melihat hasil gabungan"), (True, "daftar responden")]
+)
+async def test_privacy_says_what_why_how_long_and_who(
+    config: Config,
+    sandbox: SandboxRequest,
+    clock: Clock,
+    respondent: Respondent,
+    personal: bool,
+    expected: str,
+) -> None:
+    unit = replace(config, reports=replace(config.reports, include_personal=personal))
+    async with running(unit, sandbox, clock) as app:
+        await respondent.command(app, "privacy")
+    text = respondent.last_text or ""
+    for part in (
+        "UU No. 27 Tahun 2022",
+        "nama, usia, jenis kelamin, pendidikan, pekerjaan, dan instansi",
+        "ID pengguna dan ID chat Telegram",
+        "SPKP",
+        "Zona Integritas",
+        "Selama diperlukan",
+        "/hapus_data",
+        expected,
+    ):
+        assert part in text
+
+
+async def test_privacy_in_english_on_request_or_by_the_draft(
+    app: App, respondent: Respondent
+) -> None:
+    await respondent.command(app, "privacy", "en")
+    assert "Personal Data Protection Law" in (respondent.last_text or "")
+    await respondent.command(app, "start", "cpob")
+    await respondent.tap(app, "English")
+    await respondent.command(app, "privacy")
+    assert "Who sees it" in (respondent.last_text or "")
+
+
+# -- /hapus_data ---------------------------------------------------------------------------------
+
+
+async def test_erasure_keeps_the_indices_and_leaves_no_name(
+    app: App, sandbox: SandboxRequest, config: Config, clock: Clock
+) -> None:
+    ratna, budi = Respondent(sandbox, 5001, "Ratna"), Respondent(sandbox, 5002, "Budi")
+    await fill(ratna, app, NAME, INSTITUTION, 4)
+    await fill(budi, app, OTHER_NAME, OTHER_INSTITUTION, 2)
+    await fill(ratna, app, NAME, INSTITUTION, 3, service="suket_cpob", submit=False)
+    before = item_means(config)
+    assert before == {item: 3.0 for item in ITEMS}
+
+    await ratna.command(app, "hapus_data")
+    assert "1 survei terkirim dan 1 survei yang belum selesai" in (ratna.last_text or "")
+    assert ratna.labels() == ["Ya, hapus data saya", "Tidak"]
+    await ratna.tap(app, "Ya, hapus data saya")
+    done = ratna.last_text or ""
+    assert "dihapus dari 1 survei terkirim dan 1 survei lainnya" in done
+    assert "1 survei yang sedang diisi dibatalkan" in done
+
+    assert item_means(config) == before
+    path = config.storage.path
+    stored = every_row(path)
+    for secret in (NAME, INSTITUTION, ratna.chat_id):
+        assert not [(table, row) for table, row in stored if holds(row, secret)]
+    for file in (path, path.with_name(path.name + "-wal")):
+        if file.exists():  # gone from the file itself, not only from the rows
+            content = file.read_bytes()
+            assert NAME.encode() not in content and INSTITUTION.encode() not in content
+    assert any(OTHER_NAME in str(row) for _, row in stored)  # the others keep theirs
+    assert rows(config, "SELECT submissions, drafts, cancelled FROM erasures") == [(1, 1, 1)]
+    assert rows(config, "SELECT COUNT(*) FROM submissions WHERE user_id IS NULL") == [(1,)]
+
+    await ratna.say(app, "halo")  # a stranger now: no survey in progress
+    assert "belum memulai survei" in (ratna.last_text or "")
+    clock.advance(hours=25)
+    assert (await reminders.send_due(app)).sent == 0
+
+
+async def test_erasure_declined_or_with_nothing_stored(
+    app: App, sandbox: SandboxRequest, config: Config, respondent: Respondent
+) -> None:
+    await respondent.command(app, "hapus_data")
+    assert "Tidak ada data" in (respondent.last_text or "")
+    await fill(respondent, app, NAME, INSTITUTION, 4)
+    await respondent.command(app, "hapus_data")
+    confirm = respondent.keyboard_message()
+    assert confirm is not None
+    await respondent.tap(app, "Tidak")
+    assert "tidak dihapus" in (respondent.last_text or "")
+    assert sandbox.buttons(respondent.chat_id, confirm["message_id"]) == []
+    assert rows(config, "SELECT COUNT(*) FROM submissions WHERE user_id = 5001") == [(1,)]
+    assert rows(config, "SELECT COUNT(*) FROM erasures") == [(0,)]
+
+
+async def test_second_tap_on_confirm_erases_nothing_more(
+    app: App, sandbox: SandboxRequest, config: Config, respondent: Respondent
+) -> None:
+    await fill(respondent, app, NAME, INSTITUTION, 4)
+    await respondent.command(app, "hapus_data")
+    confirm = respondent.keyboard_message()
+    assert confirm is not None
+    await respondent.tap(app, "Ya, hapus data saya")
+    data = sandbox.buttons(respondent.chat_id, confirm["message_id"])
+    assert data == []  # the buttons are gone; a replayed tap is harmless anyway
+    await respondent.send(app, sandbox.callback_update(respondent.user, confirm, "del:1"))
+    assert "Tidak ada data" in (respondent.last_text or "")
+    assert rows(config, "SELECT COUNT(*) FROM erasures") == [(1,)]
+
+
+@pytest.mark.parametrize("data", ["del:", "del:yes", "del:1:5002"])
+async def test_forged_erase_button_erases_nothing(
+    app: App, sandbox: SandboxRequest, config: Config, respondent: Respondent, data: str
+) -> None:
+    await fill(respondent, app, NAME, INSTITUTION, 4)
+    await respondent.command(app, "hapus_data")
+    confirm = respondent.keyboard_message()
+    assert confirm is not None
+    await respondent.send(app, sandbox.callback_update(respondent.user, confirm, data))
+    assert "tidak berlaku" in sandbox.calls_to("answerCallbackQuery")[-1].params["text"]
+    assert rows(config, "SELECT COUNT(*) FROM submissions WHERE user_id = 5001") == [(1,)]
+
+
+# -- /language -----------------------------------------------------------------------------------
+
+
+async def test_language_switches_the_survey_in_progress(
+    app: App, respondent: Respondent, config: Config
+) -> None:
+    await respondent.command(app, "start", "cpob")
+    await respondent.tap(app, "Bahasa Indonesia")
+    await respondent.say(app, "Dini B")
+    await respondent.command(app, "language")
+    assert "Bahasa Indonesia" in (respondent.last_text or "")
+    assert respondent.labels() == ["Bahasa Indonesia", "English"]
+    await respondent.tap(app, "English")
+    texts = [m.get("text") or "" for m in respondent.sandbox.sent_to(respondent.chat_id)]
+    assert "language is now <b>English</b>" in texts[-2]
+    assert "How old are you" in texts[-1]  # the same question, now in English
+    assert rows(config, "SELECT value FROM answers WHERE key = 'language'") == [("en",)]
+    await respondent.say(app, "33")
+    assert respondent.labels() == ["Male", "Female"]
+
+
+async def test_language_before_the_first_answer_answers_it(
+    app: App, respondent: Respondent, config: Config
+) -> None:
+    await respondent.command(app, "start", "cpob")
+    await respondent.command(app, "language")
+    await respondent.tap(app, "English")
+    assert "What is your full name" in (respondent.last_text or "")
+    await respondent.say(app, "Dini B")
+    assert dict(rows(config, "SELECT key, value FROM answers")) == {
+        "language": "en",
+        "name": "Dini B",
+    }
+
+
+async def test_language_without_a_survey_explains(app: App, respondent: Respondent) -> None:
+    await respondent.command(app, "language")
+    assert "Tidak ada survei yang sedang Anda isi" in (respondent.last_text or "")
+    assert respondent.labels() == []
+
+
+async def test_language_button_of_a_closed_or_foreign_draft_is_refused(
+    app: App, sandbox: SandboxRequest, respondent: Respondent, config: Config
+) -> None:
+    await respondent.command(app, "start", "cpob")
+    await respondent.command(app, "language")
+    menu = respondent.keyboard_message()
+    assert menu is not None
+    other = Respondent(sandbox, 5009, "Other")
+    await other.send(app, sandbox.callback_update(other.user, menu, "lang:1:en"))
+    await respondent.send(app, sandbox.callback_update(respondent.user, menu, "lang:1:xx"))
+    assert rows(config, "SELECT COUNT(*) FROM answers") == [(0,)]
+    answered = [c for c in sandbox.calls_to("answerCallbackQuery") if c.params.get("text")]
+    assert len(answered) == 2 and "tidak berlaku" in answered[0].params["text"]
