@@ -11,4 +11,5 @@ Modules::
     charts        Gambar 1–6 as matplotlib Figures
     report        build_report(): charts + XLSX workbook + DOCX draft in one call
     numbers, periods   Indonesian number and month formats
+    texts         the report's words: templates from data/report.toml, by language
 """

@@ -2,8 +2,8 @@
 
 pyplot is never imported: its global figure registry keeps every figure alive until closed,
 which leaks in a long-running bot. A ``Figure`` made here is freed like any object;
-:func:`save_png` also clears it so its artists go at once. Labels are Indonesian and numbers
-use decimal commas.
+:func:`save_png` also clears it so its artists go at once. Labels are the report's texts
+(``charts`` in ``analysis/resources/report.toml``) and numbers use decimal commas.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from analysis.demographics import UNKNOWN
 from analysis.indices import Breakdown
-from analysis.numbers import format_id, format_percent
+from analysis.numbers import DASH, format_id, format_percent
 from analysis.periods import month_name, short_month_name
+from analysis.texts import text
 from bot.questionnaire import IndexDef, Questionnaire
 
 __all__ = [
@@ -34,7 +35,6 @@ __all__ = [
 ]
 
 DPI = 150
-NO_DATA = "Belum ada data pada periode ini"
 BAND_COLOURS = ("#f4c7c3", "#fce8b2", "#fff7c2", "#cde8d4")  # worst … best
 SERIES_COLOURS = {"ipp": "#1f5fa8", "ipak": "#d9731a"}
 BAR_COLOUR = "#1f5fa8"
@@ -71,12 +71,12 @@ def count_chart(
     if horizontal:
         bars = axes.barh(labels, values, color=BAR_COLOUR)
         axes.invert_yaxis()  # the first option on top, as in the questionnaire
-        axes.set_xlabel("Jumlah responden (orang)")
+        axes.set_xlabel(text("charts.count_axis"))
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         axes.set_xlim(0, max([*values, 1]) * 1.3)
     else:
         bars = axes.bar(labels, values, color=BAR_COLOUR)
-        axes.set_ylabel("Jumlah responden (orang)")
+        axes.set_ylabel(text("charts.count_axis"))
         axes.set_xlabel(category)
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         axes.set_ylim(0, max([*values, 1]) * 1.25)
@@ -107,7 +107,7 @@ def items_chart(breakdown: Breakdown, questionnaire: Questionnaire, period: str)
     widths = [max(len(d.items), 3) for d in definitions]
     figure = new_figure(10.0, 4.6)
     grid = figure.add_gridspec(1, len(definitions), width_ratios=widths)
-    figure.suptitle(f"Indeks Tiap Unsur SPKP dan SPAK, {month_name(period)}")
+    figure.suptitle(text("charts.items_title", month=month_name(period)))
     language = questionnaire.reference_language
     for column, definition in enumerate(definitions):
         axes = figure.add_subplot(grid[0, column])
@@ -118,14 +118,14 @@ def items_chart(breakdown: Breakdown, questionnaire: Questionnaire, period: str)
         bars = axes.bar(x, heights, color=BAR_COLOUR, width=0.6, zorder=2)
         axes.set_xticks(x, list(definition.items))
         axes.set_xlim(-0.6, len(x) - 0.4)
-        shown = [breakdown.element_display(c) or "–" for c in definition.items]
+        shown = [breakdown.element_display(c) or DASH for c in definition.items]
         axes.bar_label(bars, labels=shown, padding=2, fontsize=8)
         value = breakdown.indices.get(definition.key)
-        summary = f"{value.display} – {value.category}" if value else "belum ada data"
+        summary = f"{value.display} – {value.category}" if value else text("charts.items_empty")
         axes.set_title(f"{definition.short}: {summary}", fontsize=10)
-        axes.set_xlabel("Unsur")
+        axes.set_xlabel(text("charts.item_axis"))
         if column == 0:
-            axes.set_ylabel("Indeks (skala 1–4)")
+            axes.set_ylabel(text("charts.index_axis"))
         if all(v is None for v in values):
             _no_data(axes)
     return figure
@@ -156,9 +156,10 @@ def trend_chart(
         )
     axes.set_xticks(x, [short_month_name(p) for p in periods], rotation=45, ha="right")
     axes.set_xlim(-0.5, len(periods) - 0.5)
-    axes.set_ylabel("Indeks (skala 1–4)")
+    axes.set_ylabel(text("charts.index_axis"))
     if periods:
-        axes.set_title(f"Tren IPP dan IPAK, {month_name(periods[0])} – {month_name(periods[-1])}")
+        first_month, last_month = month_name(periods[0]), month_name(periods[-1])
+        axes.set_title(text("charts.trend_title", first=first_month, last=last_month))
     axes.legend(loc="lower left", ncols=2, frameon=True)
     if all(v is None for p in points.values() for v in p.values()):
         _no_data(axes)
@@ -204,7 +205,7 @@ def _no_data(axes: Any) -> None:
     axes.text(
         0.5,
         0.5,
-        NO_DATA,
+        text("charts.no_data"),
         transform=axes.transAxes,
         ha="center",
         va="center",

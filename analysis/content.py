@@ -17,6 +17,7 @@ from analysis.demographics import Demographics, demographics
 from analysis.indices import Lke, PeriodIndices, lke
 from analysis.periods import month_name
 from analysis.summary import history, summary_dict
+from analysis.texts import text
 from bot.questionnaire import Questionnaire
 
 __all__ = ["PERSONAL", "TREND_MONTHS", "ReportData", "Suggestion", "gather"]
@@ -59,7 +60,7 @@ class ReportData:
 
     @property
     def unit(self) -> str:
-        return self.unit_name or "[nama unit kerja]"
+        return self.unit_name or text("common.unit")
 
     @property
     def counted(self) -> pd.DataFrame:

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analysis.texts import text
 from bot.questionnaire import IdentityQuestion, Questionnaire
 
 __all__ = ["UNKNOWN", "Demographics", "age_groups", "demographics"]
 
-UNKNOWN = "Tidak diketahui"  # shown only when an imported row lacks the answer
+UNKNOWN = text("common.unknown")  # shown only when an imported row lacks the answer
 GROUP_YEARS = 5
 
 

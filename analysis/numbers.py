@@ -1,5 +1,8 @@
 """Numbers as an Indonesian reader expects them: ``3,92``, ``1.234``, ``2 (dua)``.
 
+The spelt-out words are the report's texts (``numbers`` in ``analysis/resources/report.toml``); the
+rules that put them together (``seratus``, ``dua ratus``, ``seribu``) are Indonesian's and here.
+
 Rounding is half-up on the shortest decimal form of the number, as Excel's ROUND and
 :func:`bot.questionnaire.round_half_up` do, so a value shown here never disagrees with the
 category computed from it.
@@ -9,25 +12,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from analysis.texts import text, words
 from bot.questionnaire import round_half_up
 
-__all__ = ["count_phrase", "format_id", "format_percent", "spell_id"]
+__all__ = ["DASH", "count_phrase", "format_id", "format_percent", "spell_id"]
 
-_ONES = (
-    "nol",
-    "satu",
-    "dua",
-    "tiga",
-    "empat",
-    "lima",
-    "enam",
-    "tujuh",
-    "delapan",
-    "sembilan",
-    "sepuluh",
-    "sebelas",
-)
-_SCALES = ((10**9, "miliar"), (10**6, "juta"), (1000, "ribu"))
+DASH = "–"  # in place of a number there is none of (no data): a sign, in every language
+_SCALES = (10**9, 10**6, 1000)  # named by the words of numbers.scales
 
 
 def format_id(value: float | Decimal | int, places: int = 2) -> str:
@@ -57,29 +48,32 @@ def format_percent(part: int, whole: int, places: int = 1) -> str:
 def spell_id(number: int) -> str:
     """Spells a whole number in Indonesian: 2 → ``dua``, 115 → ``seratus lima belas``."""
     if number < 0:
-        return f"minus {spell_id(-number)}"
-    if number < len(_ONES):
-        return _ONES[number]
+        return text("numbers.negative", number=spell_id(-number))
+    ones = words("numbers.ones")  # 0 … 11
+    if number < len(ones):
+        return ones[number]
     if number < 20:
-        return f"{_ONES[number - 10]} belas"
+        return text("numbers.teens", ones=ones[number - 10])
     if number < 100:
-        tens, ones = divmod(number, 10)
-        return _join(f"{_ONES[tens]} puluh", ones)
+        tens, rest = divmod(number, 10)
+        return _join(text("numbers.tens", ones=ones[tens]), rest)
     if number < 1000:
         hundreds, rest = divmod(number, 100)
-        head = "seratus" if hundreds == 1 else f"{_ONES[hundreds]} ratus"
-        return _join(head, rest)
-    for size, name in _SCALES:
+        if hundreds == 1:
+            return _join(text("numbers.one_hundred"), rest)
+        return _join(text("numbers.hundreds", ones=ones[hundreds]), rest)
+    for size, scale in zip(_SCALES, words("numbers.scales"), strict=True):
         if number >= size:
             count, rest = divmod(number, size)
-            head = "seribu" if size == 1000 and count == 1 else f"{spell_id(count)} {name}"
-            return _join(head, rest)
+            if size == 1000 and count == 1:
+                return _join(text("numbers.one_thousand"), rest)
+            return _join(text("numbers.scaled", count=spell_id(count), scale=scale), rest)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
 def count_phrase(number: int) -> str:
     """Writes a count as Indonesian reports do: ``2 (dua)``."""
-    return f"{number} ({spell_id(number)})"
+    return text("numbers.count", number=number, words=spell_id(number))
 
 
 def _join(head: str, rest: int) -> str:

@@ -1,9 +1,11 @@
-"""Survey periods (``YYYY-MM``) and their Indonesian names."""
+"""Survey periods (``YYYY-MM``) and their names (``Januari 2025``, from the report's texts)."""
 
 from __future__ import annotations
 
 import calendar
 import re
+
+from analysis.texts import REPORT_LANGUAGE, text, words
 
 __all__ = [
     "MONTHS_ID",
@@ -15,34 +17,8 @@ __all__ = [
     "short_month_name",
 ]
 
-MONTHS_ID = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
-MONTHS_ID_SHORT = (
-    "Jan",
-    "Feb",
-    "Mar",
-    "Apr",
-    "Mei",
-    "Jun",
-    "Jul",
-    "Agu",
-    "Sep",
-    "Okt",
-    "Nov",
-    "Des",
-)
+MONTHS_ID = words("months.long")
+MONTHS_ID_SHORT = words("months.short")
 
 _PERIOD = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 
@@ -55,16 +31,18 @@ def check_period(period: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
-def month_name(period: str) -> str:
+def month_name(period: str, language: str = REPORT_LANGUAGE) -> str:
     """``2025-01`` → ``Januari 2025``."""
     year, month = check_period(period)
-    return f"{MONTHS_ID[month - 1]} {year}"
+    names = words("months.long", language)
+    return text("months.name", language, month=names[month - 1], year=year)
 
 
-def short_month_name(period: str) -> str:
+def short_month_name(period: str, language: str = REPORT_LANGUAGE) -> str:
     """``2025-01`` → ``Jan 2025``, for chart axes."""
     year, month = check_period(period)
-    return f"{MONTHS_ID_SHORT[month - 1]} {year}"
+    names = words("months.short", language)
+    return text("months.name", language, month=names[month - 1], year=year)
 
 
 def last_day(period: str) -> int:

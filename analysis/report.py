@@ -18,19 +18,15 @@ from analysis.content import ReportData, gather
 from analysis.data import DbPath
 from analysis.periods import check_period
 from analysis.report_docx import write_docx
-from analysis.report_docx_results import DEMOGRAPHIC_FIGURES
+from analysis.report_docx_results import DEMOGRAPHIC_FIGURES, ITEMS_FIGURE, TREND_FIGURE
 from analysis.report_xlsx import write_xlsx
+from analysis.texts import text
 from bot.questionnaire import Questionnaire
 
 __all__ = ["ReportFiles", "build_report", "write_charts"]
 
-# identity key → file name part; bars run sideways when the labels are words
-_CHART_FILES = {
-    "gender": ("jenis-kelamin", True),
-    "age": ("umur", False),
-    "education": ("pendidikan", True),
-    "occupation": ("pekerjaan", True),
-}
+# The identity questions whose bars run upwards: their labels are numbers (age groups).
+_UPRIGHT = frozenset({"age"})
 
 
 @dataclass(frozen=True)
@@ -74,11 +70,15 @@ def build_report(
     data = gather(
         db_path, period, questionnaire, services, quota, include_personal, service, unit_name
     )
-    stem = f"spkp-spak-{period}" + (f"-{service}" if service else "")
+    stem = (
+        text("files.stem_service", period=period, service=service)
+        if service
+        else text("files.stem", period=period)
+    )
     chart_paths = write_charts(data, target, stem)
     return ReportFiles(
-        docx=write_docx(data, chart_paths, target / f"laporan-{stem}.docx"),
-        xlsx=write_xlsx(data, target / f"data-{stem}.xlsx"),
+        docx=write_docx(data, chart_paths, target / text("files.docx", stem=stem)),
+        xlsx=write_xlsx(data, target / text("files.xlsx", stem=stem)),
         charts=chart_paths,
         summary=data.summary,
     )
@@ -87,17 +87,24 @@ def build_report(
 def write_charts(data: ReportData, out_dir: Path, stem: str) -> dict[str, Path]:
     """Writes Gambar 1–6 as PNGs; returns them by key (identity keys, ``items``, ``trend``)."""
     paths: dict[str, Path] = {}
-    for key, number, _heading, caption in DEMOGRAPHIC_FIGURES:
+    for key, number in DEMOGRAPHIC_FIGURES:
         counts = data.demographics.counts.get(key)
         if counts is None:
             continue
-        name, horizontal = _CHART_FILES[key]
-        shown = counts if horizontal else charts.age_window(counts)
-        category = "" if horizontal else "Kelompok umur (tahun)"
-        figure = charts.count_chart(shown, caption, horizontal, category)
-        paths[key] = charts.save_png(figure, out_dir / f"gambar-{number}-{name}-{stem}.png")
+        caption = text(f"figures.{key}.caption")
+        if key in _UPRIGHT:
+            shown = charts.age_window(counts)
+            figure = charts.count_chart(shown, caption, False, text("common.age_groups"))
+        else:
+            figure = charts.count_chart(counts, caption, True)
+        paths[key] = charts.save_png(figure, out_dir / _chart_file(key, number, stem))
     figure = charts.items_chart(data.indices.overall, data.questionnaire, data.period)
-    paths["items"] = charts.save_png(figure, out_dir / f"gambar-5-indeks-unsur-{stem}.png")
+    paths["items"] = charts.save_png(figure, out_dir / _chart_file("items", ITEMS_FIGURE, stem))
     figure = charts.trend_chart(data.trend(), data.questionnaire)
-    paths["trend"] = charts.save_png(figure, out_dir / f"gambar-6-tren-{stem}.png")
+    paths["trend"] = charts.save_png(figure, out_dir / _chart_file("trend", TREND_FIGURE, stem))
     return paths
+
+
+def _chart_file(key: str, number: int, stem: str) -> str:
+    """``gambar-1-jenis-kelamin-spkp-spak-2025-01.png``."""
+    return text("files.chart", number=number, name=text(f"figures.{key}.file"), stem=stem)

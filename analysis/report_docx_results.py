@@ -1,5 +1,8 @@
 """BAB III of the report draft: who answered (Gambar 1–4), IPP (Tabel 1), IPAK (Tabel 2), the
-item chart, the 12-month trend and the LKE PMPZI value, and the follow-up placeholders."""
+item chart, the 12-month trend and the LKE PMPZI value, and the follow-up placeholders.
+
+The words are under ``docx.results`` and ``figures`` in ``analysis/resources/report.toml``; the
+figures' and tables' numbers are here, with the order they come in."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from pathlib import Path
 from analysis.content import ReportData
 from analysis.docx_parts import ReportDocument
 from analysis.indices import CONVERSION
-from analysis.numbers import count_phrase, format_id
+from analysis.numbers import DASH, count_phrase, format_id
 from analysis.report_text import (
     demographic_sentence,
     extremes_sentence,
@@ -18,118 +21,104 @@ from analysis.report_text import (
     lke_sentence,
     quota_sentence,
 )
+from analysis.texts import text
 from bot.questionnaire import IndexDef
 
-__all__ = ["DEMOGRAPHIC_FIGURES", "write_results"]
+__all__ = ["DEMOGRAPHIC_FIGURES", "ITEMS_FIGURE", "TREND_FIGURE", "write_results"]
 
-# (identity key, Gambar number, heading, figure caption)
-DEMOGRAPHIC_FIGURES = (
-    ("gender", 1, "Kelompok Jenis Kelamin", "Data Responden Berdasarkan Jenis Kelamin"),
-    ("age", 2, "Kelompok Usia", "Data Responden Berdasarkan Umur"),
-    ("education", 3, "Kelompok Pendidikan", "Data Responden Berdasarkan Pendidikan Terakhir"),
-    ("occupation", 4, "Kelompok Pekerjaan", "Data Responden Berdasarkan Pekerjaan"),
-)
-# (index key, letter, survey, what the index measures, the item column heading, table number)
-INDEX_SECTIONS = (
-    (
-        "ipp",
-        "a",
-        "SPKP",
-        "persepsi masyarakat terhadap kualitas pelayanan publik",
-        "Unsur Pelayanan",
-        1,
-    ),
-    (
-        "ipak",
-        "b",
-        "SPAK",
-        "persepsi masyarakat terhadap budaya anti korupsi pada suatu lembaga/instansi pemberi "
-        "pelayanan publik",
-        "Unsur",
-        2,
-    ),
-)
+# (identity key, Gambar number); their texts are figures.<key> in the report's texts
+DEMOGRAPHIC_FIGURES = (("gender", 1), ("age", 2), ("education", 3), ("occupation", 4))
+ITEMS_FIGURE = 5
+TREND_FIGURE = 6
+# (index key, section letter, Tabel number); their texts are docx.results.index.<key>
+INDEX_SECTIONS = (("ipp", "a", 1), ("ipak", "b", 2))
 
 
 def write_results(doc: ReportDocument, data: ReportData, charts: Mapping[str, Path]) -> None:
     """Writes BAB III."""
-    doc.heading("BAB III PENGOLAHAN SURVEI")
-    doc.heading("A. Analisis Hasil Survei", 2)
-    for key, number, heading, caption in DEMOGRAPHIC_FIGURES:
+    doc.heading(text("docx.chapters.results"))
+    doc.heading(text("docx.results.analysis_heading"), 2)
+    for key, number in DEMOGRAPHIC_FIGURES:
         if key not in data.demographics.counts:
             continue
-        doc.heading(heading, 3)
-        text = demographic_sentence(data, key)
+        doc.heading(text(f"figures.{key}.heading"), 3)
+        sentence = demographic_sentence(data, key)
         if key == "gender" and data.indices.beyond_quota:
-            text = f"{text} {quota_sentence(data)}"
+            sentence = f"{sentence} {quota_sentence(data)}"
         doc.paragraph(
-            f"{text} Rincian jumlah data responden untuk bulan {data.month} berdasarkan "
-            f"{caption.removeprefix('Data Responden Berdasarkan ').lower()} dapat dilihat pada "
-            f"Gambar {number}."
+            text(
+                "docx.results.demographic",
+                sentence=sentence,
+                month=data.month,
+                basis=text(f"figures.{key}.basis"),
+                number=number,
+            )
         )
         if key in charts:
-            doc.figure(charts[key], f"Gambar {number}. {caption}", 13.0)
-    for key, letter, survey, meaning, column, table in INDEX_SECTIONS:
+            caption = text(f"figures.{key}.caption")
+            doc.figure(
+                charts[key], text("docx.figure_caption", number=number, caption=caption), 13.0
+            )
+    for key, letter, table in INDEX_SECTIONS:
         definition = data.questionnaire.indices.get(key)
         if definition is not None:
-            _index_section(doc, data, definition, letter, survey, meaning, column, table)
+            _index_section(doc, data, definition, letter, table)
     _charts_section(doc, data, charts)
-    doc.heading("B. Tindak Lanjut Hasil Survei", 2)
-    doc.paragraph(
-        "Dalam upaya mempertahankan kualitas pelayanan publik dan akuntabilitas dalam "
-        f"penyelenggaraan kinerja di {data.unit}, perlu ditetapkan langkah-langkah konkret, "
-        "antara lain:"
-    )
-    for key, _letter, survey, *_rest in INDEX_SECTIONS:
+    doc.heading(text("docx.results.follow_up_heading"), 2)
+    doc.paragraph(text("docx.results.follow_up", unit=data.unit))
+    for key, _letter, _table in INDEX_SECTIONS:
         definition = data.questionnaire.indices.get(key)
         if definition is None:
             continue
         lowest, highest = data.indices.overall.extremes(definition.items)
-        uneven = lowest and set(lowest) != set(highest)
-        focus = f" (unsur dengan indeks terendah: {', '.join(lowest)})" if uneven else ""
-        doc.paragraph(f"Hasil {survey}", bold=True)
-        doc.placeholder(
-            f"Diisi oleh unit kerja: tindak lanjut atas hasil {survey}{focus} dan saran "
-            "responden, beserta penanggung jawab dan target penyelesaiannya."
-        )
+        doc.paragraph(text("docx.results.follow_up_survey", survey=definition.survey), bold=True)
+        if lowest and set(lowest) != set(highest):
+            doc.placeholder(
+                text(
+                    "docx.results.follow_up_placeholder_lowest",
+                    survey=definition.survey,
+                    lowest=", ".join(lowest),
+                )
+            )
+        else:
+            doc.placeholder(text("docx.results.follow_up_placeholder", survey=definition.survey))
 
 
 def _index_section(
-    doc: ReportDocument,
-    data: ReportData,
-    definition: IndexDef,
-    letter: str,
-    survey: str,
-    meaning: str,
-    column: str,
-    table: int,
+    doc: ReportDocument, data: ReportData, definition: IndexDef, letter: str, table: int
 ) -> None:
     language = data.questionnaire.reference_language
     name = definition.name[language]
+    survey = definition.survey
+    column = text(f"docx.results.index.{definition.key}.column")
     overall = data.indices.overall
     value = overall.indices.get(definition.key)
     doc.heading(f"{letter}. {name.removesuffix(f' ({definition.short})')}", 3)
-    doc.paragraph("1) Pengertian", bold=True)
+    doc.paragraph(text("docx.results.definition_heading"), bold=True)
     doc.paragraph(
-        f"{name} merupakan angka yang menunjukkan {meaning}. Ruang lingkup survei meliputi:"
+        text(
+            "docx.results.definition",
+            name=name,
+            meaning=text(f"docx.results.index.{definition.key}.meaning"),
+        )
     )
     items = [data.questionnaire.item(code) for code in definition.items]
     doc.table(
-        ("Kode", column),
+        (text("docx.results.code"), column),
         [(i.code, i.element[language]) for i in items if i is not None],
         widths=(2.0, 12.0),
     )
-    doc.paragraph("Nilai persepsi ditunjukkan dengan indeks sebagai berikut:")
+    doc.paragraph(text("docx.results.bands_intro"))
     # Converted bands follow on at 0.01 as the reference prints them (43,75 then 43,76), not
     # at 1.76 × 25 = 44,00, so that every converted value has a band.
     bands = definition.bands
     lows = [bands[0].min * CONVERSION, *(b.max * CONVERSION + Decimal("0.01") for b in bands[:-1])]
     doc.table(
         (
-            "Nilai Persepsi",
-            "Nilai Interval",
-            f"Nilai Persepsi Konversi {definition.short}",
-            "Kinerja",
+            text("docx.results.band_score"),
+            text("docx.results.band_interval"),
+            text("docx.results.band_converted", short=definition.short),
+            text("docx.results.band_label"),
         ),
         [
             (
@@ -142,51 +131,53 @@ def _index_section(
         ],
         widths=(2.5, 3.5, 4.5, 4.5),
     )
-    doc.paragraph(f"2) Hasil {survey} Bulan {data.month}", bold=True)
+    doc.paragraph(text("docx.results.result_heading", survey=survey, month=data.month), bold=True)
     if value is not None:
         doc.paragraph(
-            f"Berdasarkan pelaksanaan survei {survey} periode {data.month}, {data.unit} "
-            f"mendapatkan nilai {survey} sebesar {value.display}. Nilai tiap unsur dapat "
-            f"dilihat pada Tabel {table}."
+            text(
+                "docx.results.result",
+                survey=survey,
+                month=data.month,
+                unit=data.unit,
+                value=value.display,
+                table=table,
+            )
         )
-    doc.caption(f"Tabel {table}. Hasil {survey} Bulan {data.month}")
+    doc.caption(text("docx.results.table_caption", table=table, survey=survey, month=data.month))
     rows = [
-        (i.code, i.element[language], overall.element_display(i.code) or "–")
+        (i.code, i.element[language], overall.element_display(i.code) or DASH)
         for i in items
         if i is not None
     ]
-    rows.append(("", name, value.display if value else "–"))
+    rows.append(("", name, value.display if value else DASH))
     doc.table(
-        ("Kode", column, "Indeks Tiap Unsur"),
+        (text("docx.results.code"), column, text("docx.results.item_index")),
         rows,
         widths=(2.0, 10.0, 3.0),
         bold_rows=(len(rows) - 1,),
         right=(2,),
     )
-    text = index_sentence(value, survey, data)
+    paragraph = index_sentence(value, survey, data)
     if value is not None:
-        text = f"{text} {extremes_sentence(data, overall, definition.items)}"
-    doc.paragraph(text)
+        paragraph = f"{paragraph} {extremes_sentence(data, overall, definition.items)}"
+    doc.paragraph(paragraph)
     if definition.key == "ipp":
         suggestions = data.suggestions()
         doc.paragraph(
-            f"Terdapat {count_phrase(len(suggestions))} saran/masukan dari responden, yang "
-            "tercantum pada bagian Saran dan Masukan Responden."
+            text("docx.results.suggestions", count=count_phrase(len(suggestions)))
             if suggestions
-            else "Tidak ada saran yang disampaikan oleh responden."
+            else text("common.no_suggestions")
         )
 
 
 def _charts_section(doc: ReportDocument, data: ReportData, charts: Mapping[str, Path]) -> None:
-    doc.heading("c. Grafik Indeks dan Nilai LKE PMPZI", 3)
+    doc.heading(text("docx.results.charts_heading"), 3)
     doc.paragraph(
-        f"Indeks tiap unsur periode {data.month} beserta kategori penilaiannya ditampilkan pada "
-        "Gambar 5, dan perkembangan IPP dan IPAK selama 12 bulan terakhir pada Gambar 6 (bulan "
-        "tanpa responden dibiarkan kosong)."
+        text("docx.results.charts", month=data.month, items=ITEMS_FIGURE, trend=TREND_FIGURE)
     )
-    if "items" in charts:
-        doc.figure(charts["items"], "Gambar 5. Indeks Tiap Unsur SPKP dan SPAK")
-    if "trend" in charts:
-        doc.figure(charts["trend"], "Gambar 6. Tren IPP dan IPAK 12 Bulan Terakhir")
+    for key, number in (("items", ITEMS_FIGURE), ("trend", TREND_FIGURE)):
+        if key in charts:
+            caption = text(f"figures.{key}.caption")
+            doc.figure(charts[key], text("docx.figure_caption", number=number, caption=caption))
     names = {k: d.short for k, d in data.questionnaire.indices.items()}
     doc.paragraph(lke_sentence(data, names))

@@ -1,4 +1,7 @@
-"""The Indonesian sentences of the report, built from the numbers (reference BAB III–V wording).
+"""The sentences of the report, built from the numbers (reference BAB III–V wording).
+
+Which sentence applies is decided here; the sentences themselves are templates under
+``sentence`` and ``join`` in ``analysis/resources/report.toml``.
 
 Every month named here is the report's own period: the sentences take it from the data, so the
 closing chapter can never name another month (the reference's BAB V says "Desember 2024" in the
@@ -13,6 +16,7 @@ from analysis.content import ReportData
 from analysis.indices import Breakdown, IndexValue
 from analysis.numbers import count_phrase
 from analysis.periods import last_day, month_name
+from analysis.texts import text
 
 __all__ = [
     "demographic_sentence",
@@ -31,32 +35,33 @@ def join_id(parts: Sequence[str]) -> str:
     if len(parts) <= 1:
         return "".join(parts)
     if len(parts) == 2:
-        return f"{parts[0]} dan {parts[1]}"
-    return f"{', '.join(parts[:-1])}, dan {parts[-1]}"
+        return text("join.pair", first=parts[0], second=parts[1])
+    return text("join.many", head=", ".join(parts[:-1]), last=parts[-1])
 
 
 def survey_period(data: ReportData) -> str:
     """``1 s.d. 31 Januari 2025``."""
-    return f"1 s.d. {last_day(data.period)} {data.month}"
+    return text("sentence.survey_period", last_day=last_day(data.period), month=data.month)
 
 
 def no_data_sentence(data: ReportData) -> str:
-    return f"Belum ada responden yang dihitung pada periode {data.month}."
+    return text("sentence.no_data", month=data.month)
 
 
 def quota_sentence(data: ReportData) -> str:
     """How many submissions were counted and how many came after the quota was full."""
     counted, beyond = data.indices.responses, data.indices.beyond_quota
-    text = (
-        f"Pada periode {data.month} diterima {count_phrase(counted + beyond)} isian survei; "
-        f"{count_phrase(counted)} di antaranya dihitung sebagai responden"
-    )
+    received, counted_text = count_phrase(counted + beyond), count_phrase(counted)
     if beyond:
-        return (
-            f"{text}, sedangkan {count_phrase(beyond)} isian diterima setelah kuota "
-            f"{data.quota} responden terpenuhi sehingga tidak dihitung (di luar kuota)."
+        return text(
+            "sentence.quota_beyond",
+            month=data.month,
+            received=received,
+            counted=counted_text,
+            beyond=count_phrase(beyond),
+            quota=data.quota,
         )
-    return f"{text}."
+    return text("sentence.quota", month=data.month, received=received, counted=counted_text)
 
 
 def demographic_sentence(data: ReportData, key: str) -> str:
@@ -65,29 +70,39 @@ def demographic_sentence(data: ReportData, key: str) -> str:
     total = data.demographics.total
     if total == 0:
         return no_data_sentence(data)
-    parts = [f"{label} ({n} orang)" for label, n in counts.items()]
-    subject = f"Responden yang berpartisipasi dalam survei periode {data.month}"
+    month = data.month
     if key == "gender":
-        listed = [f"{count_phrase(n)} orang merupakan responden {g}" for g, n in counts.items()]
-        return (
-            f"Jumlah total responden yang berpartisipasi dalam survei SPKP dan SPAK pada bulan "
-            f"{data.month} sebanyak {count_phrase(total)} responden penerima layanan. "
-            f"Berdasarkan kelompok jenis kelamin, {join_id(listed)}."
+        listed = [
+            text("sentence.demographic.gender_group", count=count_phrase(n), label=label)
+            for label, n in counts.items()
+        ]
+        return text(
+            "sentence.demographic.gender",
+            month=month,
+            total=count_phrase(total),
+            groups=join_id(listed),
         )
     if key == "age":
-        groups = [f"{label} tahun ({n} orang)" for label, n in counts.items()]
-        return f"{subject} berada pada kelompok umur {join_id(groups)}."
+        ages = [
+            text("sentence.demographic.age_group", label=label, count=n)
+            for label, n in counts.items()
+        ]
+        return text("sentence.demographic.age", month=month, groups=join_id(ages))
+    if key == "education" and len(counts) == 1:
+        return text(
+            "sentence.demographic.education_only",
+            month=month,
+            total=count_phrase(total),
+            label=next(iter(counts)),
+        )
+    groups = join_id(
+        [text("sentence.demographic.group", label=label, count=n) for label, n in counts.items()]
+    )
     if key == "education":
-        if len(counts) == 1:
-            only = next(iter(counts))
-            return (
-                f"{subject}, sejumlah {count_phrase(total)} responden, semuanya berlatar "
-                f"belakang pendidikan {only}."
-            )
-        return f"{subject} berlatar belakang pendidikan {join_id(parts)}."
+        return text("sentence.demographic.education", month=month, groups=groups)
     if key == "occupation":
-        return f"{subject} berstatus sebagai {join_id(parts)}."
-    return f"{subject}: {join_id(parts)}."
+        return text("sentence.demographic.occupation", month=month, groups=groups)
+    return text("sentence.demographic.other", month=month, groups=groups)
 
 
 def _items_named(data: ReportData, codes: Sequence[str]) -> str:
@@ -106,24 +121,28 @@ def extremes_sentence(data: ReportData, breakdown: Breakdown, items: Sequence[st
         return ""
     high = breakdown.element_display(highest[0])
     if set(lowest) == set(highest):
-        return f"Semua unsur mendapatkan indeks yang sama, yaitu {high}."
-    low = breakdown.element_display(lowest[0])
-    each = " masing-masing" if len(lowest) > 1 else ""
-    return (
-        f"Indeks tertinggi, yaitu {high}, diperoleh unsur {_items_named(data, highest)}. "
-        f"Sedangkan unsur {_items_named(data, lowest)} berada pada indeks terendah, "
-        f"yaitu{each} pada angka {low}."
+        return text("sentence.extremes.same", value=high)
+    return text(
+        "sentence.extremes.each" if len(lowest) > 1 else "sentence.extremes.one",
+        high=high,
+        highest=_items_named(data, highest),
+        lowest=_items_named(data, lowest),
+        low=breakdown.element_display(lowest[0]),
     )
 
 
 def index_sentence(value: IndexValue | None, survey: str, data: ReportData) -> str:
     """``IPP sebesar 3,92 (dari skala 4; nilai konversi 97,92) dikategorikan “Memuaskan”.``"""
     if value is None:
-        return f"{no_data_sentence(data)} {survey} belum dapat dihitung."
-    return (
-        f"Berdasarkan hasil {survey} periode {data.month}, diperoleh {value.short} sebesar "
-        f"{value.display} (dari skala 4; nilai konversi {value.converted_display}) yang "
-        f"dikategorikan “{value.category}”."
+        return text("sentence.index_missing", no_data=no_data_sentence(data), survey=survey)
+    return text(
+        "sentence.index",
+        survey=survey,
+        month=data.month,
+        short=value.short,
+        value=value.display,
+        converted=value.converted_display,
+        category=value.category,
     )
 
 
@@ -131,20 +150,16 @@ def lke_sentence(data: ReportData, names: Mapping[str, str]) -> str:
     """The LKE PMPZI values and the months they average."""
     window = join_id([month_name(p) for p in data.lke.window])
     values = [
-        f"{names[key]} {shown}"
+        text("sentence.lke.value", name=names[key], value=shown)
         for key in data.lke.values
         if (shown := data.lke.display(key)) is not None
     ]
     if not values:
-        return f"Belum ada data pada {window}, sehingga nilai LKE PMPZI belum dapat dihitung."
+        return text("sentence.lke.none", window=window)
     months = join_id([month_name(p) for p in data.lke.months])
     missing = [month_name(p) for p in data.lke.window if p not in data.lke.months]
-    note = (
-        f" {join_id(missing)} tidak memiliki data sehingga tidak ikut dirata-ratakan."
-        if missing
-        else ""
-    )
-    return (
-        f"Nilai LKE PMPZI, yaitu rata-rata dari nilai 3 bulan terakhir ({months}), adalah "
-        f"{join_id(values)}.{note}"
-    )
+    if missing:
+        return text(
+            "sentence.lke.gaps", months=months, values=join_id(values), missing=join_id(missing)
+        )
+    return text("sentence.lke.all", months=months, values=join_id(values))

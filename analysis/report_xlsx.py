@@ -2,7 +2,7 @@
 
 Indices are written as text with a decimal comma ("3,92"), exactly as the report prints them,
 so that whatever the reader's Excel locale, the workbook and the report agree. Counts and scores
-are numbers.
+are numbers. The words are under ``xlsx`` in ``analysis/resources/report.toml``.
 """
 
 from __future__ import annotations
@@ -19,21 +19,17 @@ from openpyxl.utils import get_column_letter
 
 from analysis.content import ReportData
 from analysis.indices import Breakdown
-from analysis.numbers import format_percent
+from analysis.numbers import DASH, format_percent
 from analysis.periods import month_name
+from analysis.texts import text, words
+from bot.questionnaire import SCORES
 
 __all__ = ["SHEETS", "write_xlsx"]
 
-SHEETS = ("Ringkasan", "Per unsur", "Per layanan", "Demografi", "Responden", "Saran")
-DASH = "–"
+SHEETS = words("xlsx.sheets")
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F3")
-PRIVATE_NOTE = (
-    "Nama dan instansi responden tidak dicantumkan karena merupakan data pribadi; "
-    "buat laporan dengan data pribadi bila diperlukan."
-)
-PERSONAL_NOTE = "Berisi data pribadi responden: simpan dan bagikan seperlunya."
 
 
 def write_xlsx(data: ReportData, path: str | PathLike[str]) -> Path:
@@ -55,20 +51,20 @@ def write_xlsx(data: ReportData, path: str | PathLike[str]) -> Path:
 
 def _summary(sheet: Any, data: ReportData) -> None:
     overall = data.indices.overall
-    scope = data.service_name(data.service) if data.service else "Semua layanan"
-    _title(sheet, f"Ringkasan SPKP dan SPAK – {data.month}")
+    scope = data.service_name(data.service) if data.service else text("common.all_services")
+    _title(sheet, text("xlsx.summary.title", month=data.month))
     rows: list[Sequence[Any]] = [
-        ("Unit kerja", data.unit),
-        ("Periode", data.month),
-        ("Layanan", scope),
-        ("Kuota responden per bulan", data.quota),
-        ("Responden dihitung", overall.responses),
-        ("Isian di luar kuota", overall.beyond_quota),
+        (text("xlsx.summary.unit"), data.unit),
+        (text("xlsx.summary.period"), data.month),
+        (text("xlsx.summary.service"), scope),
+        (text("xlsx.summary.quota"), data.quota),
+        (text("xlsx.summary.counted"), overall.responses),
+        (text("xlsx.summary.beyond_quota"), overall.beyond_quota),
         (),
     ]
     for row in rows:
         sheet.append(list(row))
-    _header(sheet, ("Indeks", "Nilai", "Nilai konversi", "Kategori", "Terendah", "Tertinggi"))
+    _header(sheet, words("xlsx.summary.index_header"))
     for key, definition in data.questionnaire.indices.items():
         value = overall.indices.get(key)
         lowest, highest = overall.extremes(definition.items)
@@ -77,18 +73,18 @@ def _summary(sheet: Any, data: ReportData) -> None:
                 definition.name[data.questionnaire.reference_language],
                 value.display if value else DASH,
                 value.converted_display if value else DASH,
-                value.category if value else "Belum ada data",
+                value.category if value else text("xlsx.summary.no_data"),
                 _codes(overall, lowest),
                 _codes(overall, highest),
             ]
         )
     sheet.append([])
-    _header(sheet, ("Nilai LKE PMPZI (rata-rata 3 bulan terakhir)", "Nilai", "Bulan dengan data"))
-    months = ", ".join(month_name(p) for p in data.lke.months) or "tidak ada"
+    _header(sheet, words("xlsx.summary.lke_header"))
+    months = ", ".join(month_name(p) for p in data.lke.months) or text("xlsx.summary.lke_no_months")
     for key, definition in data.questionnaire.indices.items():
         sheet.append([definition.short, data.lke.display(key) or DASH, months])
     window = ", ".join(month_name(p) for p in data.lke.window)
-    sheet.append([f"Bulan yang dirata-ratakan: {window}; bulan tanpa data tidak ikut dihitung."])
+    sheet.append([text("xlsx.summary.lke_window", window=window)])
     _widths(sheet, (44, 16, 22, 26, 22, 34))
 
 
@@ -97,10 +93,9 @@ def _items(sheet: Any, data: ReportData) -> None:
     language = questionnaire.reference_language
     overall = data.indices.overall
     counted = data.counted
-    _title(sheet, f"Indeks tiap unsur – {data.month}")
-    _header(
-        sheet, ("Kode", "Unsur", "Indeks", "Jumlah jawaban", *(f"Nilai {s}" for s in (1, 2, 3, 4)))
-    )
+    _title(sheet, text("xlsx.items.title", month=data.month))
+    scores_header = (text("xlsx.items.score", score=s) for s in SCORES)
+    _header(sheet, (*words("xlsx.items.header"), *scores_header))
     for key, definition in questionnaire.indices.items():
         for code in definition.items:
             item = questionnaire.item(code)
@@ -111,7 +106,7 @@ def _items(sheet: Any, data: ReportData) -> None:
                     item.element[language] if item else code,
                     overall.element_display(code) or DASH,
                     int(scores.count()),
-                    *(int((scores == s).sum()) for s in (1, 2, 3, 4)),
+                    *(int((scores == s).sum()) for s in SCORES),
                 ]
             )
         value = overall.indices.get(key)
@@ -125,14 +120,14 @@ def _services(sheet: Any, data: ReportData) -> None:
     codes = [i.code for i in data.questionnaire.items]
     keys = list(data.questionnaire.indices)
     shorts = [d.short for d in data.questionnaire.indices.values()]
-    _title(sheet, f"Indeks per layanan – {data.month}")
-    header = ["Kode layanan", "Layanan", "Responden dihitung", "Di luar kuota"]
+    _title(sheet, text("xlsx.services.title", month=data.month))
+    header = list(words("xlsx.services.header"))
     for short in shorts:
-        header += [short, f"Kategori {short}"]
+        header += [short, text("xlsx.services.category", short=short)]
     _header(sheet, (*header, *codes))
     rows = [(code, data.service_name(code), b) for code, b in data.indices.services.items()]
     if data.service is None:
-        rows.append(("", "Semua layanan", data.indices.overall))
+        rows.append(("", text("common.all_services"), data.indices.overall))
     for code, name, breakdown in rows:
         line: list[Any] = [code, name, breakdown.responses, breakdown.beyond_quota]
         for key in keys:
@@ -148,12 +143,12 @@ def _services(sheet: Any, data: ReportData) -> None:
 
 def _demographics(sheet: Any, data: ReportData) -> None:
     demographics = data.demographics
-    _title(sheet, f"Demografi responden yang dihitung – {data.month}")
-    sheet.append([f"Jumlah responden: {demographics.total}"])
+    _title(sheet, text("xlsx.demographics.title", month=data.month))
+    sheet.append([text("xlsx.demographics.total", total=demographics.total)])
     for key, counts in demographics.counts.items():
         sheet.append([])
-        title = "Kelompok umur (tahun)" if key == "age" else demographics.titles[key]
-        _header(sheet, (title, "Jumlah", "Persentase"))
+        title = text("common.age_groups") if key == "age" else demographics.titles[key]
+        _header(sheet, (title, *words("xlsx.demographics.header")))
         for label, number in counts.items():
             sheet.append([label, number, format_percent(number, demographics.total)])
     _widths(sheet, (34, 10, 12))
@@ -163,19 +158,15 @@ def _respondents(sheet: Any, data: ReportData) -> None:
     questionnaire = data.questionnaire
     language = questionnaire.reference_language
     counted = data.counted
-    _title(sheet, f"Responden yang dihitung – {data.month}")
-    sheet.append([PERSONAL_NOTE if data.include_personal else PRIVATE_NOTE])
+    _title(sheet, text("xlsx.respondents.title", month=data.month))
+    sheet.append(
+        [text("xlsx.respondents.personal" if data.include_personal else "xlsx.respondents.private")]
+    )
     identity = [q for q in questionnaire.identity if q.key in counted.columns]
     codes = [i.code for i in questionnaire.items]
     _header(
         sheet,
-        (
-            "No",
-            "Waktu kirim (UTC)",
-            "Layanan",
-            *(q.column[language] for q in identity),
-            *codes,
-        ),
+        (*words("xlsx.respondents.header"), *(q.column[language] for q in identity), *codes),
     )
     for number, row in enumerate(counted.to_dict("records"), start=1):
         sheet.append(
@@ -193,23 +184,24 @@ def _respondents(sheet: Any, data: ReportData) -> None:
 
 def _suggestions(sheet: Any, data: ReportData) -> None:
     suggestions = data.suggestions()
-    _title(sheet, f"Saran dan masukan responden – {data.month}")
-    header = ["No", "Layanan", "Dalam kuota"]
+    _title(sheet, text("xlsx.suggestions.title", month=data.month))
+    header = list(words("xlsx.suggestions.header"))
     if data.include_personal:
-        header.append("Nama")
-    _header(sheet, (*header, "Saran"))
+        header.append(text("xlsx.suggestions.name"))
+    _header(sheet, (*header, text("xlsx.suggestions.suggestion")))
+    counted, beyond_quota = text("xlsx.suggestions.counted"), text("xlsx.suggestions.beyond_quota")
     for number, found in enumerate(suggestions, start=1):
         line: list[Any] = [
             number,
             data.service_name(found.service),
-            "Ya" if found.counted else "Tidak",
+            counted if found.counted else beyond_quota,
         ]
         if data.include_personal:
             line.append(found.name or "")
         sheet.append([*line, found.text])
         sheet.cell(sheet.max_row, len(line) + 1).alignment = Alignment(wrap_text=True)
     if not suggestions:
-        sheet.append(["", "Tidak ada saran yang disampaikan oleh responden."])
+        sheet.append(["", text("common.no_suggestions")])
     _widths(sheet, (6, 40, 12, *((24,) if data.include_personal else ()), 90))
 
 

@@ -1,0 +1,70 @@
+"""The words of the report, read once from ``analysis/resources/report.toml``.
+
+A text is a TOML table keyed by language: ``id`` always (the report's language), ``en`` where it
+was cheap to add; a language a text lacks falls back to ``id``. Its value is a ``str.format``
+template with named ``{placeholders}`` (:func:`text`) or a list of words (:func:`words`: month
+names, table headers). Texts are reached by their dotted path: ``text("sentence.no_data",
+month="Januari 2025")``. Which text applies, and numbers, counts and lists as they are written
+into the placeholders, are decided in Python; the words are in the file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator, Mapping
+from functools import cache
+from importlib import resources
+from typing import Any
+
+__all__ = ["REPORT_LANGUAGE", "SOURCE", "catalogue", "templates", "text", "words"]
+
+REPORT_LANGUAGE = "id"
+SOURCE = "resources/report.toml"  # inside the analysis package
+
+
+@cache
+def catalogue() -> Mapping[str, Any]:
+    """The parsed file, read on first use and kept."""
+    raw = resources.files("analysis").joinpath(SOURCE).read_text(encoding="utf-8")
+    return tomllib.loads(raw)
+
+
+def text(key: str, language: str = REPORT_LANGUAGE, /, **values: object) -> str:
+    """Returns text ``key`` in ``language`` with ``values`` put in its placeholders."""
+    template = _entry(key, language)
+    if not isinstance(template, str):
+        raise TypeError(f"analysis/{SOURCE}: {key!r} is a list of words, not a text")
+    return template.format(**values)
+
+
+def words(key: str, language: str = REPORT_LANGUAGE, /) -> tuple[str, ...]:
+    """Returns the list of words ``key`` in ``language``."""
+    found = _entry(key, language)
+    if not isinstance(found, list):
+        raise TypeError(f"analysis/{SOURCE}: {key!r} is a text, not a list of words")
+    return tuple(str(word) for word in found)
+
+
+def templates(
+    node: Mapping[str, Any] | None = None, prefix: str = ""
+) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """Yields every text as (dotted key, {language: template or words})."""
+    for name, value in (catalogue() if node is None else node).items():
+        key = f"{prefix}{name}"
+        if isinstance(value, Mapping) and REPORT_LANGUAGE in value:
+            yield key, value
+        elif isinstance(value, Mapping):
+            yield from templates(value, f"{key}.")
+        else:
+            raise ValueError(f"analysis/{SOURCE}: {key!r} is neither a text nor a group of texts")
+
+
+def _entry(key: str, language: str) -> object:
+    node: Any = catalogue()
+    for part in key.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            raise KeyError(f"analysis/{SOURCE} has no text {key!r}")
+        node = node[part]
+    if not isinstance(node, Mapping) or REPORT_LANGUAGE not in node:
+        raise KeyError(f"analysis/{SOURCE}: {key!r} is a group of texts, not a text")
+    return node.get(language, node[REPORT_LANGUAGE])
