@@ -46,6 +46,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import html
 import itertools
 import json
 import math
@@ -935,7 +936,7 @@ class SandboxRequest(BaseRequest):
         }
 
     def _send_message(self, params: JSONDict, files: dict[str, UploadedFile]) -> JSONDict:
-        text = _checked_text(params.get("text"))
+        text = _checked_text(params.get("text"), params.get("parse_mode"))
         content: JSONDict = {"text": text}
         if params.get("entities"):
             content["entities"] = params["entities"]
@@ -999,7 +1000,7 @@ class SandboxRequest(BaseRequest):
         )
 
     def _edit_message_text(self, params: JSONDict, files: dict[str, UploadedFile]) -> Any:
-        text = _checked_text(params.get("text"))
+        text = _checked_text(params.get("text"), params.get("parse_mode"))
         self._check_markup(params)
         message = self._editable(params)
         if message is None:
@@ -1221,19 +1222,26 @@ def _wait(window: deque[float], limit: tuple[int, float], now: float) -> int | N
     return max(1, math.ceil(window[0] + seconds - now))
 
 
-def _checked_text(text: Any) -> str:
+def _checked_text(text: Any, parse_mode: Any = None) -> str:
     if not isinstance(text, str) or not text.strip():
         raise _bad("message text is empty")
-    if _utf16_len(text) > MAX_TEXT:
+    if _utf16_len(_visible(text, parse_mode)) > MAX_TEXT:
         raise _bad("message is too long")
     return text
+
+
+def _visible(text: str, parse_mode: Any) -> str:
+    """Returns what Telegram counts: with parse_mode HTML, the text without tags and entities."""
+    if str(parse_mode).upper() != "HTML":
+        return text
+    return html.unescape(re.sub(r"<[^>]*>", "", text))
 
 
 def _caption_of(params: Mapping[str, Any]) -> JSONDict:
     caption = params.get("caption")
     if not caption:
         return {}
-    if _utf16_len(str(caption)) > MAX_CAPTION:
+    if _utf16_len(_visible(str(caption), params.get("parse_mode"))) > MAX_CAPTION:
         raise _bad("message caption is too long")
     content: JSONDict = {"caption": str(caption)}
     if params.get("caption_entities"):

@@ -518,3 +518,21 @@ async def test_base_url_is_used_for_every_call(
         await answer_all(Respondent(sandbox, 4242), app)
     assert sandbox.calls
     assert all(call.url.startswith(base) for call in sandbox.calls)
+
+
+async def test_longest_possible_review_fits_one_message(
+    app: App, respondent: Respondent, sandbox: SandboxRequest
+) -> None:
+    await respondent.command(app, "start", "cpob")
+    await respondent.tap(app, "Bahasa Indonesia")
+    await respondent.say(app, "<a" * 50)
+    await respondent.say(app, "99")
+    for label in ("Laki-laki", "S2/Profesi/S3", "Pegawai BUMN/D"):
+        await respondent.tap(app, label)
+    await respondent.say(app, "&b" * 100)
+    await respondent.tap(app, "Desember 2024")
+    for _ in ITEMS:
+        await respondent.tap(app, "1 · ")
+    await respondent.say(app, "<&" * 1000)
+    assert "Periksa jawaban" in (respondent.last_text or "")  # the sandbox refuses > 4096
+    assert respondent.labels() == ["✅ Kirim", "✏️ Ubah"]
