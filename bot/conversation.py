@@ -61,8 +61,11 @@ async def begin(chat_id: int, user_id: int, service: str, context: Context) -> N
             await rt.storage.submission_for(user_id, service, period)
             for period in offered_periods(now, rt.config.survey.timezone)
         ]
-        if all(earlier):
-            latest = max((s for s in earlier if s), key=lambda s: s.submitted_at)
+        submitted = [s for s in earlier if s is not None]
+        if submitted:
+            # Said even when the other month is still open: someone whose "thank you" never
+            # arrived and who reopens the link learns that their survey is in.
+            latest = max(submitted, key=lambda s: s.submitted_at)
             language = latest.language
             text = rt.messages.get(
                 "already_submitted",
@@ -72,7 +75,8 @@ async def begin(chat_id: int, user_id: int, service: str, context: Context) -> N
                 when=rt.messages.when(latest.submitted_at, rt.config.survey.timezone, language),
             )
             await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
-            return
+            if len(submitted) == len(earlier):
+                return
     draft, created = await rt.storage.open_draft(user_id, chat_id, service, now)
     language = rt.render.language(draft)
     note = "started" if created else "resumed"
@@ -277,9 +281,12 @@ async def _answer_button(query: CallbackQuery, parts: list[str], context: Contex
         return
     await query.answer()
     shown = updated if updated is not None else draft
-    await _edit(query, rt.render.answered(shown, key, stored, rt.now()), None)
-    if outcome is Outcome.RECORDED and updated is not None:
-        await send_step(context, updated)
+    edited = await _edit(query, rt.render.answered(shown, key, stored, rt.now()), None)
+    # A repeat whose edit still changed the message: the first tap's replies never got that far
+    # (a failed call, a killed process), so the respondent has not seen the next step yet. After a
+    # plain double tap the edit is "not modified" and nothing is sent twice.
+    if outcome is Outcome.RECORDED or (outcome is Outcome.DUPLICATE and edited):
+        await send_step(context, shown)
 
 
 def _valid_button_value(rt: Runtime, key: str, value: str) -> bool:
@@ -422,11 +429,11 @@ async def _edit(
     text: str | None,
     keyboard: InlineKeyboardMarkup | None,
     keep_text: bool = False,
-) -> None:
-    """Edits the message the button was on; an edit that cannot be made is not an error.
+) -> bool:
+    """Edits the message the button was on; returns False when Telegram refused the edit.
 
     ``text=None`` with ``keep_text`` only removes the keyboard. Telegram refuses edits of
-    messages that are too old or unchanged; the answer is stored either way.
+    messages that are too old or unchanged; that is not an error, the answer is stored either way.
     """
     try:
         if text is None or keep_text:
@@ -435,3 +442,5 @@ async def _edit(
             await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
     except BadRequest as exc:
         logger.debug("edit skipped: %s", exc.message)
+        return False
+    return True

@@ -518,6 +518,15 @@ class SandboxRequest(BaseRequest):
         ids = self._bot_sent.get(chat_id, [])
         return [copy.deepcopy(stored[mid]) for mid in ids if mid in stored]
 
+    def sent_since(self, chat_id: int, message_id: int) -> list[JSONDict]:
+        """Return the bot's messages in a chat newer than ``message_id``, as :meth:`sent_to`
+        does; cheap when few are new, for simulated users who poll their chat."""
+        stored = self._messages.get(chat_id, {})
+        newer = list(
+            itertools.takewhile(lambda m: m > message_id, reversed(self._bot_sent.get(chat_id, [])))
+        )
+        return [copy.deepcopy(stored[mid]) for mid in reversed(newer) if mid in stored]
+
     def last_text(self, chat_id: int) -> str | None:
         """Return the text or caption of the bot's last message in a chat, if any."""
         sent = self.sent_to(chat_id)

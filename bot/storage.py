@@ -24,7 +24,7 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -238,21 +238,29 @@ class Storage:
                 yield db
                 await db.execute("COMMIT")
             except BaseException as exc:
-                try:
-                    await db.execute("ROLLBACK")
-                except sqlite3.Error:
-                    logger.exception("rollback failed")
-                if isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError) and not (
-                    isinstance(exc, sqlite3.IntegrityError)
-                ):
+                # SQLite itself rolls back on some errors (a full disk, an I/O error).
+                if db.in_transaction:
+                    try:
+                        await db.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        logger.exception("rollback failed")
+                if _outside_reason(exc):
                     raise StorageUnavailable(str(exc)) from exc
                 raise
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[aiosqlite.Connection]:
-        """Holds the lock so that a read never sees another coroutine's half-done transaction."""
+        """Holds the lock so that a read never sees another coroutine's half-done transaction.
+
+        A read that fails for an outside reason raises :class:`StorageUnavailable`, as a write does.
+        """
         async with self._lock:
-            yield self.db
+            try:
+                yield self.db
+            except sqlite3.DatabaseError as exc:
+                if _outside_reason(exc):
+                    raise StorageUnavailable(str(exc)) from exc
+                raise
 
     # -- drafts ---------------------------------------------------------------------------------
 
@@ -292,12 +300,12 @@ class Storage:
     async def active_draft(self, user_id: int) -> Draft | None:
         """Returns the open draft the user touched last: the one a typed answer belongs to."""
         async with self.reading() as db:
-            async with db.execute(
+            row = await _first(
+                db,
                 "SELECT id FROM drafts WHERE user_id = ? AND status = 'open' "
                 "ORDER BY updated_at DESC, id DESC LIMIT 1",
                 (user_id,),
-            ) as cursor:
-                row = await cursor.fetchone()
+            )
             return None if row is None else await _load_draft(db, row[0])
 
     async def record_answer(
@@ -339,7 +347,12 @@ class Storage:
                 "UPDATE drafts SET editing = NULL, updated_at = ? WHERE id = ?",
                 (iso(now), draft_id),
             )
-            return Outcome.RECORDED, await _load_draft(db, draft_id)
+            # What was just written, without reading it back (two fewer trips under the lock).
+            answers = {**draft.answers, key: value}
+            updated_at = parse_time(iso(now))
+            return Outcome.RECORDED, replace(
+                draft, editing=None, updated_at=updated_at, answers=answers
+            )
 
     async def set_editing(
         self, draft_id: int, user_id: int, key: str | None, steps: Sequence[str], now: datetime
@@ -452,6 +465,38 @@ class Storage:
         return int(row[0]) if row else 0
 
 
+# Result codes of failures from the database's surroundings, not from our SQL.
+_OUTSIDE_CODES = frozenset(
+    {
+        sqlite3.SQLITE_BUSY,  # another connection holds the lock past busy_timeout
+        sqlite3.SQLITE_LOCKED,
+        sqlite3.SQLITE_NOMEM,
+        sqlite3.SQLITE_READONLY,  # read-only file, mount or query_only
+        sqlite3.SQLITE_IOERR,
+        sqlite3.SQLITE_CORRUPT,
+        sqlite3.SQLITE_FULL,  # disk full, or max_page_count reached
+        sqlite3.SQLITE_CANTOPEN,
+        sqlite3.SQLITE_PROTOCOL,
+        sqlite3.SQLITE_NOTADB,
+    }
+)
+
+
+def _outside_reason(exc: BaseException) -> bool:
+    """Whether a failure came from the database's surroundings (locked, full, read-only, I/O).
+
+    A constraint violation, a misuse or an SQL error ("no such column") is a bug and stays one.
+    """
+    if not isinstance(exc, sqlite3.DatabaseError) or isinstance(
+        exc, sqlite3.IntegrityError | sqlite3.ProgrammingError
+    ):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is None:  # raised by Python, not by SQLite
+        return isinstance(exc, sqlite3.OperationalError)
+    return (code & 0xFF) in _OUTSIDE_CODES  # the primary code of an extended one
+
+
 def _statements(script: str) -> Iterable[str]:
     """Splits a schema script into statements, so they run inside our own transaction."""
     buffer = ""
@@ -465,24 +510,37 @@ def _statements(script: str) -> Iterable[str]:
         raise StorageError(f"incomplete statement in schema: {buffer.strip()[:60]}")
 
 
+async def _first(db: aiosqlite.Connection, sql: str, args: tuple[Any, ...]) -> sqlite3.Row | None:
+    # execute_fetchall is one trip to aiosqlite's thread; execute + fetchone + close are three.
+    # Each trip waits for the GIL while the event loop is busy, and the write lock is held
+    # across them: at 500 concurrent respondents the trips, not SQLite, set the pace
+    # (bench/bench_bot.py).
+    rows = list(await db.execute_fetchall(sql, args))
+    return rows[0] if rows else None
+
+
 async def _open_draft_id(db: aiosqlite.Connection, user_id: int, service: str) -> int | None:
-    async with db.execute(
+    row = await _first(
+        db,
         "SELECT id FROM drafts WHERE user_id = ? AND service = ? AND status = 'open'",
         (user_id, service),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return None if row is None else int(row[0])
 
 
 async def _load_draft(db: aiosqlite.Connection, draft_id: int) -> Draft | None:
-    async with db.execute("SELECT * FROM drafts WHERE id = ?", (draft_id,)) as cursor:
-        row = await cursor.fetchone()
-    if row is None:
+    # One query for the draft and its answers: one trip to aiosqlite's thread.
+    rows = list(
+        await db.execute_fetchall(
+            "SELECT d.*, a.key AS answer_key, a.value AS answer_value FROM drafts AS d "
+            "LEFT JOIN answers AS a ON a.draft_id = d.id WHERE d.id = ?",
+            (draft_id,),
+        )
+    )
+    if not rows:
         return None
-    async with db.execute(
-        "SELECT key, value FROM answers WHERE draft_id = ?", (draft_id,)
-    ) as cursor:
-        answers = {key: value for key, value in await cursor.fetchall()}
+    row = rows[0]
+    answers = {r["answer_key"]: r["answer_value"] for r in rows if r["answer_key"] is not None}
     return Draft(
         id=row["id"],
         user_id=row["user_id"],
@@ -497,24 +555,24 @@ async def _load_draft(db: aiosqlite.Connection, draft_id: int) -> Draft | None:
 
 
 async def _message_used(db: aiosqlite.Connection, draft_id: int, message_id: int) -> bool:
-    async with db.execute(
+    row = await _first(
+        db,
         "SELECT 1 FROM answers WHERE draft_id = ? AND source_message_id = ?",
         (draft_id, message_id),
-    ) as cursor:
-        return await cursor.fetchone() is not None
+    )
+    return row is not None
 
 
 async def _submission_where(
     db: aiosqlite.Connection, where: str, args: tuple[Any, ...]
 ) -> Submission | None:
-    async with db.execute(f"SELECT * FROM submissions WHERE {where}", args) as cursor:
-        row = await cursor.fetchone()
+    row = await _first(db, f"SELECT * FROM submissions WHERE {where}", args)
     if row is None:
         return None
-    async with db.execute(
+    rows = await db.execute_fetchall(
         "SELECT item, score FROM scores WHERE submission_id = ?", (row["id"],)
-    ) as cursor:
-        scores = {item: int(score) for item, score in await cursor.fetchall()}
+    )
+    scores = {item: int(score) for item, score in rows}
     return Submission(
         id=row["id"],
         user_id=row["user_id"],

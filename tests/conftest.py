@@ -96,3 +96,8 @@ async def app(config: Config, sandbox: SandboxRequest, clock: Clock) -> AsyncIte
 @pytest.fixture
 def respondent(sandbox: SandboxRequest) -> Respondent:
     return Respondent(sandbox, 5001, "Dini")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Part of the default run (and of CI); `pytest -m "not slow"` leaves them out locally.
+    config.addinivalue_line("markers", "slow: a test that takes tens of seconds (test_kill.py)")

@@ -48,7 +48,7 @@ def write_csv(path: Path, lines: list[str]) -> Path:
     return path
 
 
-def surveibot(*args: str) -> int:
+def surveibot(*args: str | Path) -> int:
     return main([str(a) for a in args])
 
 

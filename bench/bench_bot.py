@@ -1,0 +1,518 @@
+"""The bot under load: 500 respondents answering whole questionnaires at once through the real
+update path and a fake Bot API that takes 50 ms per call.
+
+Not a test: a script that prints figures, each with its goal and PASS/FAIL. Run it from the
+repository root with
+
+    .venv/bin/python bench/bench_bot.py [--respondents 500] [--latency 0.05]
+
+What runs, in one process and one event loop, as in production:
+
+1. **The survey bot** from ``build_application`` (its ``PerUserUpdateProcessor``, no rate
+   limiter), started with ``app.start()``; updates go into ``app.update_queue`` as the Updater
+   would put them. Each respondent sends its next update only once the bot has finished the
+   previous one (a person waits for the next question) and answers at once (no think time), so
+   the bot runs at full capacity: /start, language, 6 identity answers, period, U1–U8, P1–P5,
+   skip, submit = 24 updates each. Afterwards every submission in the database is compared
+   with what its respondent typed and tapped.
+2. **Disorder probe**: 200 more respondents whose every tap arrives twice back to back and who
+   type name and age without waiting, so up to 400 updates wait at once and the processor's
+   limit of 256 is reached; the database must still hold exactly their answers.
+3. **Report build**: ``analysis.report.build_report`` for the month in the database (the 600
+   submissions above: 30 counted, 670 beyond quota) in ``asyncio.to_thread`` while a ticker task
+   sleeps 5 ms at a time and records how late it wakes; then the process's RSS.
+4. **Echo bots** on the same fake (same latency, same processor, same respondents and arrival
+   model): PTB's echobot (one reply per text message) and an echo bot making the survey's calls
+   (a tap: answer the query, edit its message, send a message with buttons).
+5. **Sequential survey bot** (``SimpleUpdateProcessor(1)``, i.e. ``concurrent_updates(False)``)
+   with a few respondents, for comparison.
+
+Handler time is measured per update around ``Application.process_update`` (after the update
+processor's per-user lock is taken), with the fake's calls timed per task: see ``Tracker`` and
+``TimedSandbox`` in bench/harness.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import importlib.util
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import harness as h
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    SimpleUpdateProcessor,
+    filters,
+)
+
+import bot.app
+from bot.app import CONCURRENT_UPDATES, build_application
+from bot.config import Config
+from bot.processing import PerUserUpdateProcessor
+from bot.runtime import runtime
+
+STALL_GOAL = 0.100
+RSS_GOAL = 150.0
+
+
+def plans(config: Config, first_id: int, count: int, seed: int) -> list[h.Plan]:
+    rng = random.Random(seed)
+    codes = [s.code for s in config.services]
+    return [h.plan(first_id + n, config.survey.questionnaire, codes, rng) for n in range(count)]
+
+
+async def survey(args: argparse.Namespace, folder: Path) -> float:
+    """Phases 1–3; returns the survey bot's updates/s."""
+    config = h.bench_config(folder)
+    sandbox = h.TimedSandbox(latency=args.latency)
+    app = build_application(config, sandbox, clock=h.RunningClock(), rate_limited=False)
+    tracker = h.Tracker()
+    tracker.install(app)
+    commits = time_record_answer(app)
+    await app.initialize()
+    assert app.post_init is not None
+    await app.post_init(app)
+    await app.start()
+    try:
+        # 1. capacity
+        print(
+            f"\n-- 1. survey bot, {args.respondents} respondents, {args.latency * 1000:.0f} ms "
+            f"per Bot API call, no think time --"
+        )
+        people = plans(config, 1_000_000, args.respondents, seed=1)
+        driver = h.Driver(app, sandbox, tracker)
+        cpu = time.process_time()
+        wall, stuck = await driver.run(people)
+        cpu = time.process_time() - cpu
+        rate = driver.updates / wall
+        print(
+            f"  {driver.updates:,} updates in {wall:.1f} s; process CPU {cpu:.1f} s "
+            f"({cpu / wall * 100:.0f}% of one core; the driver's own share "
+            f"{driver.driver_seconds:.1f} s); "
+            f"at most {driver.most_waiting} updates queued and {tracker.most_at_once} in "
+            "handlers at once"
+        )
+        h.report("survey bot throughput", rate, "updates/s", "≥ 400", rate >= 400)
+        matched, problems = h.check_submissions(config.storage.path, people)
+        for problem in problems[:5]:
+            print(f"  {problem}")
+        h.report(
+            "answers on the right item (submissions equal to what was tapped)",
+            matched,
+            f"of {len(people)}",
+            f"{len(people)} of {len(people)}",
+            matched == len(people) and not stuck,
+        )
+        order_ok = tracker.overlaps == 0 and tracker.reordered == 0
+        h.report(
+            "a user's updates overlapping or out of order",
+            tracker.overlaps + tracker.reordered,
+            "",
+            "0",
+            order_ok,
+        )
+        handler_times(tracker)
+        h.report(
+            "answer commit p99 (storage.record_answer, under this load)",
+            h.percentile(commits, 99) * 1000,
+            "ms",
+            note=f"p50 {h.percentile(commits, 50) * 1000:.1f} ms, n={len(commits):,}; "
+            "includes waiting for the one write lock",
+        )
+        errors(tracker)
+        gc.collect()
+        after_run = h.rss_mb()
+        h.report(
+            "RSS after the 500-respondent run",
+            after_run,
+            "MiB",
+            f"≤ {RSS_GOAL:.0f}",
+            after_run <= RSS_GOAL,
+            note="includes the in-process fake Bot API's messages",
+        )
+
+        # 2. disorder probe
+        print(
+            f"\n-- 2. disorder probe: {args.probe} respondents, every tap twice, name and age "
+            "typed back to back --"
+        )
+        tracker.reset()
+        hurried = plans(config, 2_000_000, args.probe, seed=2)
+        driver = h.Driver(app, sandbox, tracker)
+        wall, stuck = await driver.run(hurried, hurried=True)
+        matched, problems = h.check_submissions(config.storage.path, hurried)
+        for problem in problems[:5]:
+            print(f"  {problem}")
+        h.report(
+            "hurried respondents whose submission equals what they tapped",
+            matched,
+            f"of {len(hurried)}",
+            f"{len(hurried)} of {len(hurried)}",
+            matched == len(hurried) and not stuck,
+            note=f"{driver.updates:,} updates, {driver.updates / wall:.0f}/s; at most "
+            f"{driver.most_waiting} queued and {tracker.most_at_once} in handlers at once",
+        )
+        h.report(
+            "a hurried user's updates overlapping or out of order",
+            tracker.overlaps + tracker.reordered,
+            "",
+            "0",
+            tracker.overlaps == 0 and tracker.reordered == 0,
+        )
+        errors(tracker)
+
+        # 3. report build
+        print("\n-- 3. monthly report while the bot runs --")
+        await report_stall(config, folder / "report")
+        gc.collect()
+        after_report = h.rss_mb()
+        h.report(
+            "RSS after the run and a report build",
+            after_report,
+            "MiB",
+            f"≤ {RSS_GOAL:.0f}",
+            after_report <= RSS_GOAL,
+        )
+    finally:
+        await app.stop()
+        await app.shutdown()
+        assert app.post_shutdown is not None
+        await app.post_shutdown(app)
+    return rate
+
+
+def time_record_answer(app: h.App) -> list[float]:
+    storage = runtime(app).storage
+    inner = storage.record_answer
+    times: list[float] = []
+
+    async def record_answer(*args: Any, **kwargs: Any) -> Any:
+        began = time.perf_counter()
+        try:
+            return await inner(*args, **kwargs)
+        finally:
+            times.append(time.perf_counter() - began)
+
+    storage.record_answer = record_answer  # type: ignore[method-assign]
+    return times
+
+
+def handler_times(tracker: h.Tracker) -> None:
+    run = [t * 1000 for t in tracker.run]
+    wall = [t * 1000 for t in tracker.handler]
+    h.report(
+        "handler time p99: the update's own time on the event loop",
+        h.percentile(run, 99),
+        "ms",
+        "< 20",
+        h.percentile(run, 99) < 20,
+        note=f"p50 {h.percentile(run, 50):.2f} ms; excludes the fake's latency and work",
+    )
+    h.report(
+        "handler time p99: wall time minus time awaiting the fake",
+        h.percentile(wall, 99),
+        "ms",
+        "< 20",
+        h.percentile(wall, 99) < 20,
+        note=f"p50 {h.percentile(wall, 50):.1f} ms; at full capacity this is queueing for the "
+        "loop and the write lock (see bench_paced.py for a human pace)",
+    )
+
+
+def errors(tracker: h.Tracker) -> None:
+    if tracker.errors:
+        print(f"  handler errors: {len(tracker.errors)}, first {tracker.errors[0]!r}")
+        tracker.errors.clear()
+
+
+# The same build in a child process, for comparison (what the bot would do with a subprocess).
+CHILD_REPORT = """
+import sys
+from dataclasses import replace
+from pathlib import Path
+from analysis.report import build_report
+from bot.config import load
+
+config = load(Path("config.example.toml"), {}, need_token=False)
+services = {s.code: s.name for s in config.services}
+files = build_report(Path(sys.argv[1]), sys.argv[2], config.survey.questionnaire, services,
+                     config.survey.monthly_quota, Path(sys.argv[3]))
+print(len(files.paths))
+"""
+
+
+class Ticker:
+    """Sleeps 5 ms at a time and records how late it wakes: the loop's stalls."""
+
+    def __init__(self) -> None:
+        self.late: list[float] = []
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> Ticker:
+        self._task = asyncio.create_task(self._tick())
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._stop.set()
+        assert self._task is not None
+        await self._task
+
+    async def _tick(self) -> None:
+        while not self._stop.is_set():
+            began = time.perf_counter()
+            await asyncio.sleep(0.005)
+            self.late.append(time.perf_counter() - began - 0.005)
+
+
+def report_available() -> bool:
+    """Whether analysis/report.py defines build_report, without importing it (nor pandas)."""
+    spec = importlib.util.find_spec("analysis.report")
+    if spec is None or spec.origin is None:
+        return False
+    return "def build_report(" in Path(spec.origin).read_text("utf-8")
+
+
+async def report_stall(config: Config, out: Path) -> None:
+    """Builds the month's report in a child process, then in a thread as the bot does."""
+    total, counted = await runtime_counted(config)
+    if not report_available():
+        print("  analysis.report.build_report is not available: no stall figure")
+        h.report(
+            "longest event-loop stall during a report build",
+            None,
+            "ms",
+            "≤ 100",
+            False,
+            note="analysis.report.build_report missing",
+        )
+        return
+    async with Ticker() as child_ticks:
+        began = time.perf_counter()
+        child = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            CHILD_REPORT,
+            str(config.storage.path),
+            h.PERIOD,
+            str(out / "child"),
+            cwd=h.REPO,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        await child.communicate()
+        child_took = time.perf_counter() - began
+    gc.collect()
+    h.report(
+        "for comparison, the report built in a child process: longest stall",
+        max(child_ticks.late) * 1000,
+        "ms",
+        note=f"{child_took:.1f} s with the child's start-up; the bot's RSS then "
+        f"{h.rss_mb():.0f} MiB; exit code {child.returncode}",
+    )
+    from analysis.report import build_report  # only now: its imports are part of the RSS
+
+    async with Ticker() as ticks:
+        began = time.perf_counter()
+        files = await asyncio.to_thread(
+            build_report,
+            config.storage.path,
+            h.PERIOD,
+            config.survey.questionnaire,
+            {s.code: s.name for s in config.services},
+            config.survey.monthly_quota,
+            out,
+        )
+        took = time.perf_counter() - began
+    print(
+        f"  build_report({h.PERIOD}) in asyncio.to_thread: {total} submissions, {counted} "
+        f"counted, {len(files.paths)} files in {took:.1f} s; {len(ticks.late):,} ticks"
+    )
+    worst = max(ticks.late) * 1000
+    h.report(
+        "longest event-loop stall during a report build",
+        worst,
+        "ms",
+        "≤ 100",
+        worst <= STALL_GOAL * 1000,
+        note=f"asyncio.to_thread; p99 tick lateness {h.percentile(ticks.late, 99) * 1000:.1f} ms",
+    )
+
+
+async def runtime_counted(config: Config) -> tuple[int, int]:
+    import sqlite3
+
+    with sqlite3.connect(config.storage.path) as db:
+        (total,) = db.execute(
+            "SELECT COUNT(*) FROM submissions WHERE period = ?", (h.PERIOD,)
+        ).fetchone()
+    return total, min(total, config.survey.monthly_quota)
+
+
+# -- 4. echo bots ----------------------------------------------------------------------------------
+
+
+def echo_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(str(n), callback_data=f"e:{n}")] for n in range(1, 5)]
+    )
+
+
+async def echo_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Echoes the message (PTB's examples/echobot.py)."""
+    assert update.message is not None and update.message.text is not None
+    await update.message.reply_text(update.message.text)
+
+
+async def echo_with_buttons(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Echoes the message with four buttons under it."""
+    assert update.message is not None and update.message.text is not None
+    await update.message.reply_text(update.message.text, reply_markup=echo_keyboard())
+
+
+async def echo_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answers the tap, shows it on its message, and sends the next buttons: the survey's calls."""
+    query = update.callback_query
+    assert query is not None and update.effective_chat is not None
+    await query.answer()
+    await query.edit_message_text(f"✅ {query.data}")
+    await context.bot.send_message(
+        update.effective_chat.id, f"{query.data}", reply_markup=echo_keyboard()
+    )
+
+
+def echo_plans(people: Sequence[h.Plan], taps: bool) -> list[h.Plan]:
+    """The same respondents and number of updates; every tap becomes a text when ``taps`` is off."""
+    result = []
+    for p in people:
+        steps = [
+            h.Step("tap", data_prefix="e:")
+            if step.kind == "tap" and taps
+            else h.Step("text", step.text or f"jawaban {n}")
+            for n, step in enumerate(p.steps)
+        ]
+        result.append(h.Plan(p.user_id, p.service, p.name, p.age, {}, "", {}, steps))
+    return result
+
+
+async def echo(args: argparse.Namespace, people: Sequence[h.Plan], taps: bool) -> float:
+    sandbox = h.TimedSandbox(latency=args.latency)
+    app = (
+        ApplicationBuilder()
+        .token(h.TOKEN)
+        .request(sandbox)
+        .get_updates_request(sandbox)
+        .concurrent_updates(PerUserUpdateProcessor(CONCURRENT_UPDATES))
+        .build()
+    )
+    if taps:
+        app.add_handler(MessageHandler(filters.TEXT, echo_with_buttons))
+        app.add_handler(CallbackQueryHandler(echo_tap))
+    else:
+        app.add_handler(MessageHandler(filters.TEXT, echo_text))
+    tracker = h.Tracker()
+    tracker.install(app)
+    await app.initialize()
+    await app.start()
+    try:
+        driver = h.Driver(app, sandbox, tracker)
+        wall, stuck = await driver.run(echo_plans(people, taps))
+    finally:
+        await app.stop()
+        await app.shutdown()
+    errors(tracker)
+    if stuck:
+        print(f"  {stuck} echo respondents got stuck")
+    return driver.updates / wall
+
+
+# -- 5. sequential ---------------------------------------------------------------------------------
+
+
+async def sequential(args: argparse.Namespace, folder: Path) -> float:
+    config = h.bench_config(folder)
+    sandbox = h.TimedSandbox(latency=args.latency)
+    # build_application always installs our processor; for the comparison it gets PTB's
+    # sequential one, which is what concurrent_updates(False) builds.
+    with mock.patch.object(bot.app, "PerUserUpdateProcessor", lambda _n: SimpleUpdateProcessor(1)):
+        app = build_application(config, sandbox, clock=h.RunningClock(), rate_limited=False)
+    assert isinstance(app.update_processor, SimpleUpdateProcessor)
+    tracker = h.Tracker()
+    tracker.install(app)
+    await app.initialize()
+    assert app.post_init is not None
+    await app.post_init(app)
+    await app.start()
+    try:
+        people = plans(config, 3_000_000, args.sequential, seed=3)
+        driver = h.Driver(app, sandbox, tracker)
+        wall, stuck = await driver.run(people)
+        matched, _ = h.check_submissions(config.storage.path, people)
+    finally:
+        await app.stop()
+        await app.shutdown()
+        assert app.post_shutdown is not None
+        await app.post_shutdown(app)
+    rate = driver.updates / wall
+    h.report(
+        "sequential survey bot (SimpleUpdateProcessor(1)) throughput",
+        rate,
+        "updates/s",
+        note=f"{args.sequential} respondents, {driver.updates} updates in {wall:.1f} s, "
+        f"{matched} submissions right, {stuck} stuck; reference ≈ 10/s",
+    )
+    return rate
+
+
+async def main(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory(prefix="surveibot-bench-") as tmp:
+        folder = Path(tmp)
+        rate = await survey(args, folder / "concurrent")
+
+        print(
+            f"\n-- 4. echo bots, same fake ({args.latency * 1000:.0f} ms), same processor, "
+            f"same {args.respondents} respondents --"
+        )
+        config = h.bench_config(folder)
+        people = plans(config, 1_000_000, args.respondents, seed=1)
+        plain = await echo(args, people, taps=False)
+        shaped = await echo(args, people, taps=True)
+        h.report("bare PTB echo bot (one reply per message) throughput", plain, "updates/s")
+        h.report("echo bot making the survey's calls throughput", shaped, "updates/s")
+        h.report("survey ÷ bare echo bot", rate / plain, "", "≥ 0.8", rate / plain >= 0.8)
+        h.report(
+            "survey ÷ echo bot making the survey's calls",
+            rate / shaped,
+            "",
+            "≥ 0.8",
+            rate / shaped >= 0.8,
+            note="same Bot API calls per update: the cost of the survey's own work",
+        )
+
+        print(f"\n-- 5. sequential survey bot, {args.sequential} respondents --")
+        seq = await sequential(args, folder / "sequential")
+        h.report("concurrent ÷ sequential", rate / seq, "×")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--respondents", type=int, default=500)
+    parser.add_argument("--probe", type=int, default=200)
+    parser.add_argument("--sequential", type=int, default=4)
+    parser.add_argument("--latency", type=float, default=0.05)
+    h.header("bench_bot: the bot under load")
+    began = time.perf_counter()
+    asyncio.run(main(parser.parse_args()))
+    print(f"\nbench_bot took {time.perf_counter() - began:.0f} s", file=sys.stderr)

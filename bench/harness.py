@@ -1,0 +1,544 @@
+"""What the bench scripts share: a config in a temp folder, a clock, a timed fake Bot API,
+respondents that answer the whole questionnaire through the application's update queue, and the
+way figures are printed.
+
+Not a test module and not imported by the bot. Every figure goes through :func:`report`, which
+prints ``name: value unit (goal …) PASS|FAIL`` and, when ``BENCH_RESULTS`` names a file, appends it
+there as one JSON line for ``bench/run_all.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import json
+import math
+import os
+import random
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+# RetryAfter reads its own retry_after on construction, which warns unless PTB 22 is told to use
+# timedelta periods (the same setting the tests use).
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+from telegram import Update  # noqa: E402
+from telegram.ext import Application  # noqa: E402
+
+from bot.config import TOKEN_ENV, Config, load  # noqa: E402
+from bot.questionnaire import Questionnaire  # noqa: E402
+from bot.sandbox import SandboxRequest, user  # noqa: E402
+
+TOKEN = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef"
+App = Application[Any, Any, Any, Any, Any, Any]
+# 15 January 2025, 10:00 in Jakarta: the bot offers "Januari 2025" and "Desember 2024".
+START = datetime(2025, 1, 15, 3, 0, tzinfo=UTC)
+PERIOD = "2025-01"
+PERIOD_LABEL = "2025-01"  # the period button's callback value
+
+# Per task: [seconds inside the fake Bot API (its latency and its own work), seconds of the
+# fake's own work alone]. Set by Tracker for each update it times.
+API_WAIT: contextvars.ContextVar[list[float] | None] = contextvars.ContextVar(
+    "api_wait", default=None
+)
+# Seconds each task has held the event loop, for the tasks Tracker is timing, and when the
+# loop callback running now began.
+_RUN_TIME: dict[Any, float] = {}
+_STEP_BEGAN = [0.0]
+_handle_run = asyncio.events.Handle._run
+
+
+def _timed_run(self: asyncio.Handle) -> None:
+    # A task's steps and wake-ups are loop callbacks whose __self__ is the task: adding up how
+    # long each ran gives the time the task's own code held the loop.
+    began = _STEP_BEGAN[0] = time.perf_counter()
+    try:
+        _handle_run(self)
+    finally:
+        owner = getattr(self._callback, "__self__", None)  # type: ignore[attr-defined]
+        if owner in _RUN_TIME:
+            _RUN_TIME[owner] += time.perf_counter() - began
+
+
+def _start_run_clock(task: Any) -> None:
+    # Called inside one of the task's steps: the part of the step before now does not count.
+    _RUN_TIME[task] = _STEP_BEGAN[0] - time.perf_counter()
+
+
+def _stop_run_clock(task: Any) -> float:
+    # Called inside one of the task's steps: the part of the step so far counts, the rest not.
+    return _RUN_TIME.pop(task) + time.perf_counter() - _STEP_BEGAN[0]
+
+
+asyncio.events.Handle._run = _timed_run  # type: ignore[method-assign]
+
+
+def cores() -> int:
+    return os.cpu_count() or 1
+
+
+# -- figures -----------------------------------------------------------------------------------
+
+
+def report(
+    name: str,
+    value: float | None,
+    unit: str,
+    goal: str | None = None,
+    ok: bool | None = None,
+    note: str = "",
+) -> None:
+    """Prints one figure with its goal and verdict, and records it for run_all."""
+    shown = "n/a" if value is None else _fmt(value)
+    verdict = "" if ok is None else ("PASS" if ok else "FAIL")
+    line = f"{name}: {shown} {unit}".rstrip()
+    if goal:
+        line += f"  (goal {goal})"
+    if verdict:
+        line += f"  {verdict}"
+    if note:
+        line += f"  [{note}]"
+    print(line, flush=True)
+    target = os.environ.get("BENCH_RESULTS")
+    if target:
+        row = {
+            "name": name,
+            "value": value,
+            "unit": unit,
+            "goal": goal,
+            "verdict": verdict or None,
+            "note": note,
+            "script": Path(sys.argv[0]).name,
+        }
+        with open(target, "a", encoding="utf-8") as out:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _fmt(value: float) -> str:
+    if value == int(value):
+        return f"{int(value):,}"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    if abs(value) >= 10:
+        return f"{value:.1f}"
+    return f"{value:.2f}"
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The nearest-rank percentile (q in 0–100) of ``values``."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def rss_mb() -> float:
+    """The process's resident set size now (VmRSS), in MiB."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS in /proc/self/status")
+
+
+def header(title: str) -> None:
+    load = os.getloadavg()[0]
+    print(
+        f"\n== {title} (os.cpu_count() = {cores()}, Python {sys.version.split()[0]}, "
+        f"load average {load:.2f}) =="
+    )
+
+
+# -- the bot's surroundings --------------------------------------------------------------------
+
+
+def bench_config(folder: Path, **survey: Any) -> Config:
+    """The example config with its database in ``folder``."""
+    loaded = load(REPO / "config.example.toml", {TOKEN_ENV: TOKEN})
+    config = replace(loaded, storage=replace(loaded.storage, path=folder / "survey.db"))
+    if survey:
+        config = replace(config, survey=replace(config.survey, **survey))
+    return config
+
+
+class RunningClock:
+    """The bot's clock: START plus the real time elapsed, plus any jump made with ``advance``."""
+
+    def __init__(self, start: datetime = START) -> None:
+        self.start = start
+        self.began = time.monotonic()
+        self.offset = timedelta()
+
+    def __call__(self) -> datetime:
+        return self.start + self.offset + timedelta(seconds=time.monotonic() - self.began)
+
+    def advance(self, **delta: float) -> None:
+        self.offset += timedelta(**delta)
+
+
+class TimedSandbox(SandboxRequest):
+    """The sandbox Bot API, adding the time each call takes to the calling task's API_WAIT.
+
+    It records no calls: the bench never inspects them, and a real Bot API keeps its records
+    outside the bot's process (they would otherwise grow the RSS measured here).
+    """
+
+    def __init__(self, *, latency: float = 0.0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.delay = latency  # slept here, so the fake's own work can be timed apart from it
+        self.statuses: dict[int | None, int] = {}
+
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        began = time.perf_counter()
+        own = 0.0
+        try:
+            if self.delay > 0:
+                await asyncio.sleep(self.delay)
+            work = time.perf_counter()
+            try:
+                return await super().do_request(*args, **kwargs)
+            finally:
+                own = time.perf_counter() - work
+        finally:
+            spent = API_WAIT.get()
+            if spent is not None:
+                spent[0] += time.perf_counter() - began
+                spent[1] += own
+
+    def _record(
+        self,
+        method: str,
+        params: Any,
+        files: Any,
+        url: str,
+        status: int | None,
+        result: Any = None,
+    ) -> None:
+        self.statuses[status] = self.statuses.get(status, 0) + 1
+
+
+@dataclass
+class Tracker:
+    """Wraps ``app.process_update``: wakes whoever waits for an update, and times it.
+
+    ``handler`` holds, per update, the time from the start of its handlers to their end, minus
+    the time its task spent inside the fake Bot API: the bot's own time for the update (PTB
+    dispatch and (de)serialisation, handler code, database awaits, and waiting for the event
+    loop while other updates run). The update processor's lock wait comes before it and is not
+    counted.
+    """
+
+    handler: list[float] = field(default_factory=list)
+    api: list[float] = field(default_factory=list)
+    run: list[float] = field(default_factory=list)
+    errors: list[BaseException] = field(default_factory=list)
+    # Ordering evidence: a user's update started while another of theirs was still in its
+    # handlers, or after a later one of theirs; and the most updates in handlers at once.
+    overlaps: int = 0
+    reordered: int = 0
+    most_at_once: int = 0
+    _busy: dict[int, int] = field(default_factory=dict)
+    _in_handlers: int = 0
+    _last_id: dict[int, int] = field(default_factory=dict)
+    _waiting: dict[int, asyncio.Future[None]] = field(default_factory=dict)
+
+    def install(self, app: App) -> None:
+        inner = app.process_update
+
+        async def process_update(update: object) -> None:
+            who = self._enter(update)
+            spent = [0.0, 0.0]
+            token = API_WAIT.set(spent)
+            task = asyncio.current_task()
+            assert task is not None
+            _start_run_clock(task)
+            began = time.perf_counter()
+            try:
+                await inner(update)
+            finally:
+                total = time.perf_counter() - began
+                API_WAIT.reset(token)
+                self.handler.append(total - spent[0])
+                self.api.append(spent[0])
+                self.run.append(_stop_run_clock(task) - spent[1])
+                self._leave(who)
+                if isinstance(update, Update):
+                    waiter = self._waiting.pop(update.update_id, None)
+                    if waiter is not None and not waiter.done():
+                        waiter.set_result(None)
+
+        app.process_update = process_update  # type: ignore[method-assign]
+
+        async def keep(update: object, context: Any) -> None:
+            self.errors.append(context.error)
+
+        app.add_error_handler(keep)
+
+    def _enter(self, update: object) -> int | None:
+        if not isinstance(update, Update) or update.effective_user is None:
+            return None
+        who = update.effective_user.id
+        if self._busy.get(who):
+            self.overlaps += 1
+        if update.update_id < self._last_id.get(who, -1):
+            self.reordered += 1
+        self._last_id[who] = update.update_id
+        self._busy[who] = self._busy.get(who, 0) + 1
+        self._in_handlers += 1
+        self.most_at_once = max(self.most_at_once, self._in_handlers)
+        return who
+
+    def _leave(self, who: int | None) -> None:
+        if who is not None:
+            self._busy[who] -= 1
+            self._in_handlers -= 1
+
+    def expect(self, update_id: int) -> asyncio.Future[None]:
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting[update_id] = waiter
+        return waiter
+
+    def reset(self) -> None:
+        self.handler.clear()
+        self.api.clear()
+        self.run.clear()
+        self.most_at_once = 0
+
+
+# -- respondents -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing a respondent does: ``kind`` is command, text or tap; a tap names the button by
+    its callback data's ending (``:key:value``) or start (``s:`` for submit)."""
+
+    kind: str
+    text: str = ""
+    data_suffix: str = ""
+    data_prefix: str = ""
+
+
+@dataclass
+class Plan:
+    """What one respondent will answer, to be checked against the database afterwards."""
+
+    user_id: int
+    service: str
+    name: str
+    age: str
+    choices: dict[str, str]
+    institution: str
+    scores: dict[str, int]
+    steps: list[Step]
+
+
+def plan(user_id: int, q: Questionnaire, services: Sequence[str], rng: random.Random) -> Plan:
+    """A respondent with random identity and scores, answering in Indonesian and skipping the
+    suggestion: /start, language, 6 identity answers, period, 13 items, skip, submit (23 updates).
+    """
+    service = rng.choice(list(services))
+    name = f"Responden {user_id} {rng.choice(['Sari', 'Budi', 'Ayu', 'Eko', 'Rina'])}"
+    age = str(rng.randint(20, 65))
+    institution = f"PT Farmasi {rng.randint(1, 999)}"
+    choices: dict[str, str] = {}
+    steps = [Step("command", f"/start {service}"), Step("tap", data_suffix=":language:id")]
+    for question in q.identity:
+        if question.key == "name":
+            steps.append(Step("text", name))
+        elif question.key == "age":
+            steps.append(Step("text", age))
+        elif question.kind == "choice":
+            code = rng.choice(question.options).code
+            choices[question.key] = code
+            steps.append(Step("tap", data_suffix=f":{question.key}:{code}"))
+        else:
+            steps.append(Step("text", institution))
+    steps.append(Step("tap", data_suffix=f":period:{PERIOD_LABEL}"))
+    scores = {item.code: rng.randint(1, 4) for item in q.items}
+    steps += [Step("tap", data_suffix=f":{code}:{score}") for code, score in scores.items()]
+    steps.append(Step("tap", data_suffix=":suggestion:-"))
+    steps.append(Step("tap", data_prefix="s:"))
+    return Plan(user_id, service, name, age, choices, institution, scores, steps)
+
+
+def newest_keyboard(sandbox: SandboxRequest, chat_id: int) -> dict[str, Any] | None:
+    """The bot's newest message in the chat that still has buttons.
+
+    Reads the sandbox's message store directly instead of ``sent_to`` (which deep-copies every
+    message of the chat): the driver runs in the bot's process and should cost it little.
+    """
+    stored = sandbox._messages.get(chat_id, {})
+    for message_id in reversed(sandbox._bot_sent.get(chat_id, [])):
+        message = stored.get(message_id)
+        if message is not None and message.get("reply_markup"):
+            return message
+    return None
+
+
+def find_data(message: dict[str, Any], step: Step) -> str:
+    for row in message["reply_markup"]["inline_keyboard"]:
+        for button in row:
+            data = str(button.get("callback_data") or "")
+            if step.data_suffix and data.endswith(step.data_suffix):
+                return data
+            if step.data_prefix and data.startswith(step.data_prefix):
+                return data
+    raise LookupError(f"no button for {step} in {message['reply_markup']}")
+
+
+def payload_for(sandbox: SandboxRequest, person: dict[str, Any], step: Step) -> dict[str, Any]:
+    """The update Telegram would deliver when ``person`` does ``step``."""
+    if step.kind in ("command", "text"):
+        return sandbox.message_update(person, step.text)
+    message = newest_keyboard(sandbox, int(person["id"]))
+    if message is None:
+        raise LookupError(f"no keyboard in chat {person['id']} for {step}")
+    return sandbox.callback_update(person, message, find_data(message, step))
+
+
+@dataclass
+class Driver:
+    """Feeds respondents' updates into ``app.update_queue``, each respondent waiting until the
+    bot has finished the previous update (a person waits for the next question) before the next.
+    """
+
+    app: App
+    sandbox: SandboxRequest
+    tracker: Tracker
+    think: tuple[float, float] = (0.0, 0.0)  # seconds a respondent takes before the next step
+    arrive_within: float = 0.0  # respondents open the link at random times in this window
+    seed: int = 0
+    driver_seconds: float = 0.0
+    updates: int = 0
+    waiting: int = 0  # updates queued and not yet done
+    most_waiting: int = 0
+
+    async def put(self, *payloads: dict[str, Any]) -> None:
+        """Queues the updates back to back, then waits until the bot is done with all of them."""
+        began = time.perf_counter()
+        updates = [Update.de_json(payload, self.app.bot) for payload in payloads]
+        waiters = [self.tracker.expect(update.update_id) for update in updates]
+        self.driver_seconds += time.perf_counter() - began
+        for update in updates:
+            await self.app.update_queue.put(update)
+        self.updates += len(updates)
+        self.waiting += len(updates)
+        self.most_waiting = max(self.most_waiting, self.waiting)
+        try:
+            await asyncio.gather(*waiters)
+        finally:
+            self.waiting -= len(updates)
+
+    async def respond(self, plan: Plan, payload: Callable[[Step], dict[str, Any]]) -> None:
+        rng = random.Random(self.seed * 1_000_003 + plan.user_id)
+        if self.arrive_within > 0:
+            await asyncio.sleep(rng.uniform(0, self.arrive_within))
+        for number, step in enumerate(plan.steps):
+            if number and self.think[1] > 0:
+                await asyncio.sleep(rng.uniform(*self.think))
+            began = time.perf_counter()
+            data = payload(step)
+            self.driver_seconds += time.perf_counter() - began
+            await self.put(data)
+
+    async def respond_hurried(self, plan: Plan) -> None:
+        """Like :meth:`respond`, but every tap arrives twice back to back (a double tap, or
+        Telegram delivering it again) and the name and age are typed without waiting for the
+        question in between."""
+        person = user(plan.user_id, plan.name)
+        steps = list(plan.steps)
+        while steps:
+            step = steps.pop(0)
+            if step.kind == "tap":
+                message = newest_keyboard(self.sandbox, plan.user_id)
+                if message is None:
+                    raise LookupError(f"no keyboard in chat {plan.user_id} for {step}")
+                data = find_data(message, step)
+                await self.put(
+                    self.sandbox.callback_update(person, message, data),
+                    self.sandbox.callback_update(person, message, data),
+                )
+            elif step.text == plan.name and steps and steps[0].text == plan.age:
+                steps.pop(0)
+                await self.put(
+                    self.sandbox.message_update(person, plan.name),
+                    self.sandbox.message_update(person, plan.age),
+                )
+            else:
+                await self.put(payload_for(self.sandbox, person, step))
+
+    async def run(self, plans: Sequence[Plan], *, hurried: bool = False) -> tuple[float, int]:
+        """Runs every respondent at once; returns the wall time until the last one is done and
+        how many respondents got stuck (an exception in the driver, e.g. a missing button)."""
+        began = time.perf_counter()
+
+        def go(p: Plan) -> Any:
+            if hurried:
+                return self.respond_hurried(p)
+            person = user(p.user_id, p.name)
+            return self.respond(p, lambda step: payload_for(self.sandbox, person, step))
+
+        outcomes = await asyncio.gather(*(go(p) for p in plans), return_exceptions=True)
+        stuck = [o for o in outcomes if isinstance(o, BaseException)]
+        for failure in stuck[:3]:
+            print(f"  respondent stuck: {failure!r}", file=sys.stderr)
+        return time.perf_counter() - began, len(stuck)
+
+
+def check_submissions(db_path: Path, plans: Sequence[Plan]) -> tuple[int, list[str]]:
+    """Compares each respondent's submission in the database with what they tapped and typed.
+
+    Returns how many matched exactly and a description of each mismatch.
+    """
+    import sqlite3
+
+    problems: list[str] = []
+    with sqlite3.connect(db_path) as db:
+        found = {
+            row[0]: row[1:]
+            for row in db.execute(
+                "SELECT user_id, id, service, period, identity, suggestion FROM submissions"
+            )
+        }
+        scores: dict[int, dict[str, int]] = {}
+        for submission_id, item, score in db.execute(
+            "SELECT submission_id, item, score FROM scores"
+        ):
+            scores.setdefault(submission_id, {})[item] = score
+    matched = 0
+    for p in plans:
+        row = found.get(p.user_id)
+        if row is None:
+            problems.append(f"user {p.user_id}: no submission")
+            continue
+        submission_id, service, period, identity_json, suggestion = row
+        identity = json.loads(identity_json)
+        expected_identity = {
+            "name": p.name,
+            "age": p.age,
+            **p.choices,
+            "institution": p.institution,
+        }
+        wrong = []
+        if scores.get(submission_id) != p.scores:
+            wrong.append(f"scores {scores.get(submission_id)} != {p.scores}")
+        if identity != expected_identity:
+            wrong.append(f"identity {identity} != {expected_identity}")
+        if (service, period, suggestion) != (p.service, PERIOD, None):
+            wrong.append(f"service/period/suggestion {(service, period, suggestion)}")
+        if wrong:
+            problems.append(f"user {p.user_id}: " + "; ".join(wrong))
+        else:
+            matched += 1
+    return matched, problems

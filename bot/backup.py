@@ -1,0 +1,104 @@
+"""A consistent copy of the live database, taken with SQLite's online backup API.
+
+The copy is read from one snapshot: a read transaction is held on the source for the whole copy,
+so the pages of every step come from the same moment. Without it, SQLite restarts the backup
+whenever another connection writes between two steps, which a busy bot does all the time. In WAL
+mode that read transaction never blocks the bot's writer.
+
+The copy is written next to the target under a temporary name, switched to a single-file
+(``journal_mode=DELETE``) database, checked, flushed to disk and only then renamed over the
+target, so an interrupted backup never leaves a half-written file where a good one is expected.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.storage import StorageError
+
+logger = logging.getLogger(__name__)
+
+PAGES_PER_STEP = 1024  # 4 MiB of 4 KiB pages between two progress reports
+
+Progress = Callable[[int, int], None]  # (pages copied, pages in total)
+
+
+def backup(db_path: Path, target: Path, progress: Progress | None = None) -> int:
+    """Copies the database at ``db_path`` to ``target`` while the bot may be writing to it.
+
+    Returns the number of pages copied. ``progress`` is called after each step with the pages
+    copied so far and the total. Raises :class:`StorageError` (naming the file) when the source
+    cannot be read or the copy cannot be written; ``target`` is then left as it was.
+    """
+    source_path, target = Path(db_path), Path(target)
+    if not source_path.is_file():
+        raise StorageError(f"no database at {source_path}")
+    if target.exists() and target.resolve() == source_path.resolve():
+        raise StorageError(f"the backup {target} would overwrite the database itself")
+    if not target.parent.is_dir():
+        raise StorageError(f"cannot write the backup {target}: no folder {target.parent}")
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        pages = _copy(source_path, partial, progress)
+        _fsync(partial)
+        os.replace(partial, target)
+        _fsync_directory(target.parent)
+    except sqlite3.Error as exc:
+        raise StorageError(f"cannot back up {source_path} to {target}: {exc}") from exc
+    except OSError as exc:
+        raise StorageError(f"cannot write the backup {target}: {exc.strerror or exc}") from exc
+    finally:
+        for leftover in (partial, *(Path(f"{partial}{s}") for s in ("-journal", "-wal", "-shm"))):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+    logger.info("backed up %s to %s (%s pages)", source_path, target, pages)
+    return pages
+
+
+def _copy(source_path: Path, partial: Path, progress: Progress | None) -> int:
+    # mode=ro: a wrong path must fail, not create an empty database.
+    source = sqlite3.connect(f"{source_path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        source.isolation_level = None  # our own BEGIN below, not the module's implicit ones
+        source.execute("PRAGMA busy_timeout = 5000")
+        partial.unlink(missing_ok=True)
+        copy = sqlite3.connect(partial)
+        try:
+            source.execute("BEGIN")
+            source.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # pin the snapshot
+
+            def step(status: int, remaining: int, total: int) -> None:
+                if progress is not None:
+                    progress(total - remaining, total)
+
+            source.backup(copy, pages=PAGES_PER_STEP, progress=step)
+            source.execute("COMMIT")
+            copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+            check = copy.execute("PRAGMA quick_check").fetchone()
+            if check is None or check[0] != "ok":
+                raise sqlite3.DatabaseError(f"the copy failed its check: {check}")
+            pages = int(copy.execute("PRAGMA page_count").fetchone()[0])
+        finally:
+            copy.close()
+    finally:
+        source.close()
+    return pages
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_directory(folder: Path) -> None:
+    # The rename is durable only once the directory entry is on disk (not possible on Windows).
+    with contextlib.suppress(OSError):
+        _fsync(folder)

@@ -1,0 +1,180 @@
+"""``backup()``: a consistent, self-contained copy of the database, even while it is written."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.backup import PAGES_PER_STEP, backup
+from bot.storage import Storage, StorageError, iso
+
+NOW = iso(datetime(2025, 1, 15, 3, 0, tzinfo=UTC))
+KEYS = ("language", "name", "age")
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> Path:
+    """A database as the bot leaves it: schema and migrations applied by Storage, WAL mode."""
+    path = tmp_path / "survey.db"
+
+    async def create() -> None:
+        storage = Storage(path)
+        await storage.open()
+        await storage.close()
+
+    asyncio.run(create())
+    return path
+
+
+def fill(path: Path, drafts: int) -> None:
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        for _ in range(drafts):
+            add_draft(db)
+
+
+def add_draft(db: sqlite3.Connection) -> None:
+    """One draft and its three answers (padded, so the file grows fast): always together, in
+    one transaction of the caller."""
+    cursor = db.execute(
+        "INSERT INTO drafts (user_id, chat_id, service, status, created_at, updated_at) "
+        "VALUES (1, 1, 'cpob', 'cancelled', ?, ?)",
+        (NOW, NOW),
+    )
+    db.executemany(
+        "INSERT INTO answers (draft_id, key, value, answered_at) VALUES (?, ?, ?, ?)",
+        [(cursor.lastrowid, key, "x" * 1500, NOW) for key in KEYS],
+    )
+
+
+@contextlib.contextmanager
+def writing(path: Path) -> Iterator[list[int]]:
+    """Another connection adds drafts, one transaction each, until the block ends; yields the
+    list it appends the number of committed transactions to."""
+    stop = threading.Event()
+    committed: list[int] = [0]
+
+    def run() -> None:
+        with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as db:
+            db.execute("PRAGMA busy_timeout = 5000")
+            while not stop.is_set():
+                db.execute("BEGIN IMMEDIATE")
+                add_draft(db)
+                db.execute("COMMIT")
+                committed[0] += 1
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    try:
+        while committed[0] < 20:  # it is really writing before the backup starts
+            stop.wait(0.001)
+        yield committed
+    finally:
+        stop.set()
+        thread.join()
+
+
+def counts(path: Path) -> tuple[int, int]:
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        drafts = db.execute("SELECT COUNT(*) FROM drafts").fetchone()[0]
+        answers = db.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
+    return int(drafts), int(answers)
+
+
+def test_backup_while_another_connection_writes_is_one_consistent_moment(
+    source: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "copies" / "survey-backup.db"
+    target.parent.mkdir()
+    fill(source, drafts=1500)  # ~8 MB: several steps of PAGES_PER_STEP
+    progress: list[tuple[int, int]] = []
+    with writing(source) as committed:
+        at_start = counts(source)[0]
+
+        def step(done: int, total: int) -> None:
+            # Between two steps, let the other connection commit a few more transactions: the
+            # case that makes SQLite restart a backup, or copy a torn state if it did not.
+            target_count = committed[0] + 5
+            deadline = time.monotonic() + 5
+            while committed[0] < target_count and time.monotonic() < deadline:
+                time.sleep(0.001)
+            progress.append((done, total))
+            assert len(progress) < 50, "the backup keeps starting over"
+
+        before = committed[0]
+        pages = backup(source, target, step)
+        during = committed[0] - before
+    drafts, answers = counts(target)
+    assert answers == 3 * drafts  # no draft without its answers: one snapshot, never torn
+    assert at_start <= drafts <= counts(source)[0]
+    assert during >= 5 * len(progress)  # the writer kept committing while the copy was taken
+    with contextlib.closing(sqlite3.connect(target)) as db:
+        assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("delete",)  # one file to keep
+        assert pages == db.execute("PRAGMA page_count").fetchone()[0]
+    assert len(progress) >= 3 and pages > 2 * PAGES_PER_STEP
+    assert [done for done, _ in progress] == sorted(done for done, _ in progress)  # no restart
+    assert progress[-1][0] == progress[-1][1]
+    assert sorted(p.name for p in target.parent.iterdir()) == ["survey-backup.db"]
+
+
+async def test_the_copy_opens_as_the_bot_database(source: Path, tmp_path: Path) -> None:
+    target = tmp_path / "backup.db"
+    fill(source, drafts=3)
+    backup(source, target)
+    storage = Storage(target)
+    await storage.open()  # migrations find nothing to do
+    try:
+        draft = await storage.draft(1)
+        assert draft is not None and set(draft.answers) == set(KEYS)
+    finally:
+        await storage.close()
+
+
+def test_a_new_backup_replaces_an_old_one(source: Path, tmp_path: Path) -> None:
+    target = tmp_path / "backup.db"
+    fill(source, drafts=2)
+    backup(source, target)
+    with contextlib.closing(sqlite3.connect(source)) as db, db:
+        add_draft(db)
+    backup(source, target)
+    assert counts(target) == (3, 9)
+
+
+def test_no_database_is_an_error_and_creates_nothing(tmp_path: Path) -> None:
+    with pytest.raises(StorageError, match="no database"):
+        backup(tmp_path / "missing.db", tmp_path / "backup.db")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_database_cannot_be_its_own_backup(source: Path, tmp_path: Path) -> None:
+    fill(source, drafts=1)
+    with pytest.raises(StorageError, match="overwrite the database itself"):
+        backup(source, tmp_path / "." / "survey.db")
+    assert counts(source) == (1, 3)
+
+
+@pytest.mark.parametrize("problem", ["not-a-database", "no-such-folder"])
+def test_a_failed_backup_leaves_the_old_backup_alone(
+    source: Path, tmp_path: Path, problem: str
+) -> None:
+    target = tmp_path / "backup.db"
+    fill(source, drafts=2)
+    backup(source, target)
+    kept = target.read_bytes()
+    if problem == "not-a-database":
+        source.unlink()
+        source.write_bytes(b"this is not an SQLite file " * 200)
+    else:
+        target = tmp_path / "gone" / "backup.db"
+    with pytest.raises(StorageError, match=str(target.name)):
+        backup(source, target)
+    assert (tmp_path / "backup.db").read_bytes() == kept
+    assert sorted(p.name for p in tmp_path.iterdir() if "backup" in p.name) == ["backup.db"]
