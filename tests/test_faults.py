@@ -9,25 +9,24 @@ Telegram carried out anyway) and dropped connections, and delivers some updates 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import pytest
 from telegram import Update
 from telegram.error import NetworkError, RetryAfter
 
-from bot import reminders, staff, staff_report
+from bot import reminders, staff
 from bot.app import build_application
 from bot.config import Config
 from bot.messages import Messages
 from bot.questionnaire import Questionnaire
 from bot.runtime import runtime
 from bot.sandbox import Fault, Respondent, SandboxRequest
-from bot.staff_report import Attachment, Files
 from tests.conftest import App, Clock, running
 from tests.crowd import Person, finish, first_unanswered, polling
+from tests.fake_report import use_tiny_files
 from tests.invariants import check_database
 from tests.telegram_html import assert_html_well_formed
 from tests.test_conversation import identity, rows
@@ -35,10 +34,6 @@ from tests.test_conversation import identity, rows
 FLAKY = ("sendMessage", "editMessageText", "answerCallbackQuery", "sendPhoto", "sendDocument")
 ADMIN = 9001
 STAFF = -4001
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
-)
 
 
 def make_flaky(sandbox: SandboxRequest, rate: float, *, delivered_timeouts: bool = True) -> None:
@@ -207,24 +202,7 @@ async def test_respondents_who_stop_resume_at_their_first_unanswered_item_and_ar
 @pytest.fixture
 def tiny_report(monkeypatch: pytest.MonkeyPatch) -> None:
     """One chart (sent as a photo), tiny XLSX and DOCX; the summary stays the real one."""
-
-    def files(
-        db_path: Path,
-        period: str,
-        questionnaire: Questionnaire,
-        services: Mapping[str, str],
-        quota: int,
-        include_personal: bool,
-    ) -> Files:
-        summary = staff_report.summary_of(db_path, period, questionnaire, services, quota)
-        return Files(
-            summary=summary,
-            charts=(Attachment("items", "items.png", PNG),),
-            xlsx=Attachment("xlsx", f"data-{period}.xlsx", b"xlsx"),
-            docx=Attachment("docx", f"laporan-{period}.docx", b"docx"),
-        )
-
-    monkeypatch.setattr(staff_report, "build_files", files)
+    use_tiny_files(monkeypatch, ("items",))
 
 
 @pytest.mark.usefixtures("tiny_report")

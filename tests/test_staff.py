@@ -11,18 +11,17 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, time
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot import staff, staff_report, staff_store
+from bot import staff, staff_store
 from bot.config import Config
-from bot.questionnaire import Questionnaire
 from bot.sandbox import Call, Fault, SandboxRequest
-from bot.staff_report import Attachment, Files, Pacer
+from bot.staff_report import Pacer
 from bot.staff_text import MAX_TEXT, split_text
 from tests.conftest import App, Clock, running
+from tests.fake_report import use_tiny_files
 
 STAFF = -4001  # a basic group, as a staff chat starts out
 ADMIN = 9001
@@ -30,10 +29,6 @@ ITEMS = ("U1", "U2", "U3", "U4", "U5", "U6", "U7", "U8", "P1", "P2", "P3", "P4",
 PERSONAL = ("Bambang Sutrisno", "PT Farmasi Nusantara", "Citra Lestari", "PT Sehat Sentosa")
 # 1 February 2025, 08:00 in Jakarta: January's post time.
 FEB_1_0800 = datetime(2025, 2, 1, 1, 0, tzinfo=UTC)
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
-)
 
 
 @pytest.fixture
@@ -45,25 +40,7 @@ def staff_config(config: Config) -> Config:
 @pytest.fixture
 def fast_files(monkeypatch: pytest.MonkeyPatch) -> None:
     """Replaces the charts and documents with tiny files; the summary stays the real one."""
-
-    def files(
-        db_path: Path,
-        period: str,
-        questionnaire: Questionnaire,
-        services: Mapping[str, str],
-        quota: int,
-        include_personal: bool,
-    ) -> Files:
-        summary = staff_report.summary_of(db_path, period, questionnaire, services, quota)
-        keys = ("gender", "age", "education", "occupation", "items", "trend")
-        return Files(
-            summary=summary,
-            charts=tuple(Attachment(k, f"{k}.png", PNG) for k in keys),
-            xlsx=Attachment("xlsx", f"data-{period}.xlsx", b"xlsx"),
-            docx=Attachment("docx", f"laporan-{period}.docx", b"docx"),
-        )
-
-    monkeypatch.setattr(staff_report, "build_files", files)
+    use_tiny_files(monkeypatch, ("gender", "age", "education", "occupation", "items", "trend"))
 
 
 def add_submission(

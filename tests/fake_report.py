@@ -1,0 +1,47 @@
+"""A stand-in for the report files in staff-post tests: the real summary, tiny charts and documents.
+
+Building real charts, XLSX and DOCX takes about a second per month; the staff-post tests care
+about which parts go out, not their contents. Module-level, so it could also run in a child process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from bot import staff_report
+from bot.questionnaire import Questionnaire
+from bot.staff_report import Attachment, Files
+
+# A valid 1×1 PNG.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+)
+
+
+def tiny_files(
+    charts: Sequence[str],
+    db_path: Path,
+    period: str,
+    questionnaire: Questionnaire,
+    services: Mapping[str, str],
+    quota: int,
+    include_personal: bool,
+) -> Files:
+    """Returns the month's real summary with one tiny PNG per chart key and tiny documents."""
+    summary = staff_report.summary_of(db_path, period, questionnaire, services, quota)
+    return Files(
+        summary=summary,
+        charts=tuple(Attachment(key, f"{key}.png", PNG) for key in charts),
+        xlsx=Attachment("xlsx", f"data-{period}.xlsx", b"xlsx"),
+        docx=Attachment("docx", f"laporan-{period}.docx", b"docx"),
+    )
+
+
+def use_tiny_files(monkeypatch: pytest.MonkeyPatch, charts: Sequence[str]) -> None:
+    """Makes the staff post build :func:`tiny_files` instead of the real report."""
+    monkeypatch.setattr(staff_report, "build_files", partial(tiny_files, tuple(charts)))
