@@ -251,27 +251,19 @@ async def _answer_button(query: CallbackQuery, parts: list[str], context: Contex
     if len(parts) != 3:
         raise _Stale
     rt = runtime(context)
-    draft = await _own_draft(query, context, parts[0])
-    key, value = parts[1], parts[2]
+    draft_id, key, value = _int(parts[0]), parts[1], parts[2]
     if key not in rt.questionnaire.step_keys or not _valid_button_value(rt, key, value):
         raise _Stale
-    language = rt.render.language(draft)
-    if key == PERIOD and draft.status == "open" and draft.answers.get(key) != value:
-        earlier = await rt.storage.submission_for(query.from_user.id, draft.service, value)
-        if earlier is not None:
-            await query.answer()
-            text = rt.messages.get(
-                "period_taken",
-                language,
-                period=rt.messages.month(value, language),
-                when=rt.messages.when(earlier.submitted_at, rt.config.survey.timezone, language),
-            )
-            await context.bot.send_message(query.from_user.id, text, parse_mode=ParseMode.HTML)
-            return
+    if key == PERIOD and await _period_taken(query, context, draft_id, value):
+        return
     stored = "" if key == SUGGESTION and value == SKIP else value
-    outcome, updated = await rt.storage.record_answer(
-        draft.id, query.from_user.id, key, stored, rt.questionnaire.step_keys, rt.now()
+    # The draft is read inside the same transaction as the answer: one trip to the database.
+    outcome, draft = await rt.storage.record_answer(
+        draft_id, query.from_user.id, key, stored, rt.questionnaire.step_keys, rt.now()
     )
+    if draft is None:
+        raise _Stale
+    language = rt.render.language(draft)
     if outcome is Outcome.STALE:
         await query.answer(rt.messages.plain("already_answered", language))
         return
@@ -280,13 +272,33 @@ async def _answer_button(query: CallbackQuery, parts: list[str], context: Contex
         await _edit(query, None, None)
         return
     await query.answer()
-    shown = updated if updated is not None else draft
-    edited = await _edit(query, rt.render.answered(shown, key, stored, rt.now()), None)
+    edited = await _edit(query, rt.render.answered(draft, key, stored, rt.now()), None)
     # A repeat whose edit still changed the message: the first tap's replies never got that far
     # (a failed call, a killed process), so the respondent has not seen the next step yet. After a
     # plain double tap the edit is "not modified" and nothing is sent twice.
     if outcome is Outcome.RECORDED or (outcome is Outcome.DUPLICATE and edited):
-        await send_step(context, shown)
+        await send_step(context, draft)
+
+
+async def _period_taken(query: CallbackQuery, context: Context, draft_id: int, value: str) -> bool:
+    """Tells the respondent when they already submitted the chosen month for this service."""
+    rt = runtime(context)
+    draft = await _own_draft(query, context, str(draft_id))
+    if draft.status != "open" or draft.answers.get(PERIOD) == value:
+        return False
+    earlier = await rt.storage.submission_for(query.from_user.id, draft.service, value)
+    if earlier is None:
+        return False
+    language = rt.render.language(draft)
+    await query.answer()
+    text = rt.messages.get(
+        "period_taken",
+        language,
+        period=rt.messages.month(value, language),
+        when=rt.messages.when(earlier.submitted_at, rt.config.survey.timezone, language),
+    )
+    await context.bot.send_message(query.from_user.id, text, parse_mode=ParseMode.HTML)
+    return True
 
 
 def _valid_button_value(rt: Runtime, key: str, value: str) -> bool:

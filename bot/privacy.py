@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
@@ -30,7 +30,7 @@ from bot.conversation import send_step
 from bot.messages import Safe
 from bot.questionnaire import LANGUAGE
 from bot.runtime import Runtime, runtime
-from bot.storage import Draft, Storage, iso
+from bot.storage import Draft, Storage, first_of, iso
 
 logger = logging.getLogger(__name__)
 
@@ -128,17 +128,16 @@ async def erase_answer(update: Update, context: Context) -> None:
 
 async def held(storage: Storage, user_id: int) -> tuple[int, int]:
     """Returns how many submissions and unsubmitted drafts carry the user's id."""
-    async with storage.reading() as db:
-        return await _held(db, user_id)
+    return await storage.read(_held, user_id)
 
 
-async def _held(db: aiosqlite.Connection, user_id: int) -> tuple[int, int]:
-    async with db.execute(
+def _held(db: sqlite3.Connection, user_id: int) -> tuple[int, int]:
+    row = first_of(
+        db,
         "SELECT (SELECT COUNT(*) FROM submissions WHERE user_id = ?), "
         "(SELECT COUNT(*) FROM drafts WHERE user_id = ? AND status != 'submitted')",
         (user_id, user_id),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     assert row is not None
     return int(row[0]), int(row[1])
 
@@ -149,44 +148,49 @@ async def erase(storage: Storage, user_id: int, keys: list[str], now: datetime) 
     The user's open drafts are cancelled first. Freed space is zeroed (``secure_delete``) and the
     WAL is checkpointed, so the erased text is gone from the files, not only from the rows.
     """
+    done = await storage.write(_erase, user_id, keys, iso(now))
+    if done.submissions == done.drafts == 0:
+        return done
+    if not await storage.checkpoint():  # a reader elsewhere: the next checkpoint finishes the job
+        logger.warning("erasure: the WAL could not be checkpointed yet")
+    logger.info(
+        "erasure: %s submissions, %s drafts, %s cancelled",
+        done.submissions,
+        done.drafts,
+        done.cancelled,
+    )
+    return done
+
+
+def _erase(db: sqlite3.Connection, user_id: int, keys: list[str], now: str) -> Erasure:
+    submissions, drafts = _held(db, user_id)
+    if submissions == drafts == 0:
+        return Erasure(0, 0, 0)
     paths = [f"$.{key}" for key in keys]
     marks = ", ".join("?" for _ in keys)
-    async with storage.transaction() as db:
-        submissions, drafts = await _held(db, user_id)
-        if submissions == drafts == 0:
-            return Erasure(0, 0, 0)
-        await db.execute("PRAGMA secure_delete = ON")
-        cursor = await db.execute(
-            "UPDATE drafts SET status = 'cancelled', editing = NULL, closed_at = ?, "
-            "updated_at = ? WHERE user_id = ? AND status = 'open'",
-            (iso(now), iso(now), user_id),
+    db.execute("PRAGMA secure_delete = ON")
+    cancelled = db.execute(
+        "UPDATE drafts SET status = 'cancelled', editing = NULL, closed_at = ?, "
+        "updated_at = ? WHERE user_id = ? AND status = 'open'",
+        (now, now, user_id),
+    ).rowcount
+    if keys:
+        db.execute(
+            f"DELETE FROM answers WHERE key IN ({marks}) "
+            "AND draft_id IN (SELECT id FROM drafts WHERE user_id = ?)",
+            (*keys, user_id),
         )
-        cancelled = cursor.rowcount
-        if keys:
-            await db.execute(
-                f"DELETE FROM answers WHERE key IN ({marks}) "
-                "AND draft_id IN (SELECT id FROM drafts WHERE user_id = ?)",
-                (*keys, user_id),
-            )
-            await db.execute(
-                f"UPDATE submissions SET identity = json_remove(identity, {marks}) "
-                "WHERE user_id = ?",
-                (*paths, user_id),
-            )
-        await db.execute("UPDATE submissions SET user_id = NULL WHERE user_id = ?", (user_id,))
-        await db.execute(
-            "UPDATE drafts SET user_id = NULL, chat_id = NULL WHERE user_id = ?", (user_id,)
+        db.execute(
+            f"UPDATE submissions SET identity = json_remove(identity, {marks}) WHERE user_id = ?",
+            (*paths, user_id),
         )
-        await db.execute("DELETE FROM unreachable WHERE user_id = ?", (user_id,))
-        await db.execute(
-            "INSERT INTO erasures (erased_at, submissions, drafts, cancelled) VALUES (?, ?, ?, ?)",
-            (iso(now), submissions, drafts, cancelled),
-        )
-    async with storage.reading() as db, db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
-        busy = await cursor.fetchone()
-    if busy is not None and busy[0]:  # a reader elsewhere: the next checkpoint finishes the job
-        logger.warning("erasure: the WAL could not be checkpointed yet")
-    logger.info("erasure: %s submissions, %s drafts, %s cancelled", submissions, drafts, cancelled)
+    db.execute("UPDATE submissions SET user_id = NULL WHERE user_id = ?", (user_id,))
+    db.execute("UPDATE drafts SET user_id = NULL, chat_id = NULL WHERE user_id = ?", (user_id,))
+    db.execute("DELETE FROM unreachable WHERE user_id = ?", (user_id,))
+    db.execute(
+        "INSERT INTO erasures (erased_at, submissions, drafts, cancelled) VALUES (?, ?, ?, ?)",
+        (now, submissions, drafts, cancelled),
+    )
     return Erasure(submissions=submissions, drafts=drafts, cancelled=cancelled)
 
 
@@ -239,23 +243,27 @@ async def language_chosen(update: Update, context: Context) -> None:
 
 async def set_language(rt: Runtime, draft_id: int, user_id: int, code: str) -> Draft | None:
     """Sets the language answer of the user's open draft; None when it is not theirs or closed."""
-    now = iso(rt.now())
-    async with rt.storage.transaction() as db:
-        cursor = await db.execute(
-            "UPDATE drafts SET updated_at = ?, "
-            "editing = CASE WHEN editing = ? THEN NULL ELSE editing END "
-            "WHERE id = ? AND user_id = ? AND status = 'open'",
-            (now, LANGUAGE, draft_id, user_id),
-        )
-        if cursor.rowcount != 1:
-            return None
-        await db.execute(
-            "INSERT INTO answers (draft_id, key, value, answered_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (draft_id, key) DO UPDATE SET value = excluded.value, "
-            "answered_at = excluded.answered_at",
-            (draft_id, LANGUAGE, code, now),
-        )
+    if not await rt.storage.write(_set_language, draft_id, user_id, code, iso(rt.now())):
+        return None
     return await rt.storage.draft(draft_id)
+
+
+def _set_language(db: sqlite3.Connection, draft_id: int, user_id: int, code: str, now: str) -> bool:
+    changed = db.execute(
+        "UPDATE drafts SET updated_at = ?, "
+        "editing = CASE WHEN editing = ? THEN NULL ELSE editing END "
+        "WHERE id = ? AND user_id = ? AND status = 'open'",
+        (now, LANGUAGE, draft_id, user_id),
+    ).rowcount
+    if changed != 1:
+        return False
+    db.execute(
+        "INSERT INTO answers (draft_id, key, value, answered_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (draft_id, key) DO UPDATE SET value = excluded.value, "
+        "answered_at = excluded.answered_at",
+        (draft_id, LANGUAGE, code, now),
+    )
+    return True
 
 
 async def _edit(query: CallbackQuery, text: str | None) -> None:

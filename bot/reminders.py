@@ -22,6 +22,7 @@ import logging
 import math
 import os
 import secrets
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, tzinfo
@@ -34,7 +35,7 @@ from telegram.ext import Application, ContextTypes
 from bot.config import RemindersConfig
 from bot.questions import Screen
 from bot.runtime import Runtime, runtime
-from bot.storage import REVIEW, Draft, Storage, iso, parse_time
+from bot.storage import REVIEW, Draft, Storage, first_of, iso, parse_time, rows_of
 
 logger = logging.getLogger(__name__)
 
@@ -256,24 +257,21 @@ def _reason(message: str) -> str:
 
 async def _find_due(storage: Storage, settings: RemindersConfig, now: datetime) -> list[_Due]:
     """Returns the reminders due now, oldest activity first."""
-    async with (
-        storage.reading() as db,
-        db.execute(
-            "SELECT d.id, d.updated_at, (SELECT COUNT(*) FROM reminders r WHERE r.draft_id = d.id "
-            " AND r.status = 'sent'), (SELECT MAX(r.sent_at) FROM reminders r "
-            " WHERE r.draft_id = d.id AND r.status = 'sent') FROM drafts d "
-            "WHERE d.status = 'open' AND d.chat_id IS NOT NULL AND d.updated_at <= ? "
-            "AND d.id = (SELECT o.id FROM drafts o WHERE o.user_id = d.user_id "
-            " AND o.status = 'open' ORDER BY o.updated_at DESC, o.id DESC LIMIT 1) "
-            "AND NOT EXISTS (SELECT 1 FROM unreachable u WHERE u.user_id = d.user_id "
-            " AND u.since >= d.updated_at) "
-            "AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.draft_id = d.id "
-            " AND r.status = 'failed' AND r.attempts >= ?) "
-            "ORDER BY d.updated_at, d.id",
-            (iso(now - settings.delay), MAX_ATTEMPTS),
-        ) as cursor,
-    ):
-        rows = await cursor.fetchall()
+    rows = await storage.read(
+        rows_of,
+        "SELECT d.id, d.updated_at, (SELECT COUNT(*) FROM reminders r WHERE r.draft_id = d.id "
+        " AND r.status = 'sent'), (SELECT MAX(r.sent_at) FROM reminders r "
+        " WHERE r.draft_id = d.id AND r.status = 'sent') FROM drafts d "
+        "WHERE d.status = 'open' AND d.chat_id IS NOT NULL AND d.updated_at <= ? "
+        "AND d.id = (SELECT o.id FROM drafts o WHERE o.user_id = d.user_id "
+        " AND o.status = 'open' ORDER BY o.updated_at DESC, o.id DESC LIMIT 1) "
+        "AND NOT EXISTS (SELECT 1 FROM unreachable u WHERE u.user_id = d.user_id "
+        " AND u.since >= d.updated_at) "
+        "AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.draft_id = d.id "
+        " AND r.status = 'failed' AND r.attempts >= ?) "
+        "ORDER BY d.updated_at, d.id",
+        (iso(now - settings.delay), MAX_ATTEMPTS),
+    )
     due = []
     for draft_id, updated_at, sent, last_sent in rows:
         last = max(updated_at, last_sent or "")
@@ -284,27 +282,30 @@ async def _find_due(storage: Storage, settings: RemindersConfig, now: datetime) 
 
 async def _claim(storage: Storage, due: _Due, owner: str, now: datetime) -> bool:
     """Takes reminder (draft, n) for ``owner`` if it is still due and nobody else holds it."""
-    async with storage.transaction() as db:
-        async with db.execute(
-            "SELECT d.status = 'open' AND d.updated_at = ? AND NOT EXISTS (SELECT 1 FROM "
-            "unreachable u WHERE u.user_id = d.user_id AND u.since >= d.updated_at) AND "
-            "(SELECT COUNT(*) FROM reminders r WHERE r.draft_id = d.id AND r.status = 'sent') = ? "
-            "FROM drafts d WHERE d.id = ?",
-            (due.updated_at, due.n - 1, due.draft_id),
-        ) as cursor:
-            row = await cursor.fetchone()
-        if row is None or not row[0]:
-            return False
-        cursor = await db.execute(
-            "INSERT INTO reminders (draft_id, n, status, claimed_by, claimed_until, attempts) "
-            "VALUES (?, ?, 'claimed', ?, ?, 1) ON CONFLICT (draft_id, n) DO UPDATE SET "
-            "status = 'claimed', claimed_by = excluded.claimed_by, "
-            "claimed_until = excluded.claimed_until, attempts = attempts + 1 "
-            "WHERE status = 'failed' AND attempts < ? OR status = 'unreachable' "
-            "OR status = 'claimed' AND claimed_until <= ?",
-            (due.draft_id, due.n, owner, iso(now + LEASE), MAX_ATTEMPTS, iso(now)),
-        )
-        return cursor.rowcount == 1
+    return await storage.write(_claim_due, due, owner, iso(now), iso(now + LEASE))
+
+
+def _claim_due(db: sqlite3.Connection, due: _Due, owner: str, now: str, until: str) -> bool:
+    row = first_of(
+        db,
+        "SELECT d.status = 'open' AND d.updated_at = ? AND NOT EXISTS (SELECT 1 FROM "
+        "unreachable u WHERE u.user_id = d.user_id AND u.since >= d.updated_at) AND "
+        "(SELECT COUNT(*) FROM reminders r WHERE r.draft_id = d.id AND r.status = 'sent') = ? "
+        "FROM drafts d WHERE d.id = ?",
+        (due.updated_at, due.n - 1, due.draft_id),
+    )
+    if row is None or not row[0]:
+        return False
+    cursor = db.execute(
+        "INSERT INTO reminders (draft_id, n, status, claimed_by, claimed_until, attempts) "
+        "VALUES (?, ?, 'claimed', ?, ?, 1) ON CONFLICT (draft_id, n) DO UPDATE SET "
+        "status = 'claimed', claimed_by = excluded.claimed_by, "
+        "claimed_until = excluded.claimed_until, attempts = attempts + 1 "
+        "WHERE status = 'failed' AND attempts < ? OR status = 'unreachable' "
+        "OR status = 'claimed' AND claimed_until <= ?",
+        (due.draft_id, due.n, owner, until, MAX_ATTEMPTS, now),
+    )
+    return cursor.rowcount == 1
 
 
 async def _settle(
@@ -318,20 +319,31 @@ async def _settle(
 ) -> None:
     """Marks our claim ``sent``, ``failed`` or ``unreachable`` (the respondent too), or gives it
     back (``None``) as if it was never made."""
+    await storage.write(_settle_claim, due, owner, status, iso(now), user_id, reason)
+
+
+def _settle_claim(
+    db: sqlite3.Connection,
+    due: _Due,
+    owner: str,
+    status: str | None,
+    now: str,
+    user_id: int | None,
+    reason: str,
+) -> None:
     where = "WHERE draft_id = ? AND n = ? AND claimed_by = ? AND status = 'claimed'"
     key = (due.draft_id, due.n, owner)
-    async with storage.transaction() as db:
-        if status is None:
-            await db.execute(f"DELETE FROM reminders {where}", key)
-            return
-        sent_at = iso(now) if status == "sent" else None
-        await db.execute(
-            f"UPDATE reminders SET status = ?, claimed_until = NULL, sent_at = ? {where}",
-            (status, sent_at, *key),
+    if status is None:
+        db.execute(f"DELETE FROM reminders {where}", key)
+        return
+    sent_at = now if status == "sent" else None
+    db.execute(
+        f"UPDATE reminders SET status = ?, claimed_until = NULL, sent_at = ? {where}",
+        (status, sent_at, *key),
+    )
+    if status == "unreachable" and user_id is not None:
+        db.execute(
+            "INSERT INTO unreachable (user_id, since, reason) VALUES (?, ?, ?) ON CONFLICT "
+            "(user_id) DO UPDATE SET since = excluded.since, reason = excluded.reason",
+            (user_id, now, reason),
         )
-        if status == "unreachable" and user_id is not None:
-            await db.execute(
-                "INSERT INTO unreachable (user_id, since, reason) VALUES (?, ?, ?) ON CONFLICT "
-                "(user_id) DO UPDATE SET since = excluded.since, reason = excluded.reason",
-                (user_id, iso(now), reason),
-            )

@@ -11,12 +11,13 @@ puts its unsent parts back to ``failed``; a lease that ran out (a dead process) 
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from bot.storage import Storage, iso, parse_time
+from bot.storage import Storage, changes_of, first_of, iso, parse_time, rows_of
 
 PARTS = ("text", "album", "xlsx", "docx")
 NO_DATA_PARTS = ("text",)
@@ -37,39 +38,42 @@ async def claim(
 ) -> Claim:
     """Claims the month's unsent parts for ``owner`` unless they are all sent or leased to
     someone else. The first claim fixes the plan: every part, or the text alone without data."""
-    until = iso(now + lease)
-    async with storage.transaction() as db:
-        async with db.execute(
-            "SELECT part, status, claimed_by, claimed_until FROM posts "
-            "WHERE period = ? AND chat_id = ?",
-            (period, chat_id),
-        ) as cursor:
-            rows = {row[0]: tuple(row[1:]) for row in await cursor.fetchall()}
-        if rows and all(status == "sent" for status, _, _ in rows.values()):
-            return Claim("done")
-        if any(
-            status == "claimed" and by != owner and (lease_end or "") > iso(now)
-            for status, by, lease_end in rows.values()
-        ):
-            return Claim("busy")
-        if not rows:
-            async with db.execute(
-                "SELECT EXISTS (SELECT 1 FROM submissions WHERE period = ?)", (period,)
-            ) as cursor:
-                found = await cursor.fetchone()
-            plan = PARTS if found and found[0] else NO_DATA_PARTS
-            await db.executemany(
-                "INSERT INTO posts (period, chat_id, part, status, claimed_by, claimed_until, "
-                "attempts) VALUES (?, ?, ?, 'claimed', ?, ?, 1)",
-                [(period, chat_id, part, owner, until) for part in plan],
-            )
-            return Claim("claimed", plan)
-        await db.execute(
-            "UPDATE posts SET status = 'claimed', claimed_by = ?, claimed_until = ?, "
-            "attempts = attempts + 1 WHERE period = ? AND chat_id = ? AND status != 'sent'",
-            (owner, until, period, chat_id),
+    return await storage.write(_claim, period, chat_id, owner, iso(now), iso(now + lease))
+
+
+def _claim(
+    db: sqlite3.Connection, period: str, chat_id: int, owner: str, now: str, until: str
+) -> Claim:
+    found = db.execute(
+        "SELECT part, status, claimed_by, claimed_until FROM posts "
+        "WHERE period = ? AND chat_id = ?",
+        (period, chat_id),
+    )
+    rows = {row[0]: tuple(row[1:]) for row in found}
+    if rows and all(status == "sent" for status, _, _ in rows.values()):
+        return Claim("done")
+    if any(
+        status == "claimed" and by != owner and (lease_end or "") > now
+        for status, by, lease_end in rows.values()
+    ):
+        return Claim("busy")
+    if not rows:
+        has_data = first_of(
+            db, "SELECT EXISTS (SELECT 1 FROM submissions WHERE period = ?)", (period,)
         )
-        return Claim("claimed", tuple(p for p in PARTS if p in rows and rows[p][0] != "sent"))
+        plan = PARTS if has_data and has_data[0] else NO_DATA_PARTS
+        db.executemany(
+            "INSERT INTO posts (period, chat_id, part, status, claimed_by, claimed_until, "
+            "attempts) VALUES (?, ?, ?, 'claimed', ?, ?, 1)",
+            [(period, chat_id, part, owner, until) for part in plan],
+        )
+        return Claim("claimed", plan)
+    db.execute(
+        "UPDATE posts SET status = 'claimed', claimed_by = ?, claimed_until = ?, "
+        "attempts = attempts + 1 WHERE period = ? AND chat_id = ? AND status != 'sent'",
+        (owner, until, period, chat_id),
+    )
+    return Claim("claimed", tuple(p for p in PARTS if p in rows and rows[p][0] != "sent"))
 
 
 async def renew(
@@ -81,13 +85,13 @@ async def renew(
     lease: timedelta,
 ) -> bool:
     """Extends ``owner``'s lease before the next part; False if the claim was lost meanwhile."""
-    async with storage.transaction() as db:
-        cursor = await db.execute(
-            "UPDATE posts SET claimed_until = ? WHERE period = ? AND chat_id = ? "
-            "AND status = 'claimed' AND claimed_by = ?",
-            (iso(now + lease), period, chat_id, owner),
-        )
-        return cursor.rowcount > 0
+    changed = await storage.write(
+        changes_of,
+        "UPDATE posts SET claimed_until = ? WHERE period = ? AND chat_id = ? "
+        "AND status = 'claimed' AND claimed_by = ?",
+        (iso(now + lease), period, chat_id, owner),
+    )
+    return changed > 0
 
 
 async def mark_sent(
@@ -99,35 +103,32 @@ async def mark_sent(
     now: datetime,
 ) -> None:
     """Records that ``part`` went out, with the ids of its messages."""
-    async with storage.transaction() as db:
-        await db.execute(
-            "UPDATE posts SET status = 'sent', sent_at = ?, message_ids = ?, claimed_until = NULL, "
-            "last_error = NULL WHERE period = ? AND chat_id = ? AND part = ?",
-            (iso(now), json.dumps(list(message_ids)), period, chat_id, part),
-        )
+    await storage.write(
+        changes_of,
+        "UPDATE posts SET status = 'sent', sent_at = ?, message_ids = ?, claimed_until = NULL, "
+        "last_error = NULL WHERE period = ? AND chat_id = ? AND part = ?",
+        (iso(now), json.dumps(list(message_ids)), period, chat_id, part),
+    )
 
 
 async def release(storage: Storage, period: str, chat_id: int, owner: str, error: str) -> None:
     """Gives ``owner``'s unsent parts back, to be claimed again by a later run."""
-    async with storage.transaction() as db:
-        await db.execute(
-            "UPDATE posts SET status = 'failed', claimed_until = NULL, last_error = ? "
-            "WHERE period = ? AND chat_id = ? AND status = 'claimed' AND claimed_by = ?",
-            (error[:500], period, chat_id, owner),
-        )
+    await storage.write(
+        changes_of,
+        "UPDATE posts SET status = 'failed', claimed_until = NULL, last_error = ? "
+        "WHERE period = ? AND chat_id = ? AND status = 'claimed' AND claimed_by = ?",
+        (error[:500], period, chat_id, owner),
+    )
 
 
 async def posted_at(storage: Storage, period: str, chat_id: int) -> datetime | None:
     """Returns when the month's post was completed in the chat, or None if it is not (yet)."""
-    async with (
-        storage.reading() as db,
-        db.execute(
-            "SELECT COUNT(*), SUM(status = 'sent'), MAX(sent_at) FROM posts "
-            "WHERE period = ? AND chat_id = ?",
-            (period, chat_id),
-        ) as cursor,
-    ):
-        row = await cursor.fetchone()
+    row = await storage.read(
+        first_of,
+        "SELECT COUNT(*), SUM(status = 'sent'), MAX(sent_at) FROM posts "
+        "WHERE period = ? AND chat_id = ?",
+        (period, chat_id),
+    )
     if row is None or not row[0] or row[0] != row[1]:
         return None
     return parse_time(row[2])
@@ -138,39 +139,35 @@ async def completed(storage: Storage, chat_id: int, periods: Sequence[str]) -> s
     if not periods:
         return set()
     marks = ", ".join("?" * len(periods))
-    async with (
-        storage.reading() as db,
-        db.execute(
-            f"SELECT period FROM posts WHERE chat_id = ? AND period IN ({marks}) "
-            "GROUP BY period HAVING MIN(status = 'sent') = 1",
-            (chat_id, *periods),
-        ) as cursor,
-    ):
-        return {row[0] for row in await cursor.fetchall()}
+    rows = await storage.read(
+        rows_of,
+        f"SELECT period FROM posts WHERE chat_id = ? AND period IN ({marks}) "
+        "GROUP BY period HAVING MIN(status = 'sent') = 1",
+        (chat_id, *periods),
+    )
+    return {row[0] for row in rows}
 
 
 # -- settings ------------------------------------------------------------------------------------
 
 
 async def setting(storage: Storage, key: str) -> str | None:
-    async with (
-        storage.reading() as db,
-        db.execute("SELECT value FROM settings WHERE key = ?", (key,)) as cursor,
-    ):
-        row = await cursor.fetchone()
+    row = await storage.read(first_of, "SELECT value FROM settings WHERE key = ?", (key,))
     return None if row is None else str(row[0])
 
 
 async def keep_first(storage: Storage, key: str, value: str, now: datetime) -> str:
     """Stores ``value`` unless ``key`` already has one; returns the value that is kept."""
-    async with storage.transaction() as db:
-        await db.execute(
-            "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) "
-            "ON CONFLICT (key) DO NOTHING",
-            (key, value, iso(now)),
-        )
-        async with db.execute("SELECT value FROM settings WHERE key = ?", (key,)) as cursor:
-            row = await cursor.fetchone()
+    return await storage.write(_keep_first, key, value, iso(now))
+
+
+def _keep_first(db: sqlite3.Connection, key: str, value: str, now: str) -> str:
+    db.execute(
+        "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (key) DO NOTHING",
+        (key, value, now),
+    )
+    row = first_of(db, "SELECT value FROM settings WHERE key = ?", (key,))
     assert row is not None
     return str(row[0])
 
@@ -188,14 +185,16 @@ async def current_chat(storage: Storage, configured: int) -> int:
 
 async def record_migration(storage: Storage, old: int, new: int, now: datetime) -> None:
     """Records that chat ``old`` is now ``new``; its posts move along, being the same chat."""
-    async with storage.transaction() as db:
-        await db.execute(
-            "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
-            "updated_at = excluded.updated_at",
-            (MIGRATED.format(old), str(new), iso(now)),
-        )
-        await db.execute("UPDATE OR IGNORE posts SET chat_id = ? WHERE chat_id = ?", (new, old))
+    await storage.write(_record_migration, old, new, iso(now))
+
+
+def _record_migration(db: sqlite3.Connection, old: int, new: int, now: str) -> None:
+    db.execute(
+        "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        (MIGRATED.format(old), str(new), now),
+    )
+    db.execute("UPDATE OR IGNORE posts SET chat_id = ? WHERE chat_id = ?", (new, old))
 
 
 # -- figures for admins --------------------------------------------------------------------------
@@ -207,22 +206,16 @@ async def has_submissions(storage: Storage, period: str) -> bool:
 
 async def suggestions(storage: Storage, period: str) -> list[tuple[str, str]]:
     """Returns the month's suggestions as (service code, text), oldest first; never a name."""
-    async with (
-        storage.reading() as db,
-        db.execute(
-            "SELECT service, suggestion FROM submissions WHERE period = ? "
-            "AND suggestion IS NOT NULL AND TRIM(suggestion) != '' ORDER BY submitted_at, id",
-            (period,),
-        ) as cursor,
-    ):
-        return [(str(service), str(text)) for service, text in await cursor.fetchall()]
+    rows = await storage.read(
+        rows_of,
+        "SELECT service, suggestion FROM submissions WHERE period = ? "
+        "AND suggestion IS NOT NULL AND TRIM(suggestion) != '' ORDER BY submitted_at, id",
+        (period,),
+    )
+    return [(str(service), str(text)) for service, text in rows]
 
 
 async def open_drafts(storage: Storage) -> int:
     """Counts the surveys started and neither submitted nor cancelled."""
-    async with (
-        storage.reading() as db,
-        db.execute("SELECT COUNT(*) FROM drafts WHERE status = 'open'") as cursor,
-    ):
-        row = await cursor.fetchone()
+    row = await storage.read(first_of, "SELECT COUNT(*) FROM drafts WHERE status = 'open'")
     return int(row[0]) if row else 0

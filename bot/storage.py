@@ -1,9 +1,10 @@
 """SQLite storage: the single source of truth for drafts, answers and submissions.
 
-One aiosqlite connection does every read and write. An ``asyncio.Lock`` is held for each whole
-transaction, and writes begin with ``BEGIN IMMEDIATE``, so two coroutines never share a transaction
-(see shared/reference/telegram-sqlite-facts.md). WAL with ``synchronous=FULL``: a commit returned
-is on disk, so every answer is stored before the bot replies to it.
+One aiosqlite connection does every read and write. Each transaction is one function run whole on
+that connection's thread (:meth:`Storage.write`, :meth:`Storage.read`), so two coroutines never
+share a transaction, and writes begin with ``BEGIN IMMEDIATE`` (see
+shared/reference/telegram-sqlite-facts.md). WAL with ``synchronous=FULL``: a commit returned is on
+disk, so every answer is stored before the bot replies to it.
 
 A respondent's place in the questionnaire is never stored as "the current question": it is derived
 from the answers of their draft (:func:`current_step`). Answers are keyed by (draft, key), so a
@@ -22,19 +23,20 @@ import enum
 import json
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import aiosqlite
 
 logger = logging.getLogger(__name__)
 
 REVIEW = "review"
+T = TypeVar("T")
+P = ParamSpec("P")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS drafts (
@@ -168,21 +170,26 @@ def parse_time(text: str) -> datetime:
 
 
 class Storage:
-    """The database. Open it with :meth:`open`, close it with :meth:`close`."""
+    """The database. Open it with :meth:`open`, close it with :meth:`close`.
+
+    Every transaction is one plain function over a :class:`sqlite3.Connection`, run whole on the
+    connection's thread: :meth:`write` wraps it in ``BEGIN IMMEDIATE`` … ``COMMIT``, :meth:`read`
+    in ``BEGIN`` … ``COMMIT``. aiosqlite runs the calls queued to its thread one after another in
+    the order they were made, so two transactions never interleave and no lock is needed; and a
+    transaction costs one hand-over between the event loop and that thread, not one per statement.
+    Under load those hand-overs, each waiting for a turn of a busy loop, were what limited the bot
+    (bench/bench_bot.py).
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._db: aiosqlite.Connection | None = None
-        self._lock: Any = None
 
     async def open(self) -> None:
-        import asyncio
-
-        self._lock = asyncio.Lock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = await aiosqlite.connect(self.path, isolation_level=None)
-            self._db.row_factory = aiosqlite.Row
+            self._db.row_factory = sqlite3.Row
             for pragma in (
                 "PRAGMA journal_mode=WAL",
                 "PRAGMA synchronous=FULL",
@@ -202,65 +209,62 @@ class Storage:
 
     @property
     def db(self) -> aiosqlite.Connection:
+        """The aiosqlite connection, for a single statement such as a ``PRAGMA``."""
         if self._db is None:
             raise StorageError("the database is not open")
         return self._db
+
+    async def write(
+        self,
+        work: Callable[Concatenate[sqlite3.Connection, P], T],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """Runs ``work(connection, …)`` as one ``BEGIN IMMEDIATE`` transaction; rolls back on error.
+
+        A failure from outside (locked, disk full, read-only) raises :class:`StorageUnavailable`
+        with nothing written.
+        """
+        return await self._transaction("BEGIN IMMEDIATE", work, *args, **kwargs)
+
+    async def read(
+        self,
+        work: Callable[Concatenate[sqlite3.Connection, P], T],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """Runs ``work(connection, …)`` in one read transaction: its statements see one state."""
+        return await self._transaction("BEGIN", work, *args, **kwargs)
+
+    async def checkpoint(self) -> bool:
+        """Copies the WAL into the database file and empties it; False while a reader holds it."""
+        rows = list(await self.db.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)"))
+        return not rows or not rows[0][0]
+
+    async def _transaction(
+        self, begin: str, work: Callable[..., T], *args: Any, **kwargs: Any
+    ) -> T:
+        db = self.db
+        try:
+            # aiosqlite's public calls run one statement each; its _execute queues any function
+            # on the connection's thread, which one trip per transaction needs.
+            result: T = await db._execute(  # type: ignore[no-untyped-call]
+                _transaction, db._conn, begin, work, *args, **kwargs
+            )
+        except sqlite3.DatabaseError as exc:
+            if _outside_reason(exc):
+                raise StorageUnavailable(str(exc)) from exc
+            raise
+        return result
 
     async def _migrate(self) -> None:
         await self.db.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations "
             "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
         )
-        async with self.db.execute("SELECT name FROM schema_migrations") as cursor:
-            applied = {row[0] for row in await cursor.fetchall()}
         for name, script in MIGRATIONS:
-            if name in applied:
-                continue
-            async with self.transaction() as db:
-                for statement in _statements(script):
-                    await db.execute(statement)
-                await db.execute(
-                    "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
-                    (name, iso(datetime.now(UTC))),
-                )
-            logger.info("applied migration %s", name)
-
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """Holds the lock for a whole ``BEGIN IMMEDIATE`` … ``COMMIT``; rolls back on any error."""
-        async with self._lock:
-            db = self.db
-            try:
-                await db.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                raise StorageUnavailable(str(exc)) from exc
-            try:
-                yield db
-                await db.execute("COMMIT")
-            except BaseException as exc:
-                # SQLite itself rolls back on some errors (a full disk, an I/O error).
-                if db.in_transaction:
-                    try:
-                        await db.execute("ROLLBACK")
-                    except sqlite3.Error:
-                        logger.exception("rollback failed")
-                if _outside_reason(exc):
-                    raise StorageUnavailable(str(exc)) from exc
-                raise
-
-    @asynccontextmanager
-    async def reading(self) -> AsyncIterator[aiosqlite.Connection]:
-        """Holds the lock so that a read never sees another coroutine's half-done transaction.
-
-        A read that fails for an outside reason raises :class:`StorageUnavailable`, as a write does.
-        """
-        async with self._lock:
-            try:
-                yield self.db
-            except sqlite3.DatabaseError as exc:
-                if _outside_reason(exc):
-                    raise StorageUnavailable(str(exc)) from exc
-                raise
+            if await self.write(_migrate_one, name, script, iso(datetime.now(UTC))):
+                logger.info("applied migration %s", name)
 
     # -- drafts ---------------------------------------------------------------------------------
 
@@ -268,45 +272,17 @@ class Storage:
         self, user_id: int, chat_id: int, service: str, now: datetime
     ) -> tuple[Draft, bool]:
         """Returns the user's open draft for the service, creating it; and whether it is new."""
-        async with self.transaction() as db:
-            found = await _open_draft_id(db, user_id, service)
-            created = found is None
-            if found is None:
-                cursor = await db.execute(
-                    "INSERT INTO drafts (user_id, chat_id, service, created_at, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (user_id, chat_id, service, iso(now), iso(now)),
-                )
-                found = cursor.lastrowid
-            else:
-                await db.execute(
-                    "UPDATE drafts SET updated_at = ?, chat_id = ? WHERE id = ?",
-                    (iso(now), chat_id, found),
-                )
-            assert found is not None
-            draft = await _load_draft(db, found)
-        assert draft is not None
-        return draft, created
+        return await self.write(_open_draft, user_id, chat_id, service, now)
 
     async def find_open_draft(self, user_id: int, service: str) -> Draft | None:
-        async with self.reading() as db:
-            found = await _open_draft_id(db, user_id, service)
-            return None if found is None else await _load_draft(db, found)
+        return await self.read(_find_open_draft, user_id, service)
 
     async def draft(self, draft_id: int) -> Draft | None:
-        async with self.reading() as db:
-            return await _load_draft(db, draft_id)
+        return await self.read(_load_draft, draft_id)
 
     async def active_draft(self, user_id: int) -> Draft | None:
         """Returns the open draft the user touched last: the one a typed answer belongs to."""
-        async with self.reading() as db:
-            row = await _first(
-                db,
-                "SELECT id FROM drafts WHERE user_id = ? AND status = 'open' "
-                "ORDER BY updated_at DESC, id DESC LIMIT 1",
-                (user_id,),
-            )
-            return None if row is None else await _load_draft(db, row[0])
+        return await self.read(_active_draft, user_id)
 
     async def record_answer(
         self,
@@ -321,64 +297,22 @@ class Storage:
         """Stores ``value`` for ``key`` if, and only if, ``key`` is the step being asked.
 
         A tap on an older message, a second tap, or a redelivered update finds its key already
-        answered (or not yet asked) and changes nothing.
+        answered (or not yet asked) and changes nothing. The draft comes back as it is now, or
+        None when it does not exist or is another user's.
         """
-        async with self.transaction() as db:
-            draft = await _load_draft(db, draft_id)
-            if draft is None or draft.user_id != user_id:
-                return Outcome.STALE, draft
-            if draft.status != "open":
-                return Outcome.CLOSED, draft
-            if source_message_id is not None and await _message_used(
-                db, draft_id, source_message_id
-            ):
-                return Outcome.DUPLICATE, draft
-            if key != draft.step(steps):
-                same = draft.answers.get(key) == value
-                return (Outcome.DUPLICATE if same else Outcome.STALE), draft
-            await db.execute(
-                "INSERT INTO answers (draft_id, key, value, answered_at, source_message_id) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (draft_id, key) DO UPDATE SET "
-                "value = excluded.value, answered_at = excluded.answered_at, "
-                "source_message_id = excluded.source_message_id",
-                (draft_id, key, value, iso(now), source_message_id),
-            )
-            await db.execute(
-                "UPDATE drafts SET editing = NULL, updated_at = ? WHERE id = ?",
-                (iso(now), draft_id),
-            )
-            # What was just written, without reading it back (two fewer trips under the lock).
-            answers = {**draft.answers, key: value}
-            updated_at = parse_time(iso(now))
-            return Outcome.RECORDED, replace(
-                draft, editing=None, updated_at=updated_at, answers=answers
-            )
+        return await self.write(
+            _record_answer, draft_id, user_id, key, value, steps, now, source_message_id
+        )
 
     async def set_editing(
         self, draft_id: int, user_id: int, key: str | None, steps: Sequence[str], now: datetime
     ) -> Draft | None:
         """Reopens an answered key from the review; returns None when the draft cannot be edited."""
-        async with self.transaction() as db:
-            draft = await _load_draft(db, draft_id)
-            if draft is None or draft.user_id != user_id or draft.status != "open":
-                return None
-            if key is not None and (key not in steps or key not in draft.answers):
-                return None
-            await db.execute(
-                "UPDATE drafts SET editing = ?, updated_at = ? WHERE id = ?",
-                (key, iso(now), draft_id),
-            )
-            return await _load_draft(db, draft_id)
+        return await self.write(_set_editing, draft_id, user_id, key, steps, now)
 
     async def cancel(self, draft_id: int, user_id: int, now: datetime) -> bool:
         """Abandons an open draft; its answers are kept, marked by the draft's status."""
-        async with self.transaction() as db:
-            cursor = await db.execute(
-                "UPDATE drafts SET status = 'cancelled', closed_at = ?, updated_at = ? "
-                "WHERE id = ? AND user_id = ? AND status = 'open'",
-                (iso(now), iso(now), draft_id, user_id),
-            )
-            return cursor.rowcount == 1
+        return await self.write(_cancel, draft_id, user_id, now)
 
     # -- submissions ----------------------------------------------------------------------------
 
@@ -396,73 +330,228 @@ class Storage:
         Returns RECORDED with the new submission; CLOSED with the earlier submission of the same
         user, service and period (or None) when there is nothing left to submit.
         """
-        async with self.transaction() as db:
-            draft = await _load_draft(db, draft_id)
-            if draft is None or draft.user_id != user_id:
-                return Outcome.STALE, None
-            if draft.status != "open" or draft.step(steps) != REVIEW:
-                earlier = None
-                if draft.status == "submitted":
-                    earlier = await _submission_where(db, "draft_id = ?", (draft_id,))
-                return (Outcome.CLOSED if draft.status != "open" else Outcome.STALE), earlier
-            answers = draft.answers
-            period = answers["period"]
-            earlier = await _submission_where(
-                db, "user_id = ? AND service = ? AND period = ?", (user_id, draft.service, period)
-            )
-            if earlier is not None:
-                return Outcome.DUPLICATE, earlier
-            identity = {key: answers[key] for key in identity_keys}
-            cursor = await db.execute(
-                "INSERT INTO submissions (draft_id, user_id, service, period, submitted_at, "
-                "language, identity, suggestion) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    draft_id,
-                    user_id,
-                    draft.service,
-                    period,
-                    iso(now),
-                    answers["language"],
-                    json.dumps(identity, ensure_ascii=False),
-                    answers["suggestion"] or None,
-                ),
-            )
-            submission_id = cursor.lastrowid
-            await db.executemany(
-                "INSERT INTO scores (submission_id, item, score) VALUES (?, ?, ?)",
-                [(submission_id, code, int(answers[code])) for code in item_codes],
-            )
-            await db.execute(
-                "UPDATE drafts SET status = 'submitted', editing = NULL, closed_at = ?, "
-                "updated_at = ? WHERE id = ?",
-                (iso(now), iso(now), draft_id),
-            )
-            return Outcome.RECORDED, await _submission_where(db, "id = ?", (submission_id,))
+        return await self.write(_submit, draft_id, user_id, steps, identity_keys, item_codes, now)
 
     async def submission_for(self, user_id: int, service: str, period: str) -> Submission | None:
-        async with self.reading() as db:
-            return await _submission_where(
-                db, "user_id = ? AND service = ? AND period = ?", (user_id, service, period)
-            )
+        return await self.read(
+            _submission_where,
+            "user_id = ? AND service = ? AND period = ?",
+            (user_id, service, period),
+        )
 
     async def counted_ids(self, period: str, quota: int) -> list[int]:
         """Returns the ids of the period's counted submissions: the first ``quota`` to submit."""
-        async with (
-            self.reading() as db,
-            db.execute(
-                "SELECT id FROM submissions WHERE period = ? ORDER BY submitted_at, id LIMIT ?",
-                (period, quota),
-            ) as cursor,
-        ):
-            return [row[0] for row in await cursor.fetchall()]
+        rows = await self.read(
+            rows_of,
+            "SELECT id FROM submissions WHERE period = ? ORDER BY submitted_at, id LIMIT ?",
+            (period, quota),
+        )
+        return [row[0] for row in rows]
 
     async def submission_count(self, period: str) -> int:
-        async with (
-            self.reading() as db,
-            db.execute("SELECT COUNT(*) FROM submissions WHERE period = ?", (period,)) as cursor,
-        ):
-            row = await cursor.fetchone()
+        row = await self.read(
+            first_of, "SELECT COUNT(*) FROM submissions WHERE period = ?", (period,)
+        )
         return int(row[0]) if row else 0
+
+
+# -- transactions, on the database's thread --------------------------------------------------------
+
+
+def _transaction(
+    db: sqlite3.Connection, begin: str, work: Callable[..., T], *args: Any, **kwargs: Any
+) -> T:
+    db.execute(begin)
+    try:
+        result = work(db, *args, **kwargs)
+        db.execute("COMMIT")
+    except BaseException:
+        # SQLite itself rolls back on some errors (a full disk, an I/O error).
+        if db.in_transaction:
+            try:
+                db.execute("ROLLBACK")
+            except sqlite3.Error:
+                logger.exception("rollback failed")
+        raise
+    return result
+
+
+def rows_of(db: sqlite3.Connection, sql: str, args: Sequence[Any] = ()) -> list[sqlite3.Row]:
+    """A read for :meth:`Storage.read`: every row of one query."""
+    return db.execute(sql, args).fetchall()
+
+
+def first_of(db: sqlite3.Connection, sql: str, args: Sequence[Any] = ()) -> sqlite3.Row | None:
+    """A read for :meth:`Storage.read`: the first row of one query, or None."""
+    row: sqlite3.Row | None = db.execute(sql, args).fetchone()
+    return row
+
+
+def changes_of(db: sqlite3.Connection, sql: str, args: Sequence[Any] = ()) -> int:
+    """A write for :meth:`Storage.write`: one statement; returns how many rows it changed."""
+    return db.execute(sql, args).rowcount
+
+
+def _migrate_one(db: sqlite3.Connection, name: str, script: str, now: str) -> bool:
+    """Applies one migration with the row recording it; False when it was applied before."""
+    if first_of(db, "SELECT 1 FROM schema_migrations WHERE name = ?", (name,)) is not None:
+        return False
+    for statement in _statements(script):
+        db.execute(statement)
+    db.execute("INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)", (name, now))
+    return True
+
+
+def _open_draft(
+    db: sqlite3.Connection, user_id: int, chat_id: int, service: str, now: datetime
+) -> tuple[Draft, bool]:
+    found = _open_draft_id(db, user_id, service)
+    created = found is None
+    if found is None:
+        found = db.execute(
+            "INSERT INTO drafts (user_id, chat_id, service, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (user_id, chat_id, service, iso(now), iso(now)),
+        ).lastrowid
+    else:
+        db.execute(
+            "UPDATE drafts SET updated_at = ?, chat_id = ? WHERE id = ?",
+            (iso(now), chat_id, found),
+        )
+    assert found is not None
+    draft = _load_draft(db, found)
+    assert draft is not None
+    return draft, created
+
+
+def _find_open_draft(db: sqlite3.Connection, user_id: int, service: str) -> Draft | None:
+    found = _open_draft_id(db, user_id, service)
+    return None if found is None else _load_draft(db, found)
+
+
+def _active_draft(db: sqlite3.Connection, user_id: int) -> Draft | None:
+    row = first_of(
+        db,
+        "SELECT id FROM drafts WHERE user_id = ? AND status = 'open' "
+        "ORDER BY updated_at DESC, id DESC LIMIT 1",
+        (user_id,),
+    )
+    return None if row is None else _load_draft(db, row[0])
+
+
+def _record_answer(
+    db: sqlite3.Connection,
+    draft_id: int,
+    user_id: int,
+    key: str,
+    value: str,
+    steps: Sequence[str],
+    now: datetime,
+    source_message_id: int | None,
+) -> tuple[Outcome, Draft | None]:
+    draft = _load_draft(db, draft_id)
+    if draft is None or draft.user_id != user_id:
+        return Outcome.STALE, None  # someone else's draft stays theirs
+    if draft.status != "open":
+        return Outcome.CLOSED, draft
+    if source_message_id is not None and _message_used(db, draft_id, source_message_id):
+        return Outcome.DUPLICATE, draft
+    if key != draft.step(steps):
+        same = draft.answers.get(key) == value
+        return (Outcome.DUPLICATE if same else Outcome.STALE), draft
+    db.execute(
+        "INSERT INTO answers (draft_id, key, value, answered_at, source_message_id) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (draft_id, key) DO UPDATE SET "
+        "value = excluded.value, answered_at = excluded.answered_at, "
+        "source_message_id = excluded.source_message_id",
+        (draft_id, key, value, iso(now), source_message_id),
+    )
+    db.execute(
+        "UPDATE drafts SET editing = NULL, updated_at = ? WHERE id = ?", (iso(now), draft_id)
+    )
+    answers = {**draft.answers, key: value}
+    return Outcome.RECORDED, replace(
+        draft, editing=None, updated_at=parse_time(iso(now)), answers=answers
+    )
+
+
+def _set_editing(
+    db: sqlite3.Connection,
+    draft_id: int,
+    user_id: int,
+    key: str | None,
+    steps: Sequence[str],
+    now: datetime,
+) -> Draft | None:
+    draft = _load_draft(db, draft_id)
+    if draft is None or draft.user_id != user_id or draft.status != "open":
+        return None
+    if key is not None and (key not in steps or key not in draft.answers):
+        return None
+    db.execute(
+        "UPDATE drafts SET editing = ?, updated_at = ? WHERE id = ?", (key, iso(now), draft_id)
+    )
+    return _load_draft(db, draft_id)
+
+
+def _cancel(db: sqlite3.Connection, draft_id: int, user_id: int, now: datetime) -> bool:
+    cursor = db.execute(
+        "UPDATE drafts SET status = 'cancelled', closed_at = ?, updated_at = ? "
+        "WHERE id = ? AND user_id = ? AND status = 'open'",
+        (iso(now), iso(now), draft_id, user_id),
+    )
+    return cursor.rowcount == 1
+
+
+def _submit(
+    db: sqlite3.Connection,
+    draft_id: int,
+    user_id: int,
+    steps: Sequence[str],
+    identity_keys: Sequence[str],
+    item_codes: Sequence[str],
+    now: datetime,
+) -> tuple[Outcome, Submission | None]:
+    draft = _load_draft(db, draft_id)
+    if draft is None or draft.user_id != user_id:
+        return Outcome.STALE, None
+    if draft.status != "open" or draft.step(steps) != REVIEW:
+        earlier = None
+        if draft.status == "submitted":
+            earlier = _submission_where(db, "draft_id = ?", (draft_id,))
+        return (Outcome.CLOSED if draft.status != "open" else Outcome.STALE), earlier
+    answers = draft.answers
+    period = answers["period"]
+    earlier = _submission_where(
+        db, "user_id = ? AND service = ? AND period = ?", (user_id, draft.service, period)
+    )
+    if earlier is not None:
+        return Outcome.DUPLICATE, earlier
+    identity = {key: answers[key] for key in identity_keys}
+    submission_id = db.execute(
+        "INSERT INTO submissions (draft_id, user_id, service, period, submitted_at, "
+        "language, identity, suggestion) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            draft_id,
+            user_id,
+            draft.service,
+            period,
+            iso(now),
+            answers["language"],
+            json.dumps(identity, ensure_ascii=False),
+            answers["suggestion"] or None,
+        ),
+    ).lastrowid
+    db.executemany(
+        "INSERT INTO scores (submission_id, item, score) VALUES (?, ?, ?)",
+        [(submission_id, code, int(answers[code])) for code in item_codes],
+    )
+    db.execute(
+        "UPDATE drafts SET status = 'submitted', editing = NULL, closed_at = ?, "
+        "updated_at = ? WHERE id = ?",
+        (iso(now), iso(now), draft_id),
+    )
+    return Outcome.RECORDED, _submission_where(db, "id = ?", (submission_id,))
 
 
 # Result codes of failures from the database's surroundings, not from our SQL.
@@ -510,17 +599,8 @@ def _statements(script: str) -> Iterable[str]:
         raise StorageError(f"incomplete statement in schema: {buffer.strip()[:60]}")
 
 
-async def _first(db: aiosqlite.Connection, sql: str, args: tuple[Any, ...]) -> sqlite3.Row | None:
-    # execute_fetchall is one trip to aiosqlite's thread; execute + fetchone + close are three.
-    # Each trip waits for the GIL while the event loop is busy, and the write lock is held
-    # across them: at 500 concurrent respondents the trips, not SQLite, set the pace
-    # (bench/bench_bot.py).
-    rows = list(await db.execute_fetchall(sql, args))
-    return rows[0] if rows else None
-
-
-async def _open_draft_id(db: aiosqlite.Connection, user_id: int, service: str) -> int | None:
-    row = await _first(
+def _open_draft_id(db: sqlite3.Connection, user_id: int, service: str) -> int | None:
+    row = first_of(
         db,
         "SELECT id FROM drafts WHERE user_id = ? AND service = ? AND status = 'open'",
         (user_id, service),
@@ -528,14 +608,12 @@ async def _open_draft_id(db: aiosqlite.Connection, user_id: int, service: str) -
     return None if row is None else int(row[0])
 
 
-async def _load_draft(db: aiosqlite.Connection, draft_id: int) -> Draft | None:
-    # One query for the draft and its answers: one trip to aiosqlite's thread.
-    rows = list(
-        await db.execute_fetchall(
-            "SELECT d.*, a.key AS answer_key, a.value AS answer_value FROM drafts AS d "
-            "LEFT JOIN answers AS a ON a.draft_id = d.id WHERE d.id = ?",
-            (draft_id,),
-        )
+def _load_draft(db: sqlite3.Connection, draft_id: int) -> Draft | None:
+    rows = rows_of(
+        db,
+        "SELECT d.*, a.key AS answer_key, a.value AS answer_value FROM drafts AS d "
+        "LEFT JOIN answers AS a ON a.draft_id = d.id WHERE d.id = ?",
+        (draft_id,),
     )
     if not rows:
         return None
@@ -554,8 +632,8 @@ async def _load_draft(db: aiosqlite.Connection, draft_id: int) -> Draft | None:
     )
 
 
-async def _message_used(db: aiosqlite.Connection, draft_id: int, message_id: int) -> bool:
-    row = await _first(
+def _message_used(db: sqlite3.Connection, draft_id: int, message_id: int) -> bool:
+    row = first_of(
         db,
         "SELECT 1 FROM answers WHERE draft_id = ? AND source_message_id = ?",
         (draft_id, message_id),
@@ -563,15 +641,13 @@ async def _message_used(db: aiosqlite.Connection, draft_id: int, message_id: int
     return row is not None
 
 
-async def _submission_where(
-    db: aiosqlite.Connection, where: str, args: tuple[Any, ...]
+def _submission_where(
+    db: sqlite3.Connection, where: str, args: tuple[Any, ...]
 ) -> Submission | None:
-    row = await _first(db, f"SELECT * FROM submissions WHERE {where}", args)
+    row = first_of(db, f"SELECT * FROM submissions WHERE {where}", args)
     if row is None:
         return None
-    rows = await db.execute_fetchall(
-        "SELECT item, score FROM scores WHERE submission_id = ?", (row["id"],)
-    )
+    rows = rows_of(db, "SELECT item, score FROM scores WHERE submission_id = ?", (row["id"],))
     scores = {item: int(score) for item, score in rows}
     return Submission(
         id=row["id"],

@@ -13,6 +13,7 @@ from bot import reminders
 from bot.config import Config
 from bot.runtime import runtime
 from bot.sandbox import Fault, Respondent, SandboxRequest
+from bot.storage import changes_of
 from tests.conftest import App, Clock, running
 from tests.test_conversation import answer_all, identity, rows
 
@@ -245,12 +246,12 @@ async def test_claim_of_a_dead_process_is_taken_over_after_its_lease(
 ) -> None:
     r = await started(app, sandbox, 5001)
     clock.advance(hours=25)
-    async with runtime(app).storage.transaction() as db:
-        await db.execute(
-            "INSERT INTO reminders (draft_id, n, status, claimed_by, claimed_until, attempts) "
-            "VALUES (1, 1, 'claimed', 'dead', ?, 1)",
-            ((clock() + timedelta(minutes=1)).isoformat(),),
-        )
+    await runtime(app).storage.write(
+        changes_of,
+        "INSERT INTO reminders (draft_id, n, status, claimed_by, claimed_until, attempts) "
+        "VALUES (1, 1, 'claimed', 'dead', ?, 1)",
+        ((clock() + timedelta(minutes=1)).isoformat(),),
+    )
     assert (await reminders.send_due(app)).skipped == 1
     clock.advance(minutes=2)
     assert (await reminders.send_due(app)).sent == 1

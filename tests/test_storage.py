@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.questionnaire import load as load_questionnaire
-from bot.storage import MIGRATIONS, REVIEW, Outcome, Storage
+from bot.storage import MIGRATIONS, REVIEW, Outcome, Storage, first_of
 
 Q = load_questionnaire()
 STEPS = Q.step_keys
@@ -51,13 +51,11 @@ async def complete(storage: Storage, user: int, service: str, period: str, at: d
 
 
 async def test_pragmas_are_durable(storage: Storage) -> None:
-    async with storage.reading() as db:
-        modes = {}
-        for pragma in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout"):
-            async with db.execute(f"PRAGMA {pragma}") as cursor:
-                row = await cursor.fetchone()
-                assert row is not None
-                modes[pragma] = row[0]
+    modes = {}
+    for pragma in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout"):
+        row = await storage.read(first_of, f"PRAGMA {pragma}")
+        assert row is not None
+        modes[pragma] = row[0]
     assert modes == {
         "journal_mode": "wal",
         "synchronous": 2,
@@ -143,11 +141,9 @@ async def test_submit_is_final_and_once(storage: Storage) -> None:
 async def test_submitted_draft_takes_no_more_answers(storage: Storage) -> None:
     await complete(storage, 8, "cpob", "2025-01", T0)
     await storage.open_draft(8, 8, "suket_cpob", T0)  # another draft, still open
-    async with (
-        storage.reading() as db,
-        db.execute("SELECT id FROM drafts WHERE user_id = 8 AND status = 'submitted'") as cursor,
-    ):
-        row = await cursor.fetchone()
+    row = await storage.read(
+        first_of, "SELECT id FROM drafts WHERE user_id = 8 AND status = 'submitted'"
+    )
     assert row is not None
     outcome, _ = await storage.record_answer(row[0], 8, "suggestion", "late", STEPS, T0)
     assert outcome is Outcome.CLOSED

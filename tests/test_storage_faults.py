@@ -15,15 +15,17 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Awaitable, Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+import aiosqlite
 import pytest
 
 from bot.config import Config
 from bot.runtime import runtime
 from bot.sandbox import Respondent, SandboxRequest
-from bot.storage import StorageUnavailable
+from bot.storage import StorageUnavailable, changes_of, rows_of
 from tests.conftest import App
 from tests.test_conversation import ITEMS, identity
 
@@ -89,35 +91,39 @@ async def disk_full(app: App, path: Path) -> Any:
         await db.execute("PRAGMA max_page_count = 1073741823")
 
 
-def failing(app: App, sql: str, message: str) -> contextlib.AbstractContextManager[None]:
+class Faulty(sqlite3.Connection):
+    """The writer's connection in these tests: fails every statement starting with ``failure[0]``
+    while ``failure`` is set, with the error ``failure[1]``."""
+
+    failure: tuple[str, str] | None = None
+
+    def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:
+        self._check(sql)
+        return super().execute(sql, *args)
+
+    def executemany(self, sql: str, *args: Any) -> sqlite3.Cursor:
+        self._check(sql)
+        return super().executemany(sql, *args)
+
+    def _check(self, sql: str) -> None:
+        if self.failure and sql.lstrip().upper().startswith(self.failure[0].upper()):
+            raise sqlite3.OperationalError(self.failure[1])
+
+
+@pytest.fixture(autouse=True)
+def faulty_writer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opens the bot's connection (aiosqlite's only one here) as a :class:`Faulty` connection."""
+    monkeypatch.setattr(aiosqlite, "connect", partial(aiosqlite.connect, factory=Faulty))
+
+
+@contextlib.contextmanager
+def failing(sql: str, message: str) -> Iterator[None]:
     """Makes the writer connection fail every statement starting with ``sql``."""
-    db = runtime(app).storage.db
-
-    @contextlib.contextmanager
-    def patched() -> Iterator[None]:
-        originals = {
-            name: getattr(db, name) for name in ("execute", "executemany", "execute_fetchall")
-        }
-
-        def wrap(name: str) -> Callable[..., Any]:
-            original = originals[name]
-
-            def call(statement: str, *args: Any) -> Any:
-                if statement.lstrip().upper().startswith(sql.upper()):
-                    raise sqlite3.OperationalError(message)
-                return original(statement, *args)
-
-            return call
-
-        for name in originals:
-            setattr(db, name, wrap(name))
-        try:
-            yield
-        finally:
-            for name in originals:
-                delattr(db, name)
-
-    return patched()
+    Faulty.failure = (sql, message)
+    try:
+        yield
+    finally:
+        Faulty.failure = None
 
 
 # -- respondents in the state each action needs --------------------------------------------------
@@ -265,7 +271,7 @@ async def test_a_submission_failing_halfway_leaves_nothing_behind(
 
     @contextlib.asynccontextmanager
     async def halfway() -> Any:
-        with failing(app, statement, message):
+        with failing(statement, message):
             yield message
 
     await suffer(app, sandbox, config, r, payload, halfway())
@@ -298,7 +304,7 @@ async def test_a_failing_read_asks_to_try_again_too(
 
     @contextlib.asynccontextmanager
     async def unreadable() -> Any:
-        with failing(app, "SELECT", "disk I/O error"):
+        with failing("SELECT", "disk I/O error"):
             yield "disk I/O error"
 
     await suffer(app, sandbox, config, r, payload, unreadable())
@@ -314,9 +320,7 @@ async def test_a_bug_in_sql_is_not_passed_off_as_a_passing_fault(
     """Only faults from outside are "try again"; an SQL error is a bug and says so."""
     storage = runtime(app).storage
     with pytest.raises(sqlite3.OperationalError, match="no such column"):
-        async with storage.reading() as db:
-            await db.execute_fetchall("SELECT nonsense FROM drafts")
+        await storage.read(rows_of, "SELECT nonsense FROM drafts")
     with pytest.raises(sqlite3.OperationalError, match="no such table"):
-        async with storage.transaction() as db:
-            await db.execute("INSERT INTO nowhere VALUES (1)")
+        await storage.write(changes_of, "INSERT INTO nowhere VALUES (1)")
     assert not storage.db.in_transaction
