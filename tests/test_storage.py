@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.questionnaire import load as load_questionnaire
-from bot.storage import MIGRATIONS, REVIEW, Outcome, Storage, first_of
+from bot.storage import MIGRATIONS, REVIEW, Outcome, Storage, first_of, rows_of
 
 Q = load_questionnaire()
 STEPS = Q.step_keys
@@ -182,3 +183,31 @@ async def test_cancel_keeps_the_answers_but_closes_the_draft(storage: Storage) -
     closed = await storage.draft(draft.id)
     assert closed is not None and closed.status == "cancelled" and closed.answers
     assert await storage.active_draft(1) is None
+
+
+def _note(db: sqlite3.Connection, trace: list[str], key: str, fail: bool = False) -> str:
+    trace.append(f"begin {key}")
+    db.execute("INSERT INTO settings (key, value, updated_at) VALUES (?, 'v', 'now')", (key,))
+    if fail:
+        raise ValueError(key)
+    trace.append(f"end {key}")
+    return key
+
+
+async def test_transactions_run_whole_and_in_call_order(storage: Storage) -> None:
+    """Twenty coroutines write at once: each transaction runs whole, in the order of the calls,
+    and the one that fails takes back only its own row."""
+    trace: list[str] = []
+    keys = [f"k{n:02}" for n in range(20)]
+    results = await asyncio.gather(
+        *(storage.write(_note, trace, key, fail=key == "k07") for key in keys),
+        return_exceptions=True,
+    )
+    assert [str(r) for r in results] == keys
+    assert isinstance(results[7], ValueError)
+    expected = [line for key in keys for line in (f"begin {key}", f"end {key}")]
+    expected.remove("end k07")
+    assert trace == expected
+    rows = await storage.read(rows_of, "SELECT key FROM settings WHERE key LIKE 'k%' ORDER BY key")
+    assert [row[0] for row in rows] == [key for key in keys if key != "k07"]
+    assert not storage.db.in_transaction
