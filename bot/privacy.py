@@ -1,7 +1,8 @@
 """What the bot keeps about a respondent, and their controls over it (UU PDP, UU No. 27/2022).
 
 ``/privacy [id|en]`` explains what is stored, why, for how long and who sees it. ``/hapus_data``
-("delete my data") asks first (buttons ``del:1`` / ``del:0``), then erases the respondent's
+("delete my data") asks first (buttons ``del:1:<time asked>`` / ``del:0``; a "yes" older than 15
+minutes is refused and the respondent asked to send /hapus_data again), then erases the respondent's
 identity: the free-text identity answers (name, institution) and the Telegram user and chat ids,
 from every submission and draft; open drafts are cancelled. Scores, the demographic choices and
 submit times stay, so every index and the quota order are unchanged; afterwards the bot cannot
@@ -18,7 +19,7 @@ import logging
 import re
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -36,6 +37,9 @@ logger = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
 _LANGUAGE_DATA = re.compile(r"lang:([0-9]{1,18}):([A-Za-z_-]{1,16})")
+# "del:0" keeps the data; "del:1:<unix time the question was asked>" erases it, if recent.
+_ERASE_DATA = re.compile(r"del:(0|1)(?::([0-9]{1,12}))?")
+ERASE_CONFIRM_VALID = timedelta(minutes=15)
 
 
 def add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -94,7 +98,10 @@ async def erase_request(update: Update, context: Context) -> None:
     keyboard = InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(rt.messages.plain("erase_yes", lang), callback_data="del:1"),
+                InlineKeyboardButton(
+                    rt.messages.plain("erase_yes", lang),
+                    callback_data=f"del:1:{int(rt.now().timestamp())}",
+                ),
                 InlineKeyboardButton(rt.messages.plain("erase_no", lang), callback_data="del:0"),
             ]
         ]
@@ -110,13 +117,22 @@ async def erase_answer(update: Update, context: Context) -> None:
     if query is None:
         return
     lang = rt.render.language(await rt.storage.active_draft(query.from_user.id))
-    if query.data not in ("del:1", "del:0"):  # forged, or empty (PTB lets those past patterns)
+    match = _ERASE_DATA.fullmatch(query.data or "")
+    if match is None:  # forged, or empty (PTB lets those past patterns)
         await query.answer(rt.messages.plain("stale_button", lang))
         return
-    await query.answer()
-    if query.data == "del:0":
+    if match.group(1) == "0":
+        await query.answer()
         await _edit(query, rt.messages.get("erase_kept", lang))
         return
+    age = rt.now().timestamp() - int(match.group(2) or 0)
+    if not -60 <= age <= ERASE_CONFIRM_VALID.total_seconds():
+        # An old confirmation (or one from before buttons carried their time) is not acted on:
+        # erasing cannot be undone, so it takes a fresh /hapus_data.
+        await query.answer(rt.messages.plain("erase_expired", lang), show_alert=True)
+        await _edit(query, None)
+        return
+    await query.answer()
     keys = [q.key for q in rt.questionnaire.identity if q.kind == "text"]
     done = await erase(rt.storage, query.from_user.id, keys, rt.now())
     if done.submissions == done.drafts == 0:

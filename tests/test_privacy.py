@@ -163,15 +163,17 @@ async def test_second_tap_on_confirm_erases_nothing_more(
     await respondent.command(app, "hapus_data")
     confirm = respondent.keyboard_message()
     assert confirm is not None
+    [[(_, yes), _]] = sandbox.buttons(respondent.chat_id, confirm["message_id"])
+    assert yes is not None
     await respondent.tap(app, "Ya, hapus data saya")
     data = sandbox.buttons(respondent.chat_id, confirm["message_id"])
     assert data == []  # the buttons are gone; a replayed tap is harmless anyway
-    await respondent.send(app, sandbox.callback_update(respondent.user, confirm, "del:1"))
+    await respondent.send(app, sandbox.callback_update(respondent.user, confirm, yes))
     assert "Tidak ada data" in (respondent.last_text or "")
     assert rows(config, "SELECT COUNT(*) FROM erasures") == [(1,)]
 
 
-@pytest.mark.parametrize("data", ["del:", "del:yes", "del:1:5002"])
+@pytest.mark.parametrize("data", ["del:", "del:yes", "del:1:x", "del:1:5:5", "del:1:" + "9" * 13])
 async def test_forged_erase_button_erases_nothing(
     app: App, sandbox: SandboxRequest, config: Config, respondent: Respondent, data: str
 ) -> None:
@@ -182,6 +184,33 @@ async def test_forged_erase_button_erases_nothing(
     await respondent.send(app, sandbox.callback_update(respondent.user, confirm, data))
     assert "tidak berlaku" in sandbox.calls_to("answerCallbackQuery")[-1].params["text"]
     assert rows(config, "SELECT COUNT(*) FROM submissions WHERE user_id = 5001") == [(1,)]
+
+
+async def test_an_old_confirmation_erases_nothing_and_asks_again(
+    app: App, sandbox: SandboxRequest, config: Config, respondent: Respondent, clock: Clock
+) -> None:
+    """Erasing cannot be undone: a "yes" tapped 16 minutes after it was asked (or a button from
+    before buttons carried their time, or one dated in the future) is refused with an alert."""
+    await fill(respondent, app, NAME, INSTITUTION, 4)
+    await respondent.command(app, "hapus_data")
+    confirm = respondent.keyboard_message()
+    assert confirm is not None
+    [[(_, yes), _]] = sandbox.buttons(respondent.chat_id, confirm["message_id"])
+    assert yes is not None
+    late = int(clock().timestamp()) + 3600
+    for data in ("del:1", f"del:1:{late}"):
+        await respondent.send(app, sandbox.callback_update(respondent.user, confirm, data))
+    clock.advance(minutes=16)
+    await respondent.send(app, sandbox.callback_update(respondent.user, confirm, yes))
+    alerts = sandbox.calls_to("answerCallbackQuery")[-3:]
+    assert all("Ketik /hapus_data lagi" in c.params["text"] for c in alerts)
+    assert all(c.params.get("show_alert") for c in alerts)
+    assert sandbox.buttons(respondent.chat_id, confirm["message_id"]) == []
+    assert rows(config, "SELECT COUNT(*) FROM submissions WHERE user_id = 5001") == [(1,)]
+    assert rows(config, "SELECT COUNT(*) FROM erasures") == [(0,)]
+    await respondent.command(app, "hapus_data")  # asked again, it works at once
+    await respondent.tap(app, "Ya, hapus data saya")
+    assert rows(config, "SELECT COUNT(*) FROM submissions WHERE user_id = 5001") == [(0,)]
 
 
 # -- /language -----------------------------------------------------------------------------------
