@@ -105,7 +105,14 @@ async def survey(args: argparse.Namespace, folder: Path) -> float:
             f"at most {driver.most_waiting} updates queued and {tracker.most_at_once} in "
             "handlers at once"
         )
-        h.report("survey bot throughput", rate, "updates/s", "≥ 400", rate >= 400)
+        h.report(
+            "survey bot throughput",
+            rate,
+            "updates/s",
+            "≥ 400",
+            rate >= 400,
+            note=f"{calls_per_update(sandbox, driver):.2f} Bot API calls per update",
+        )
         matched, problems = h.check_submissions(config.storage.path, people)
         for problem in problems[:5]:
             print(f"  {problem}")
@@ -435,7 +442,16 @@ async def echo(args: argparse.Namespace, people: Sequence[h.Plan], taps: bool) -
     errors(tracker)
     if stuck:
         print(f"  {stuck} echo respondents got stuck")
+    print(
+        f"  echo bot {'making the survey calls' if taps else 'replying to texts'}: "
+        f"{calls_per_update(sandbox, driver):.2f} Bot API calls per update"
+    )
     return driver.updates / wall
+
+
+def calls_per_update(sandbox: h.TimedSandbox, driver: h.Driver) -> float:
+    """Bot API calls the bot made per update it was sent (start-up calls included)."""
+    return sum(sandbox.statuses.values()) / max(driver.updates, 1)
 
 
 # -- 5. sequential ---------------------------------------------------------------------------------
