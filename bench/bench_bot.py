@@ -18,9 +18,10 @@ What runs, in one process and one event loop, as in production:
 2. **Disorder probe**: 200 more respondents whose every tap arrives twice back to back and who
    type name and age without waiting, so up to 400 updates wait at once and the processor's
    limit of 256 is reached; the database must still hold exactly their answers.
-3. **Report build**: ``analysis.report.build_report`` for the month in the database (the 600
-   submissions above: 30 counted, 670 beyond quota) in ``asyncio.to_thread`` while a ticker task
-   sleeps 5 ms at a time and records how late it wakes; then the process's RSS.
+3. **Report build**: the month in the database (the 700 submissions above: 30 counted, 670
+   beyond quota) built as the monthly post builds it, ``bot.staff_report.build`` (charts, XLSX and
+   DOCX in a spawned child process), while a ticker task sleeps 5 ms at a time and records how
+   late it wakes; then the process's RSS.
 4. **Echo bots** on the same fake (same latency, same processor, same respondents and arrival
    model): PTB's echobot (one reply per text message) and an echo bot making the survey's calls
    (a tap: answer the query, edit its message, send a message with buttons).
@@ -245,22 +246,6 @@ def errors(tracker: h.Tracker) -> None:
         tracker.errors.clear()
 
 
-# The same build in a child process, for comparison (what the bot would do with a subprocess).
-CHILD_REPORT = """
-import sys
-from dataclasses import replace
-from pathlib import Path
-from analysis.report import build_report
-from bot.config import load
-
-config = load(Path("config.example.toml"), {}, need_token=False)
-services = {s.code: s.name for s in config.services}
-files = build_report(Path(sys.argv[1]), sys.argv[2], config.survey.questionnaire, services,
-                     config.survey.monthly_quota, Path(sys.argv[3]))
-print(len(files.paths))
-"""
-
-
 class Ticker:
     """Sleeps 5 ms at a time and records how late it wakes: the loop's stalls."""
 
@@ -294,7 +279,16 @@ def report_available() -> bool:
 
 
 async def report_stall(config: Config, out: Path) -> None:
-    """Builds the month's report in a child process, then in a thread as the bot does."""
+    """Builds the month's report as the bot does, while the ticker runs.
+
+    ``out`` is not used: the bot's build keeps its files in memory, as the post sends them.
+    """
+    from bot import messages
+    from bot.questions import Renderer
+    from bot.runtime import Runtime
+    from bot.staff_report import build
+    from bot.storage import Storage
+
     total, counted = await runtime_counted(config)
     if not report_available():
         print("  analysis.report.build_report is not available: no stall figure")
@@ -307,54 +301,35 @@ async def report_stall(config: Config, out: Path) -> None:
             note="analysis.report.build_report missing",
         )
         return
-    async with Ticker() as child_ticks:
-        began = time.perf_counter()
-        child = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-c",
-            CHILD_REPORT,
-            str(config.storage.path),
-            h.PERIOD,
-            str(out / "child"),
-            cwd=h.REPO,
-            stdout=asyncio.subprocess.PIPE,
-        )
-        await child.communicate()
-        child_took = time.perf_counter() - began
-    gc.collect()
-    h.report(
-        "for comparison, the report built in a child process: longest stall",
-        max(child_ticks.late) * 1000,
-        "ms",
-        note=f"{child_took:.1f} s with the child's start-up; the bot's RSS then "
-        f"{h.rss_mb():.0f} MiB; exit code {child.returncode}",
-    )
-    from analysis.report import build_report  # only now: its imports are part of the RSS
-
-    async with Ticker() as ticks:
-        began = time.perf_counter()
-        files = await asyncio.to_thread(
-            build_report,
-            config.storage.path,
-            h.PERIOD,
-            config.survey.questionnaire,
-            {s.code: s.name for s in config.services},
-            config.survey.monthly_quota,
-            out,
-        )
-        took = time.perf_counter() - began
+    # The running bot's own Runtime is not reachable from here; this one reads the same database.
+    text = messages.load(config.survey.questionnaire.languages)
+    rt = Runtime(config, Storage(config.storage.path), text, Renderer(config, text))
+    await rt.storage.open()
+    try:
+        async with Ticker() as ticks:
+            began = time.perf_counter()
+            report = await build(rt, h.PERIOD)
+            took = time.perf_counter() - began
+    finally:
+        await rt.storage.close()
+    files = [f for f in (*report.charts, report.xlsx, report.docx) if f is not None]
+    size = sum(len(f.content) for f in files) / 1024
     print(
-        f"  build_report({h.PERIOD}) in asyncio.to_thread: {total} submissions, {counted} "
-        f"counted, {len(files.paths)} files in {took:.1f} s; {len(ticks.late):,} ticks"
+        f"  bot.staff_report.build({h.PERIOD}): {total} submissions, {counted} counted, "
+        f"{len(files)} files ({size:.0f} KiB) in {took:.1f} s with the child's start-up; "
+        f"{len(ticks.late):,} ticks"
     )
     worst = max(ticks.late) * 1000
+    heavy = ("pandas", "matplotlib", "openpyxl", "docx")
+    imported = ", ".join(m for m in heavy if m in sys.modules) or "none"
     h.report(
         "longest event-loop stall during a report build",
         worst,
         "ms",
         "≤ 100",
         worst <= STALL_GOAL * 1000,
-        note=f"asyncio.to_thread; p99 tick lateness {h.percentile(ticks.late, 99) * 1000:.1f} ms",
+        note=f"child process; p99 tick lateness {h.percentile(ticks.late, 99) * 1000:.1f} ms; "
+        f"pandas, matplotlib, openpyxl, docx imported in the bot: {imported}",
     )
 
 

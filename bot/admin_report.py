@@ -8,6 +8,9 @@
 - ``/report 2025-01 sini`` (``here``) sends the whole report to the admin's own chat, also for the
   month in progress (interim figures), and is not recorded either.
 
+If the report cannot be built (its child process died) or sent, the admin is told why; only the
+post through the once-only machinery is then retried automatically.
+
 The staff chat only gets months that have ended; a month in progress goes to the admin alone.
 An admin may post a month that has ended before its scheduled time: the scheduled run then finds
 it done.
@@ -25,7 +28,7 @@ from telegram.ext import ContextTypes
 from bot import staff_store
 from bot.admin_args import Request, month_argument
 from bot.staff import current_parts, post_month, post_time, send_following
-from bot.staff_report import Pacer, build, send_part
+from bot.staff_report import BuildFailed, Pacer, build, send_part
 
 logger = logging.getLogger(__name__)
 
@@ -113,13 +116,13 @@ async def _post_again(request: Request, period: str, context: Context) -> None:
     configured = rt.config.telegram.staff_chat_id
     assert configured is not None
     progress = await _progress(request, period, context)
-    built = await build(rt, period)
     chat_id = await staff_store.current_chat(rt.storage, configured)
     pacer = Pacer()
     try:
+        built = await build(rt, period)
         for part in current_parts(built):
             _, chat_id = await send_following(context.application, chat_id, part, built, pacer)
-    except TelegramError as exc:
+    except (TelegramError, BuildFailed) as exc:
         await _failed(request, progress, period, exc)
         return
     logger.info("admin %s posted %s to the staff chat again", request.chat_id, period)
@@ -129,13 +132,13 @@ async def _post_again(request: Request, period: str, context: Context) -> None:
 async def _send_here(request: Request, period: str, context: Context) -> None:
     rt = request.rt
     progress = await _progress(request, period, context)
-    built = await build(rt, period, interim=not _over(request, period))
     personal = rt.config.reports.include_personal
     try:
+        built = await build(rt, period, interim=not _over(request, period))
         for part in current_parts(built):
             words = request.report_words
             await send_part(context.bot, request.chat_id, part, built, words, Pacer(), personal)
-    except TelegramError as exc:
+    except (TelegramError, BuildFailed) as exc:
         await _failed(request, progress, period, exc)
         return
     await _finish(request, progress, "admin_sent_here", period)
@@ -146,7 +149,9 @@ async def _finish(request: Request, progress: Message, key: str, period: str) ->
     await progress.edit_text(text, parse_mode=ParseMode.HTML)
 
 
-async def _failed(request: Request, progress: Message, period: str, exc: TelegramError) -> None:
+async def _failed(
+    request: Request, progress: Message, period: str, exc: TelegramError | BuildFailed
+) -> None:
     logger.warning("/report %s failed: %s", period, exc)
     month = request.month(period)
     text = request.text("admin_send_failed", month=month, error=type(exc).__name__)

@@ -11,8 +11,9 @@ on the first check) on; the month before it only if it has submissions, so a bot
 3 February posts January, and one installed mid-January stays quiet until 1 February.
 
 Once only: :mod:`bot.staff_store` claims a month's unsent parts with a lease in one
-``BEGIN IMMEDIATE`` transaction and marks each part sent as it goes out; a failure gives the rest
-back to a later run. A group upgraded to a supergroup (``ChatMigrated``) is followed, and the new
+``BEGIN IMMEDIATE`` transaction and marks each part sent as it goes out; a failure (Telegram, or
+the report's child process dying: :class:`~bot.staff_report.BuildFailed`) gives the rest back to
+a later run. A group upgraded to a supergroup (``ChatMigrated``) is followed, and the new
 id recorded and used from then on.
 """
 
@@ -31,7 +32,7 @@ from telegram.ext import Application, ContextTypes
 from bot import staff_store
 from bot.config import ReportsConfig
 from bot.runtime import Runtime, runtime
-from bot.staff_report import Pacer, Report, build, send_part
+from bot.staff_report import BuildFailed, Pacer, Report, build, send_part
 from bot.staff_text import Wording
 
 logger = logging.getLogger(__name__)
@@ -138,7 +139,7 @@ async def post_month(app: App, period: str, pacer: Pacer | None = None) -> PostR
                 ids, chat_id = await send_following(app, chat_id, part, report, pacer)
             await staff_store.mark_sent(rt.storage, period, chat_id, part, ids, rt.now())
             sent.append(part)
-    except TelegramError as exc:
+    except (TelegramError, BuildFailed) as exc:
         error = f"{type(exc).__name__}: {exc}"
         logger.warning("staff post %s: stopped after %s: %s", period, sent or "nothing", error)
         chat_id = await staff_store.current_chat(rt.storage, configured)

@@ -1,4 +1,17 @@
-"""A month's report for staff: built by :mod:`analysis` in a worker thread, sent part by part.
+"""A month's report for staff: built by :mod:`analysis` in a child process, sent part by part.
+
+:func:`build` runs :func:`build_files` in a fresh child process, one per build and gone when it
+returns, so the bot's own process never imports pandas, matplotlib, openpyxl or python-docx
+(~100 MiB that would stay) and its event loop never waits for their GIL-holding seconds of work.
+The child is *spawned*, not forked: a fresh interpreter that inherits neither the bot's logging
+handlers, nor its database connection, sockets or threads; it imports ``bot.staff_report`` and
+what the report needs, and hands back plain bytes. The summary alone (``files=False``, or a month
+without data) needs no pandas and is computed in a worker thread.
+
+Exceptions::
+
+    BuildFailed   the child building the report ended before it answered (killed, out of memory);
+                  nothing was sent, the caller may try again later
 
 The four parts of a post are ``text`` (the figures), ``album`` (the charts), ``xlsx`` and
 ``docx``. :func:`send_part` sends one of them and returns the ids of its messages; it keeps to
@@ -11,14 +24,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
 import tempfile
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, TypeVarTuple
 
 from telegram import Bot, InputMediaPhoto
 from telegram.constants import ParseMode
@@ -37,6 +53,11 @@ LONGEST_WAIT = 90.0  # seconds; a longer RetryAfter fails the part, to be retrie
 TRIES = 3
 T = TypeVar("T")
 P = ParamSpec("P")
+Ts = TypeVarTuple("Ts")
+
+
+class BuildFailed(Exception):
+    """The child process building the report ended before it answered; nothing was sent."""
 
 
 @dataclass(frozen=True)
@@ -76,10 +97,27 @@ async def build(rt: Runtime, period: str, *, files: bool = True, interim: bool =
     )
     count = len(await suggestions(rt.storage, period))
     if files and await rt.storage.submission_count(period) > 0:
-        built = await asyncio.to_thread(build_files, *args, rt.config.reports.include_personal)
+        built = await in_child(build_files, *args, rt.config.reports.include_personal)
         return Report(period, built.summary, count, interim, built.charts, built.xlsx, built.docx)
     summary = await asyncio.to_thread(summary_of, *args)
     return Report(period, summary, count, interim)
+
+
+async def in_child(function: Callable[[*Ts], T], *args: *Ts) -> T:
+    """Runs ``function(*args)`` in a fresh spawned process and returns its result.
+
+    ``function`` and its arguments go to the child by pickle: a module-level function (or a
+    :func:`functools.partial` of one). The child re-imports the program's main module, so a
+    script calling this must guard its start with ``if __name__ == "__main__"``. The process
+    ends with the call; if it dies first (killed, out of memory), :class:`BuildFailed` is raised.
+    """
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        return await asyncio.get_running_loop().run_in_executor(pool, function, *args)
+    except BrokenProcessPool as exc:
+        raise BuildFailed("the process building the report stopped before it finished") from exc
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)  # the child exits on its own, at once
 
 
 @dataclass(frozen=True)
@@ -113,7 +151,7 @@ def build_files(
     quota: int,
     include_personal: bool,
 ) -> Files:
-    """Runs in a worker thread: writes the report into a temporary folder and reads it back."""
+    """Runs in the child process: writes the report into a temporary folder and reads it back."""
     from analysis.report import build_report
 
     with tempfile.TemporaryDirectory(prefix="surveibot-report-") as folder:

@@ -14,10 +14,11 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from bot import reminders
+from bot import reminders, staff_report
 from bot.config import Config
 from bot.sandbox import Respondent, SandboxRequest, supergroup_chat, user
 from tests.conftest import App, Clock, running
+from tests.fake_report import die
 from tests.test_staff import (
     ADMIN,
     FEB_1_0800,
@@ -154,6 +155,26 @@ async def test_report_again_and_here_are_not_the_months_post(
     assert scheduled.state == "posted"
     assert methods(to_chat(sandbox, STAFF)) == FULL_POST * 2
     assert not any(p in t for t in texts_of(sandbox.calls) for p in PERSONAL)
+
+
+async def test_report_whose_build_process_dies_tells_the_admin(
+    staffed: App,
+    sandbox: SandboxRequest,
+    admin: Respondent,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    add_january(staffed.bot_data["runtime"].config)
+    clock.current = FEB_1_0800
+    monkeypatch.setattr(staff_report, "build_files", die)
+    await admin.command(staffed, "report", "2025-01 sini")
+    assert replies(sandbox)[-1] == (
+        "⚠️ Laporan Januari 2025 gagal dikirim (BuildFailed). Coba lagi sebentar lagi."
+    )
+    await admin.command(staffed, "report", "2025-01")
+    assert replies(sandbox)[-1].startswith("⚠️ Laporan Januari 2025 belum terkirim seluruhnya")
+    assert "dicoba lagi otomatis" in replies(sandbox)[-1]
+    assert to_chat(sandbox, STAFF) == []
 
 
 async def test_export_sends_the_workbook_with_progress(

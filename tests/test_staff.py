@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import logging
 import sqlite3
+import sys
 import zipfile
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -15,13 +17,13 @@ from typing import Any
 
 import pytest
 
-from bot import staff, staff_store
+from bot import staff, staff_report, staff_store
 from bot.config import Config
 from bot.sandbox import Call, Fault, SandboxRequest
 from bot.staff_report import Pacer
 from bot.staff_text import MAX_TEXT, split_text
 from tests.conftest import App, Clock, running
-from tests.fake_report import use_tiny_files
+from tests.fake_report import PNG, die, use_tiny_files
 
 STAFF = -4001  # a basic group, as a staff chat starts out
 ADMIN = 9001
@@ -190,6 +192,60 @@ async def test_monthly_post_goes_out_once_with_figures_charts_and_documents(
     async with started(staff_config, sandbox, clock) as app:
         assert await staff.post_due(app) == []
     assert to_chat(sandbox, STAFF) == []
+
+
+async def test_the_report_is_built_in_a_child_process_and_its_files_reach_the_chat(
+    staff_config: Config, sandbox: SandboxRequest, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # If the bot's process built the report itself, it would import analysis.report again.
+    monkeypatch.delitem(sys.modules, "analysis.report", raising=False)
+    async with started(staff_config, sandbox, clock) as app:
+        add_january(staff_config)
+        clock.current = FEB_1_0800
+        [result] = await staff.post_due(app)
+        assert result.state == "posted"
+    assert "analysis.report" not in sys.modules
+    posted = to_chat(sandbox, STAFF)
+    assert methods(posted) == FULL_POST
+    photos = list(posted[1].files.values())
+    assert len(photos) == 6
+    assert all(p.content.startswith(PNG[:8]) and len(p.content) > 1000 for p in photos)
+    for call, name in zip(posted[2:], ("xl/workbook.xml", "word/document.xml"), strict=True):
+        [document] = call.files.values()
+        with zipfile.ZipFile(io.BytesIO(document.content)) as archive:
+            assert name in archive.namelist()
+
+
+async def test_a_report_process_that_dies_sends_nothing_and_a_later_run_posts_the_month(
+    staff_config: Config,
+    sandbox: SandboxRequest,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async with started(staff_config, sandbox, clock) as app:
+        add_january(staff_config)
+        clock.current = FEB_1_0800
+        assert app.job_queue is not None
+        [check] = app.job_queue.get_jobs_by_name("staff-post-check")
+        monkeypatch.setattr(staff_report, "build_files", die)
+        with caplog.at_level(logging.WARNING, logger="bot.staff"):
+            await check.run(app)  # as the scheduler runs it: a failure here would be an error
+        assert [r.getMessage() for r in caplog.records if r.name == "bot.staff"] == [
+            "staff post 2025-01: stopped after nothing: BuildFailed: "
+            "the process building the report stopped before it finished"
+        ]
+        assert to_chat(sandbox, STAFF) == []
+        assert rows(staff_config, "SELECT part, status FROM posts ORDER BY rowid") == [
+            (part, "failed") for part in staff_store.PARTS
+        ]
+        use_tiny_files(monkeypatch, ("items",))
+        clock.advance(minutes=10)
+        await check.run(app)
+    assert methods(to_chat(sandbox, STAFF)) == ["sendMessage", "sendPhoto", *FULL_POST[2:]]
+    assert rows(staff_config, "SELECT part, status FROM posts ORDER BY rowid") == [
+        (part, "sent") for part in staff_store.PARTS
+    ]
 
 
 async def test_two_processes_on_one_database_post_a_month_once(
