@@ -9,7 +9,9 @@ its buttons (or the review), so a tap records exactly that item.
 Each reminder is a row of ``reminders`` keyed (draft, n), claimed with a lease in a ``BEGIN
 IMMEDIATE`` transaction before sending and marked ``sent`` after, so neither a restart nor a second
 process sends it twice; a missed run is caught up from the database by the next one. The pace
-(``per_second`` overall, one a second per chat) is kept here, with or without PTB's rate limiter.
+(``per_second`` overall, one a second per chat) is kept by :class:`bot.pacing.Pacer`, with or
+without PTB's rate limiter; ``ceil(per_second)`` workers share the due reminders, so while one
+waits for Telegram's answer the next send starts on its own slot.
 A 429 pauses every send for ``retry_after``, then the same reminder is tried again; a 403 marks
 the respondent ``unreachable`` until they touch a survey again; other errors leave it ``failed``,
 tried by later runs up to ``MAX_ATTEMPTS`` times.
@@ -23,7 +25,6 @@ import math
 import os
 import secrets
 import sqlite3
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, tzinfo
 from typing import Any
@@ -33,6 +34,7 @@ from telegram.error import Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.config import RemindersConfig
+from bot.pacing import Pacer
 from bot.questions import Screen
 from bot.runtime import Runtime, runtime
 from bot.storage import REVIEW, Draft, Storage, first_of, iso, parse_time, rows_of
@@ -46,7 +48,6 @@ FIRST_RUN = timedelta(seconds=30)  # after start-up: catches up whatever fell du
 LEASE = timedelta(minutes=5)  # a claim older than this belongs to a dead process
 MAX_ATTEMPTS = 3  # sends that failed (not 403) before a draft is no longer reminded
 MAX_RETRY_AFTER = 5  # 429s one reminder may meet in one run before it is left for later
-CHAT_GAP = 1.0  # seconds between two messages to one chat
 _LOCK_KEY = "reminders.lock"
 
 
@@ -130,51 +131,13 @@ async def send_due(app: App) -> ReminderRun:
 
         try:
             async with asyncio.TaskGroup() as group:
+                # A worker's round (claim, send, settle) may take up to a second before the
+                # pacer waits for it: room for Bot API latency far above the usual 50-200 ms.
                 for _ in range(min(len(due), math.ceil(settings.per_second))):
                     group.create_task(worker())
         except ExceptionGroup as failure:  # e.g. the database went away: report the first cause
             raise failure.exceptions[0] from None
     return run
-
-
-class Pacer:
-    """Spaces messages: at most ``per_second`` overall, one per ``chat_gap`` seconds per chat."""
-
-    def __init__(self, per_second: float, chat_gap: float = CHAT_GAP) -> None:
-        self.interval = 1.0 / per_second
-        self.chat_gap = chat_gap
-        self._lock = asyncio.Lock()
-        self._next = 0.0
-        self._resume = 0.0
-        self._chats: dict[int, float] = {}
-
-    async def slot(self, chat_id: int) -> None:
-        """Waits until a message to ``chat_id`` may go out."""
-        await _sleep_until(lambda: self._chats.get(chat_id, 0.0))
-        # Slots are handed out one at a time at the real time they are reached, so a stalled
-        # loop never releases a burst afterwards.
-        async with self._lock:
-            await _sleep_until(lambda: max(self._next, self._resume))
-            self._next = _clock() + self.interval
-
-    def answered(self, chat_id: int) -> None:
-        """Starts the chat's gap once Telegram answered, so its stamp is surely behind us."""
-        self._chats[chat_id] = _clock() + self.chat_gap
-
-    def pause(self, seconds: float) -> None:
-        """Holds every send for ``seconds``, as Telegram asked with a 429."""
-        self._resume = max(self._resume, _clock() + seconds)
-
-
-def _clock() -> float:
-    return asyncio.get_running_loop().time()
-
-
-async def _sleep_until(target: Callable[[], float]) -> None:
-    delay = target() - _clock()
-    while delay > 0:  # the target may move while we sleep (a 429 arrived)
-        await asyncio.sleep(delay)
-        delay = target() - _clock()
 
 
 def _lock(app: App) -> asyncio.Lock:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -193,15 +194,38 @@ async def test_pace_stays_under_telegrams_limits(config: Config, clock: Clock) -
     assert {c.params["chat_id"] for c in sandbox.calls_to("sendMessage")} == set(range(6001, 6061))
 
 
-async def test_pacer_spaces_messages_to_one_chat() -> None:
-    pacer = reminders.Pacer(per_second=1000, chat_gap=0.2)
-    loop = asyncio.get_running_loop()
-    stamps = []
-    for chat_id in (1, 1, 2):
-        await pacer.slot(chat_id)
-        stamps.append(loop.time())
-        pacer.answered(chat_id)
-    assert stamps[1] - stamps[0] >= 0.2 and stamps[2] - stamps[1] < 0.2
+class SlowBotAPI(SandboxRequest):
+    """The sandbox, counting the calls sent and not yet answered."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.in_flight = self.most_in_flight = 0
+
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            return await super().do_request(*args, **kwargs)
+        finally:
+            self.in_flight -= 1
+
+
+async def test_sends_overlap_when_the_bot_api_is_slow(config: Config, clock: Clock) -> None:
+    sandbox = SlowBotAPI(latency=0.15, flood_limit=(30, 1.0), per_chat_limit=(1, 1.0))
+    fast = replace(config, reminders=replace(config.reminders, per_second=30))
+    async with running(fast, sandbox, clock) as app:
+        storage = runtime(app).storage
+        for user_id in range(6001, 6031):
+            await storage.open_draft(user_id, user_id, "cpob", clock())
+        clock.advance(hours=25)
+        sandbox.most_in_flight = 0
+        run = await reminders.send_due(app)
+    # One send at a time would manage 1 ÷ 0.15 s ≈ 7 a second; on 33 ms slots several wait at once.
+    assert sandbox.most_in_flight >= 3
+    assert (run.sent, run.retried, sandbox.flood_errors) == (30, 0, 0)
+    assert sorted(c.params["chat_id"] for c in sandbox.calls_to("sendMessage")) == list(
+        range(6001, 6031)
+    )
 
 
 async def test_tapping_the_reminded_question_records_that_item(
