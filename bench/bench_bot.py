@@ -60,6 +60,7 @@ from telegram.ext import (
 )
 
 import bot.app
+import bot.storage
 from bot.app import CONCURRENT_UPDATES, build_application
 from bot.config import Config
 from bot.processing import PerUserUpdateProcessor
@@ -83,6 +84,7 @@ async def survey(args: argparse.Namespace, folder: Path) -> float:
     tracker = h.Tracker()
     tracker.install(app)
     commits = time_record_answer(app)
+    database = DatabaseThread()
     await app.initialize()
     assert app.post_init is not None
     await app.post_init(app)
@@ -96,7 +98,8 @@ async def survey(args: argparse.Namespace, folder: Path) -> float:
         people = plans(config, 1_000_000, args.respondents, seed=1)
         driver = h.Driver(app, sandbox, tracker)
         cpu = time.process_time()
-        wall, stuck = await driver.run(people)
+        with database:
+            wall, stuck = await driver.run(people)
         cpu = time.process_time() - cpu
         rate = driver.updates / wall
         print(
@@ -138,8 +141,9 @@ async def survey(args: argparse.Namespace, folder: Path) -> float:
             h.percentile(commits, 99) * 1000,
             "ms",
             note=f"p50 {h.percentile(commits, 50) * 1000:.1f} ms, n={len(commits):,}; "
-            "includes waiting for the one write lock",
+            "mostly waiting for the database thread's earlier transactions",
         )
+        database.report(wall)
         errors(tracker)
         gc.collect()
         after_run = h.rss_mb()
@@ -218,6 +222,46 @@ def time_record_answer(app: h.App) -> list[float]:
     return times
 
 
+class DatabaseThread:
+    """Times every transaction on aiosqlite's thread: wall time (the thread is busy) and CPU.
+
+    ``bot.storage._transaction`` is what :meth:`bot.storage.Storage.write` and ``read`` run there.
+    """
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.busy = 0.0
+        self.cpu = 0.0
+        self._inner = bot.storage._transaction
+
+    def _timed(self, *args: Any, **kwargs: Any) -> Any:
+        began, cpu = time.perf_counter(), time.thread_time()
+        try:
+            return self._inner(*args, **kwargs)
+        finally:
+            self.count += 1
+            self.busy += time.perf_counter() - began
+            self.cpu += time.thread_time() - cpu
+
+    def __enter__(self) -> DatabaseThread:
+        bot.storage._transaction = self._timed
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        bot.storage._transaction = self._inner
+
+    def report(self, wall: float) -> None:
+        each = self.busy / max(self.count, 1) * 1000
+        h.report(
+            "database thread busy (transactions / run time)",
+            self.busy / wall * 100,
+            "%",
+            note=f"{self.count:,} transactions, {each:.2f} ms each on the thread of which "
+            f"{self.cpu / max(self.count, 1) * 1000:.2f} ms CPU; the rest is the commit's "
+            "fsync and waiting for the GIL after each SQLite call",
+        )
+
+
 def handler_times(tracker: h.Tracker) -> None:
     run = [t * 1000 for t in tracker.run]
     wall = [t * 1000 for t in tracker.handler]
@@ -236,7 +280,7 @@ def handler_times(tracker: h.Tracker) -> None:
         "< 20",
         h.percentile(wall, 99) < 20,
         note=f"p50 {h.percentile(wall, 50):.1f} ms; at full capacity this is queueing for the "
-        "loop and the write lock (see bench_paced.py for a human pace)",
+        "loop and the database thread (see bench_paced.py for a human pace)",
     )
 
 

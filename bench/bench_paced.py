@@ -5,8 +5,8 @@ Not a test: a script that prints figures. Run it from the repository root with
     .venv/bin/python bench/bench_paced.py [--respondents 500] [--think 1 3] [--arrive-within 10]
 
 bench_bot.py runs the bot at full capacity (nobody thinks), where the time an update spends in
-its handlers is mostly queueing behind ~256 other updates for the event loop and the one write
-lock. Here the same 500 respondents open their links at random moments in the first 10 s and
+its handlers is mostly queueing behind ~256 other updates for the event loop and the database
+thread. Here the same 500 respondents open their links at random moments in the first 10 s and
 then read each question for a random 1–3 s before answering (closed loop: the next update only
 after the bot answered the previous one), which offers the bot ~200 updates/s. Handler time is
 the wall time of ``Application.process_update`` minus the time its task spent awaiting the fake
