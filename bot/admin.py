@@ -17,6 +17,7 @@ from typing import Any
 
 from telegram import Message, Update
 from telegram.constants import ChatAction, ChatMemberStatus, ChatType, ParseMode
+from telegram.error import TelegramError
 from telegram.ext import Application, ChatMemberHandler, CommandHandler, ContextTypes, filters
 
 from bot import staff_store
@@ -24,7 +25,7 @@ from bot.admin_args import Request, month_argument
 from bot.admin_report import report
 from bot.messages import Safe
 from bot.runtime import runtime
-from bot.staff_report import build
+from bot.staff_report import BuildFailed, build
 from bot.staff_text import split_text, stats_text, suggestion_lines
 
 logger = logging.getLogger(__name__)
@@ -114,15 +115,21 @@ async def export(update: Update, context: Context) -> None:
         return
     progress = await request.reply(request.text("admin_export_preparing", month=month))
     await context.bot.send_chat_action(request.chat_id, ChatAction.UPLOAD_DOCUMENT)
-    built = await build(rt, period)
-    assert built.xlsx is not None  # the month has data, so the report has its files
     words = request.report_words
     caption = words.plain("staff_xlsx_caption", month=words.month(period))
     if rt.config.reports.include_personal:
         caption += words.plain("staff_personal_note")
-    await request.message.reply_document(
-        built.xlsx.content, filename=built.xlsx.filename, caption=caption
-    )
+    try:
+        built = await build(rt, period)
+        assert built.xlsx is not None  # the month has data, so the report has its files
+        await request.message.reply_document(
+            built.xlsx.content, filename=built.xlsx.filename, caption=caption
+        )
+    except (TelegramError, BuildFailed) as exc:
+        logger.warning("/export %s failed: %s", period, exc)
+        error = type(exc).__name__
+        await _done(progress, request.text("admin_export_failed", month=month, error=error))
+        return
     await _done(progress, request.text("admin_export_done", month=month))
 
 

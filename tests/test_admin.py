@@ -16,7 +16,7 @@ from PIL import Image
 
 from bot import reminders, staff_report
 from bot.config import Config
-from bot.sandbox import Respondent, SandboxRequest, supergroup_chat, user
+from bot.sandbox import Fault, Respondent, SandboxRequest, supergroup_chat, user
 from tests.conftest import App, Clock, running
 from tests.fake_report import die
 from tests.test_staff import (
@@ -192,6 +192,24 @@ async def test_export_sends_the_workbook_with_progress(
         "Data SPKP dan SPAK Januari 2025 (Excel)",
     ]
     assert [c.params["action"] for c in sandbox.calls_to("sendChatAction")] == ["upload_document"]
+
+
+async def test_export_that_fails_says_so_and_the_next_one_works(
+    staffed: App, sandbox: SandboxRequest, admin: Respondent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_january(staffed.bot_data["runtime"].config)
+    with monkeypatch.context() as patched:
+        patched.setattr(staff_report, "build_files", die)
+        await admin.command(staffed, "export", "2025-01")
+    assert replies(sandbox)[-1] == (
+        "⚠️ Data Januari 2025 gagal dikirim (BuildFailed). Coba lagi sebentar lagi."
+    )
+    sandbox.inject("sendDocument", Fault.server_error(), times=1)
+    await admin.command(staffed, "export", "2025-01")
+    assert replies(sandbox)[-1].startswith("⚠️ Data Januari 2025 gagal dikirim (")
+    await admin.command(staffed, "export", "2025-01")
+    assert replies(sandbox)[-2] == "✅ Data Januari 2025 terkirim."
+    assert [c.result_status for c in sandbox.calls_to("sendDocument")] == [500, 200]
 
 
 async def test_invite_sends_the_link_and_a_qr_code_of_it(
