@@ -33,6 +33,16 @@ async def identity(r: Respondent, app: App, language: str = "Bahasa Indonesia") 
     await r.say(app, "Novell Pharmaceutical Laboratories")
 
 
+async def first_item(r: Respondent, app: App) -> dict[str, Any]:
+    """Starts the CPOB survey, answers the identity and the period; returns U1's message."""
+    await r.command(app, "start", "cpob")
+    await identity(r, app)
+    await r.tap(app, "Januari 2025")
+    question = r.keyboard_message()
+    assert question is not None
+    return question
+
+
 async def answer_all(
     r: Respondent,
     app: App,
@@ -100,11 +110,7 @@ async def test_full_questionnaire_for_each_service(
 async def test_answered_item_message_shows_the_answer_and_loses_its_keyboard(
     app: App, sandbox: SandboxRequest, respondent: Respondent
 ) -> None:
-    await respondent.command(app, "start", "cpob")
-    await identity(respondent, app)
-    await respondent.tap(app, "Januari 2025")
-    question = respondent.keyboard_message()
-    assert question is not None
+    question = await first_item(respondent, app)
     await respondent.tap(app, "2 · ")
     edited = sandbox.message(respondent.chat_id, question["message_id"])
     assert edited is not None
@@ -208,11 +214,7 @@ async def test_invalid_institution_and_overlong_suggestion_are_reasked(
 async def test_double_tap_stores_once_and_advances_once(
     app: App, sandbox: SandboxRequest, respondent: Respondent, config: Config
 ) -> None:
-    await respondent.command(app, "start", "cpob")
-    await identity(respondent, app)
-    await respondent.tap(app, "Januari 2025")
-    question = respondent.keyboard_message()
-    assert question is not None
+    question = await first_item(respondent, app)
     data = "a:1:U1:3"
     assert any(
         data == d
@@ -231,11 +233,7 @@ async def test_double_tap_stores_once_and_advances_once(
 async def test_stale_button_changes_nothing(
     app: App, sandbox: SandboxRequest, respondent: Respondent, config: Config
 ) -> None:
-    await respondent.command(app, "start", "cpob")
-    await identity(respondent, app)
-    await respondent.tap(app, "Januari 2025")
-    u1 = respondent.keyboard_message()
-    assert u1 is not None
+    u1 = await first_item(respondent, app)
     await respondent.tap(app, "4 · ")  # U1 = 4, now U2 is asked
     await respondent.send(app, sandbox.callback_update(respondent.user, u1, "a:1:U1:1"))
     answers = dict(rows(config, "SELECT key, value FROM answers"))
@@ -274,11 +272,7 @@ async def test_stale_button_changes_nothing(
 async def test_forged_or_malformed_callback_is_refused(
     app: App, sandbox: SandboxRequest, respondent: Respondent, config: Config, data: str
 ) -> None:
-    await respondent.command(app, "start", "cpob")
-    await identity(respondent, app)
-    await respondent.tap(app, "Januari 2025")
-    question = respondent.keyboard_message()
-    assert question is not None
+    question = await first_item(respondent, app)
     before = rows(config, "SELECT key, value FROM answers ORDER BY key")
     await respondent.send(app, sandbox.callback_update(respondent.user, question, data))
     assert rows(config, "SELECT key, value FROM answers ORDER BY key") == before
