@@ -372,20 +372,6 @@ def plan(user_id: int, q: Questionnaire, services: Sequence[str], rng: random.Ra
     return Plan(user_id, service, name, age, choices, institution, scores, steps)
 
 
-def newest_keyboard(sandbox: SandboxRequest, chat_id: int) -> dict[str, Any] | None:
-    """The bot's newest message in the chat that still has buttons.
-
-    Reads the sandbox's message store directly instead of ``sent_to`` (which deep-copies every
-    message of the chat): the driver runs in the bot's process and should cost it little.
-    """
-    stored = sandbox._messages.get(chat_id, {})
-    for message_id in reversed(sandbox._bot_sent.get(chat_id, [])):
-        message = stored.get(message_id)
-        if message is not None and message.get("reply_markup"):
-            return message
-    return None
-
-
 def find_data(message: dict[str, Any], step: Step) -> str:
     for row in message["reply_markup"]["inline_keyboard"]:
         for button in row:
@@ -401,7 +387,7 @@ def payload_for(sandbox: SandboxRequest, person: dict[str, Any], step: Step) -> 
     """The update Telegram would deliver when ``person`` does ``step``."""
     if step.kind in ("command", "text"):
         return sandbox.message_update(person, step.text)
-    message = newest_keyboard(sandbox, int(person["id"]))
+    message = sandbox.newest_keyboard(int(person["id"]))
     if message is None:
         raise LookupError(f"no keyboard in chat {person['id']} for {step}")
     return sandbox.callback_update(person, message, find_data(message, step))
@@ -461,7 +447,7 @@ class Driver:
         while steps:
             step = steps.pop(0)
             if step.kind == "tap":
-                message = newest_keyboard(self.sandbox, plan.user_id)
+                message = self.sandbox.newest_keyboard(plan.user_id)
                 if message is None:
                     raise LookupError(f"no keyboard in chat {plan.user_id} for {step}")
                 data = find_data(message, step)
