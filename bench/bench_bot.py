@@ -85,11 +85,7 @@ async def survey(args: argparse.Namespace, folder: Path) -> float:
     tracker.install(app)
     commits = time_record_answer(app)
     database = DatabaseThread()
-    await app.initialize()
-    assert app.post_init is not None
-    await app.post_init(app)
-    await app.start()
-    try:
+    async with h.running(app):
         # 1. capacity
         print(
             f"\n-- 1. survey bot, {args.respondents} respondents, {args.latency * 1000:.0f} ms "
@@ -148,7 +144,7 @@ async def survey(args: argparse.Namespace, folder: Path) -> float:
         gc.collect()
         after_run = h.rss_mb()
         h.report(
-            "RSS after the 500-respondent run",
+            f"RSS after the {args.respondents}-respondent run",
             after_run,
             "MiB",
             f"≤ {RSS_GOAL:.0f}",
@@ -198,11 +194,6 @@ async def survey(args: argparse.Namespace, folder: Path) -> float:
             f"≤ {RSS_GOAL:.0f}",
             after_report <= RSS_GOAL,
         )
-    finally:
-        await app.stop()
-        await app.shutdown()
-        assert app.post_shutdown is not None
-        await app.post_shutdown(app)
     return rate
 
 
@@ -486,20 +477,11 @@ async def sequential(args: argparse.Namespace, folder: Path) -> float:
     assert isinstance(app.update_processor, SimpleUpdateProcessor)
     tracker = h.Tracker()
     tracker.install(app)
-    await app.initialize()
-    assert app.post_init is not None
-    await app.post_init(app)
-    await app.start()
-    try:
+    async with h.running(app):
         people = plans(config, 3_000_000, args.sequential, seed=3)
         driver = h.Driver(app, sandbox, tracker)
         wall, stuck = await driver.run(people)
         matched, _ = h.check_submissions(config.storage.path, people)
-    finally:
-        await app.stop()
-        await app.shutdown()
-        assert app.post_shutdown is not None
-        await app.post_shutdown(app)
     rate = driver.updates / wall
     h.report(
         "sequential survey bot (SimpleUpdateProcessor(1)) throughput",

@@ -35,11 +35,7 @@ async def main(args: argparse.Namespace) -> None:
         app = build_application(config, sandbox, clock=h.RunningClock(), rate_limited=False)
         tracker = h.Tracker()
         tracker.install(app)
-        await app.initialize()
-        assert app.post_init is not None
-        await app.post_init(app)
-        await app.start()
-        try:
+        async with h.running(app):
             rng = random.Random(4)
             codes = [s.code for s in config.services]
             people = [
@@ -56,11 +52,6 @@ async def main(args: argparse.Namespace) -> None:
             )
             wall, stuck = await driver.run(people)
             matched, _ = h.check_submissions(config.storage.path, people)
-        finally:
-            await app.stop()
-            await app.shutdown()
-            assert app.post_shutdown is not None
-            await app.post_shutdown(app)
     wall_ms = [t * 1000 for t in tracker.handler]
     run_ms = [t * 1000 for t in tracker.run]
     print(

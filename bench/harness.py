@@ -17,7 +17,8 @@ import os
 import random
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -169,6 +170,22 @@ def bench_config(folder: Path, **survey: Any) -> Config:
     if survey:
         config = replace(config, survey=replace(config.survey, **survey))
     return config
+
+
+@asynccontextmanager
+async def running(app: App) -> AsyncIterator[App]:
+    """Starts a bot from ``build_application`` as ``surveibot run`` does (no polling); stops it."""
+    await app.initialize()
+    assert app.post_init is not None
+    await app.post_init(app)
+    await app.start()
+    try:
+        yield app
+    finally:
+        await app.stop()
+        await app.shutdown()
+        assert app.post_shutdown is not None
+        await app.post_shutdown(app)
 
 
 class RunningClock:
