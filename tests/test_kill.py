@@ -15,11 +15,8 @@ first unanswered item, and then finish.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import random
 import signal
-import sys
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,62 +26,15 @@ from bot.config import TOKEN_ENV, load
 from bot.messages import load as load_messages
 from bot.sandbox import Respondent, SandboxRequest
 from bot.sandbox_http import SandboxServer
-from tests.conftest import REPO, TOKEN, running
+from tests.conftest import TOKEN, running
 from tests.crowd import Person, finish, first_unanswered, polling
+from tests.deployed import SERVICES, bot_process, until_polling, write_config
 from tests.invariants import check_database
 
 pytestmark = pytest.mark.slow
 
 KILLS = 4
 RESPONDENTS = 50
-SERVICES = ("cpob", "cpob_impor", "fasilitas_bersama", "suket_cpob")
-
-
-def write_config(folder: Path, base_url: str) -> Path:
-    path = folder / "cfg.toml"
-    services = "\n".join(
-        f'[[services]]\ncode = "{code}"\nname = "Layanan {code}"\n' for code in SERVICES
-    )
-    path.write_text(
-        f'[telegram]\ntoken = "{TOKEN}"\nbase_url = "{base_url}"\n\n'
-        f'[storage]\npath = "{folder / "survey.db"}"\n\n{services}',
-        encoding="utf-8",
-    )
-    return path
-
-
-@contextlib.asynccontextmanager
-async def bot_process(config: Path, log: Path) -> AsyncIterator[asyncio.subprocess.Process]:
-    """``python -m bot run -c config``; killed on the way out if the test did not stop it."""
-    with log.open("ab") as stderr:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            "-c",
-            str(config),
-            cwd=REPO,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=stderr,
-        )
-    try:
-        yield process
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-
-
-async def until_polling(
-    sandbox: SandboxRequest, since: int, process: asyncio.subprocess.Process
-) -> None:
-    """Waits until the process asked to poll (deleteWebhook comes right before getUpdates)."""
-    async with asyncio.timeout(20):
-        while not any(c.method == "deleteWebhook" for c in sandbox.calls[since:]):
-            assert process.returncode is None, "the bot process stopped on its own"
-            await asyncio.sleep(0.02)
 
 
 def now() -> datetime:
