@@ -269,10 +269,10 @@ async def _answer_button(query: CallbackQuery, parts: list[str], context: Contex
         return
     if outcome is Outcome.CLOSED:
         await query.answer(rt.messages.plain("survey_closed", language))
-        await _edit(query, None, None)
+        await edit_tapped(query, None, None)
         return
     await query.answer()
-    edited = await _edit(query, rt.render.answered(draft, key, stored, rt.now()), None)
+    edited = await edit_tapped(query, rt.render.answered(draft, key, stored, rt.now()), None)
     # A repeat whose edit still changed the message: the first tap's replies never got that far
     # (a failed call, a killed process), so the respondent has not seen the next step yet. After a
     # plain double tap the edit is "not modified" and nothing is sent twice.
@@ -324,7 +324,7 @@ async def _choose_service(query: CallbackQuery, parts: list[str], context: Conte
     if len(parts) != 1 or runtime(context).config.service(parts[0]) is None:
         raise _Stale
     await query.answer()
-    await _edit(query, None, None, keep_text=True)
+    await edit_tapped(query, None, None, keep_text=True)
     await begin(query.from_user.id, query.from_user.id, parts[0], context)
 
 
@@ -348,7 +348,7 @@ async def _submit(query: CallbackQuery, parts: list[str], context: Context) -> N
         await query.answer(rt.messages.plain(key, language))
         return
     await query.answer()
-    await _edit(query, None, None, keep_text=True)
+    await edit_tapped(query, None, None, keep_text=True)
     values = {
         "service": rt.render.service_name(submission.service),
         "period": rt.messages.month(submission.period, language),
@@ -370,7 +370,7 @@ async def _change_menu(query: CallbackQuery, parts: list[str], context: Context)
         return
     await query.answer()
     text = rt.messages.get("choose_change", rt.render.language(draft))
-    await _edit(query, text, rt.render.change_menu(draft))
+    await edit_tapped(query, text, rt.render.change_menu(draft))
 
 
 async def _change(query: CallbackQuery, parts: list[str], context: Context) -> None:
@@ -384,7 +384,7 @@ async def _change(query: CallbackQuery, parts: list[str], context: Context) -> N
     if updated is None:
         raise _Stale
     await query.answer()
-    await _edit(query, None, None, keep_text=True)
+    await edit_tapped(query, None, None, keep_text=True)
     await send_step(context, updated)
 
 
@@ -397,7 +397,7 @@ async def _back_to_review(query: CallbackQuery, parts: list[str], context: Conte
         raise _Stale
     await query.answer()
     screen = rt.render.review(draft)
-    await _edit(query, screen.text, screen.keyboard)
+    await edit_tapped(query, screen.text, screen.keyboard)
 
 
 async def _confirm_cancel(query: CallbackQuery, parts: list[str], context: Context) -> None:
@@ -408,13 +408,13 @@ async def _confirm_cancel(query: CallbackQuery, parts: list[str], context: Conte
     language = rt.render.language(draft)
     await query.answer()
     if draft.status != "open":
-        await _edit(query, rt.messages.get("survey_closed", language), None)
+        await edit_tapped(query, rt.messages.get("survey_closed", language), None)
         return
     if parts[1] == "1":
         await rt.storage.cancel(draft.id, query.from_user.id, rt.now())
-        await _edit(query, rt.messages.get("cancelled", language), None)
+        await edit_tapped(query, rt.messages.get("cancelled", language), None)
         return
-    await _edit(query, rt.messages.get("continuing", language), None)
+    await edit_tapped(query, rt.messages.get("continuing", language), None)
     await send_step(context, draft)
 
 
@@ -436,22 +436,31 @@ async def _send(message: Message, screen: Screen) -> None:
     await message.reply_html(screen.text, reply_markup=screen.keyboard)
 
 
-async def _edit(
+async def edit_tapped(
     query: CallbackQuery,
     text: str | None,
-    keyboard: InlineKeyboardMarkup | None,
+    keyboard: InlineKeyboardMarkup | None = None,
     keep_text: bool = False,
 ) -> bool:
     """Edits the message the button was on; returns False when Telegram refused the edit.
 
-    ``text=None`` with ``keep_text`` only removes the keyboard. Telegram refuses edits of
-    messages that are too old or unchanged; that is not an error, the answer is stored either way.
+    ``text=None`` with ``keep_text`` only removes the keyboard. The message is addressed by its
+    chat and id, which Telegram sends even for a message too old to include whole (an
+    ``InaccessibleMessage``: someone tapping days later); PTB's ``query.edit_message_*``
+    shortcuts need the whole message. Telegram refuses edits of unchanged messages; that is not
+    an error, the answer is stored either way.
     """
+    if query.message is None:
+        return False
+    chat_id, message_id = query.message.chat.id, query.message.message_id
+    bot = query.get_bot()
     try:
         if text is None or keep_text:
-            await query.edit_message_reply_markup(reply_markup=keyboard)
+            await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=keyboard)
         else:
-            await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+            await bot.edit_message_text(
+                text, chat_id, message_id, parse_mode=ParseMode.HTML, reply_markup=keyboard
+            )
     except BadRequest as exc:
         logger.debug("edit skipped: %s", exc.message)
         return False

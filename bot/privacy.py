@@ -24,10 +24,9 @@ from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot.conversation import send_step
+from bot.conversation import edit_tapped, send_step
 from bot.messages import Safe
 from bot.questionnaire import LANGUAGE
 from bot.runtime import Runtime, runtime
@@ -283,15 +282,7 @@ def _set_language(db: sqlite3.Connection, draft_id: int, user_id: int, code: str
 
 
 async def _edit(query: CallbackQuery, text: str | None) -> None:
-    """Replaces the message of the buttons with ``text``, or only drops the buttons."""
-    try:
-        if text is None:
-            await query.edit_message_reply_markup(reply_markup=None)
-        else:
-            await query.edit_message_text(text, parse_mode=ParseMode.HTML)
-    except BadRequest as exc:
-        logger.debug("edit skipped: %s", exc.message)
-        if text is not None and query.message is not None:
-            await query.get_bot().send_message(
-                query.message.chat.id, text, parse_mode=ParseMode.HTML
-            )
+    """Replaces the message of the buttons with ``text``, or only drops the buttons; a text
+    that cannot go there (Telegram refused the edit) is sent as a new message."""
+    if not await edit_tapped(query, text) and text is not None and query.message is not None:
+        await query.get_bot().send_message(query.message.chat.id, text, parse_mode=ParseMode.HTML)

@@ -230,6 +230,23 @@ async def test_double_tap_stores_once_and_advances_once(
     assert "U2" in (respondent.last_text or "")
 
 
+async def test_a_question_too_old_for_telegram_to_send_still_takes_its_answer(
+    app: App, sandbox: SandboxRequest, respondent: Respondent, config: Config, clock: Clock
+) -> None:
+    """Someone who stopped comes back days later and taps the question still on their screen.
+    Telegram then sends the tapped message as an ``InaccessibleMessage`` (chat and id alone)."""
+    u1 = await first_item(respondent, app)
+    clock.advance(days=3)
+    old_tap = sandbox.callback_update(respondent.user, u1, "a:1:U1:3", too_old=True)
+    assert old_tap["callback_query"]["message"]["date"] == 0
+    await respondent.send(app, old_tap)
+    assert dict(rows(config, "SELECT key, value FROM answers"))["U1"] == "3"
+    assert sandbox.buttons(respondent.chat_id, u1["message_id"]) == []  # the old one shows it
+    assert "3 · " in (sandbox.message(respondent.chat_id, u1["message_id"]) or {})["text"]
+    assert "U2" in (respondent.last_text or "")  # and the next question follows
+    assert app.bot_data.get("errors", []) == []
+
+
 async def test_stale_button_changes_nothing(
     app: App, sandbox: SandboxRequest, respondent: Respondent, config: Config
 ) -> None:

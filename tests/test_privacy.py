@@ -186,6 +186,28 @@ async def test_forged_erase_button_erases_nothing(
     assert rows(config, "SELECT COUNT(*) FROM submissions WHERE user_id = 5001") == [(1,)]
 
 
+async def test_a_confirmation_too_old_for_telegram_to_send_is_refused_cleanly(
+    app: App, sandbox: SandboxRequest, config: Config, respondent: Respondent, clock: Clock
+) -> None:
+    await fill(respondent, app, NAME, INSTITUTION, 4)
+    await respondent.command(app, "hapus_data")
+    confirm = respondent.keyboard_message()
+    assert confirm is not None
+    [[(_, yes), (_, no)]] = sandbox.buttons(respondent.chat_id, confirm["message_id"])
+    assert yes is not None and no is not None
+    clock.advance(days=3)
+    for data in (yes, no):
+        update = sandbox.callback_update(respondent.user, confirm, data, too_old=True)
+        await respondent.send(app, update)
+    expired = sandbox.calls_to("answerCallbackQuery")[-2]
+    assert "Ketik /hapus_data lagi" in expired.params["text"]
+    shown = sandbox.message(respondent.chat_id, confirm["message_id"]) or {}
+    assert shown["text"] == "Baik, data Anda tidak dihapus."  # the "no", edited in
+    assert sandbox.buttons(respondent.chat_id, confirm["message_id"]) == []
+    assert rows(config, "SELECT COUNT(*) FROM submissions WHERE user_id = 5001") == [(1,)]
+    assert app.bot_data.get("errors", []) == []
+
+
 async def test_an_old_confirmation_erases_nothing_and_asks_again(
     app: App, sandbox: SandboxRequest, config: Config, respondent: Respondent, clock: Clock
 ) -> None:

@@ -87,14 +87,23 @@ class UpdateBuilders(Store):
         return self.message_update(from_user, text, chat)
 
     def callback_update(
-        self, from_user: Mapping[str, Any], message: Mapping[str, Any], data: str
+        self,
+        from_user: Mapping[str, Any],
+        message: Mapping[str, Any],
+        data: str,
+        *,
+        too_old: bool = False,
     ) -> JSONDict:
         """Return a ``callback_query`` update for tapping ``data`` on the bot's ``message``.
 
         The message is taken as currently stored when the sandbox knows it, as Telegram sends.
+        With ``too_old`` it comes as Telegram sends a message too old to include: an
+        ``InaccessibleMessage``, its chat and id alone and the date 0.
         """
         chat_id = int(message["chat"]["id"])
         current = self.message(chat_id, int(message["message_id"])) or copy.deepcopy(dict(message))
+        if too_old:
+            current = {"chat": current["chat"], "message_id": current["message_id"], "date": 0}
         query = {
             "id": str(4_000_000_000_000_000 + next(self._callback_seq)),
             "from": dict(from_user),
