@@ -252,7 +252,12 @@ async def _answer_button(query: CallbackQuery, parts: list[str], context: Contex
         raise _Stale
     rt = runtime(context)
     draft_id, key, value = _int(parts[0]), parts[1], parts[2]
-    if key not in rt.questionnaire.step_keys or not _valid_button_value(rt, key, value):
+    if key not in rt.questionnaire.step_keys:
+        raise _Stale
+    if not _valid_button_value(rt, key, value):
+        if key == PERIOD:
+            await _period_gone(query, context, draft_id)
+            return
         raise _Stale
     if key == PERIOD and await _period_taken(query, context, draft_id, value):
         return
@@ -278,6 +283,18 @@ async def _answer_button(query: CallbackQuery, parts: list[str], context: Contex
     # plain double tap the edit is "not modified" and nothing is sent twice.
     if outcome is Outcome.RECORDED or (outcome is Outcome.DUPLICATE and edited):
         await send_step(context, draft)
+
+
+async def _period_gone(query: CallbackQuery, context: Context, draft_id: int) -> None:
+    """A month no longer offered (the button waited more than a week into the next month): the
+    respondent is asked the period again, with the months of today."""
+    rt = runtime(context)
+    draft = await _own_draft(query, context, str(draft_id))
+    if draft.status != "open" or draft.step(rt.questionnaire.step_keys) != PERIOD:
+        raise _Stale
+    await query.answer(rt.messages.plain("period_gone", rt.render.language(draft)))
+    await edit_tapped(query, None, None, keep_text=True)
+    await send_step(context, draft)
 
 
 async def _period_taken(query: CallbackQuery, context: Context, draft_id: int, value: str) -> bool:

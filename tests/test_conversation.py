@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -245,6 +246,39 @@ async def test_a_question_too_old_for_telegram_to_send_still_takes_its_answer(
     assert "3 · " in (sandbox.message(respondent.chat_id, u1["message_id"]) or {})["text"]
     assert "U2" in (respondent.last_text or "")  # and the next question follows
     assert app.bot_data.get("errors", []) == []
+
+
+async def test_a_period_button_tapped_after_the_month_turned_counts_while_it_still_can(
+    app: App, sandbox: SandboxRequest, respondent: Respondent, config: Config, clock: Clock
+) -> None:
+    """Asked just before midnight on 31 January, answered just after it: January still counts."""
+    clock.current = datetime(2025, 1, 31, 16, 50, tzinfo=UTC)  # 23:50 in Jakarta
+    await respondent.command(app, "start", "cpob")
+    await identity(respondent, app)
+    assert respondent.labels() == ["Januari 2025", "Desember 2024"]
+    clock.advance(minutes=20)
+    await respondent.tap(app, "Januari 2025")
+    assert dict(rows(config, "SELECT key, value FROM answers"))["period"] == "2025-01"
+    assert "U1" in (respondent.last_text or "")
+
+
+async def test_a_period_button_gone_stale_asks_the_period_again_with_the_months_of_now(
+    app: App, sandbox: SandboxRequest, respondent: Respondent, config: Config, clock: Clock
+) -> None:
+    clock.current = datetime(2025, 1, 31, 3, 0, tzinfo=UTC)
+    await respondent.command(app, "start", "cpob")
+    await identity(respondent, app)
+    old = respondent.keyboard_message()
+    assert old is not None
+    clock.current = datetime(2025, 2, 10, 3, 0, tzinfo=UTC)  # December is no longer offered
+    await respondent.tap(app, "Desember 2024")
+    alert = sandbox.calls_to("answerCallbackQuery")[-1]
+    assert "Pilih lagi" in alert.params["text"]
+    assert "period" not in dict(rows(config, "SELECT key, value FROM answers"))
+    assert sandbox.buttons(respondent.chat_id, old["message_id"]) == []  # the old choice is gone
+    assert respondent.labels() == ["Februari 2025", "Januari 2025"]  # asked again, as of now
+    await respondent.tap(app, "Januari 2025")
+    assert dict(rows(config, "SELECT key, value FROM answers"))["period"] == "2025-01"
 
 
 async def test_stale_button_changes_nothing(
