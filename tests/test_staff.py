@@ -85,6 +85,18 @@ def add_submission(
     db.close()
 
 
+def assert_real_files(posted: list[Call]) -> None:
+    """The whole post, with the real report's six charts and a workbook and document that open."""
+    assert methods(posted) == FULL_POST
+    photos = list(posted[1].files.values())
+    assert len(photos) == 6
+    assert all(p.content.startswith(PNG[:8]) and len(p.content) > 1000 for p in photos)
+    for call, name in zip(posted[2:], ("xl/workbook.xml", "word/document.xml"), strict=True):
+        [document] = call.files.values()
+        with zipfile.ZipFile(io.BytesIO(document.content)) as archive:
+            assert name in archive.namelist()
+
+
 def add_january(config: Config) -> None:
     """Three January submissions: IPP 3,92 "Memuaskan", U3 and U4 lowest (3,67)."""
     add_submission(
@@ -205,15 +217,7 @@ async def test_the_report_is_built_in_a_child_process_and_its_files_reach_the_ch
         [result] = await staff.post_due(app)
         assert result.state == "posted"
     assert "analysis.report" not in sys.modules
-    posted = to_chat(sandbox, STAFF)
-    assert methods(posted) == FULL_POST
-    photos = list(posted[1].files.values())
-    assert len(photos) == 6
-    assert all(p.content.startswith(PNG[:8]) and len(p.content) > 1000 for p in photos)
-    for call, name in zip(posted[2:], ("xl/workbook.xml", "word/document.xml"), strict=True):
-        [document] = call.files.values()
-        with zipfile.ZipFile(io.BytesIO(document.content)) as archive:
-            assert name in archive.namelist()
+    assert_real_files(to_chat(sandbox, STAFF))
 
 
 async def test_a_report_process_that_dies_sends_nothing_and_a_later_run_posts_the_month(
