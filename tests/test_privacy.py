@@ -44,6 +44,15 @@ async def fill(
         await r.tap(app, "✅ Kirim")
 
 
+async def submitted_then_asked_to_erase(r: Respondent, app: App) -> dict[str, Any]:
+    """One submission, then /hapus_data: returns the confirmation with its yes/no buttons."""
+    await fill(r, app, NAME, INSTITUTION, 4)
+    await r.command(app, "hapus_data")
+    confirm = r.keyboard_message()
+    assert confirm is not None
+    return confirm
+
+
 def every_row(path: Path) -> list[tuple[str, tuple[Any, ...]]]:
     with sqlite3.connect(path) as db:
         tables = [t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
@@ -145,10 +154,7 @@ async def test_erasure_declined_or_with_nothing_stored(
 ) -> None:
     await respondent.command(app, "hapus_data")
     assert "Tidak ada data" in (respondent.last_text or "")
-    await fill(respondent, app, NAME, INSTITUTION, 4)
-    await respondent.command(app, "hapus_data")
-    confirm = respondent.keyboard_message()
-    assert confirm is not None
+    confirm = await submitted_then_asked_to_erase(respondent, app)
     await respondent.tap(app, "Tidak")
     assert "tidak dihapus" in (respondent.last_text or "")
     assert sandbox.buttons(respondent.chat_id, confirm["message_id"]) == []
@@ -159,10 +165,7 @@ async def test_erasure_declined_or_with_nothing_stored(
 async def test_second_tap_on_confirm_erases_nothing_more(
     app: App, sandbox: SandboxRequest, config: Config, respondent: Respondent
 ) -> None:
-    await fill(respondent, app, NAME, INSTITUTION, 4)
-    await respondent.command(app, "hapus_data")
-    confirm = respondent.keyboard_message()
-    assert confirm is not None
+    confirm = await submitted_then_asked_to_erase(respondent, app)
     [[(_, yes), _]] = sandbox.buttons(respondent.chat_id, confirm["message_id"])
     assert yes is not None
     await respondent.tap(app, "Ya, hapus data saya")
@@ -177,10 +180,7 @@ async def test_second_tap_on_confirm_erases_nothing_more(
 async def test_forged_erase_button_erases_nothing(
     app: App, sandbox: SandboxRequest, config: Config, respondent: Respondent, data: str
 ) -> None:
-    await fill(respondent, app, NAME, INSTITUTION, 4)
-    await respondent.command(app, "hapus_data")
-    confirm = respondent.keyboard_message()
-    assert confirm is not None
+    confirm = await submitted_then_asked_to_erase(respondent, app)
     await respondent.send(app, sandbox.callback_update(respondent.user, confirm, data))
     assert "tidak berlaku" in sandbox.calls_to("answerCallbackQuery")[-1].params["text"]
     assert rows(config, "SELECT COUNT(*) FROM submissions WHERE user_id = 5001") == [(1,)]
@@ -189,10 +189,7 @@ async def test_forged_erase_button_erases_nothing(
 async def test_a_confirmation_too_old_for_telegram_to_send_is_refused_cleanly(
     app: App, sandbox: SandboxRequest, config: Config, respondent: Respondent, clock: Clock
 ) -> None:
-    await fill(respondent, app, NAME, INSTITUTION, 4)
-    await respondent.command(app, "hapus_data")
-    confirm = respondent.keyboard_message()
-    assert confirm is not None
+    confirm = await submitted_then_asked_to_erase(respondent, app)
     [[(_, yes), (_, no)]] = sandbox.buttons(respondent.chat_id, confirm["message_id"])
     assert yes is not None and no is not None
     clock.advance(days=3)
@@ -213,10 +210,7 @@ async def test_an_old_confirmation_erases_nothing_and_asks_again(
 ) -> None:
     """Erasing cannot be undone: a "yes" tapped 16 minutes after it was asked (or a button from
     before buttons carried their time, or one dated in the future) is refused with an alert."""
-    await fill(respondent, app, NAME, INSTITUTION, 4)
-    await respondent.command(app, "hapus_data")
-    confirm = respondent.keyboard_message()
-    assert confirm is not None
+    confirm = await submitted_then_asked_to_erase(respondent, app)
     [[(_, yes), _]] = sandbox.buttons(respondent.chat_id, confirm["message_id"])
     assert yes is not None
     late = int(clock().timestamp()) + 3600
