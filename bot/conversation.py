@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.questionnaire import PERIOD, SUGGESTION
@@ -227,7 +227,7 @@ async def button(update: Update, context: Context) -> None:
         except _Stale:
             pass
     rt = runtime(context)
-    await query.answer(rt.messages.plain("stale_button", rt.config.survey.default_language))
+    await acknowledge(query, rt.messages.plain("stale_button", rt.config.survey.default_language))
 
 
 class _Stale(Exception):
@@ -270,13 +270,13 @@ async def _answer_button(query: CallbackQuery, parts: list[str], context: Contex
         raise _Stale
     language = rt.render.language(draft)
     if outcome is Outcome.STALE:
-        await query.answer(rt.messages.plain("already_answered", language))
+        await acknowledge(query, rt.messages.plain("already_answered", language))
         return
     if outcome is Outcome.CLOSED:
-        await query.answer(rt.messages.plain("survey_closed", language))
+        await acknowledge(query, rt.messages.plain("survey_closed", language))
         await edit_tapped(query, None, None)
         return
-    await query.answer()
+    await acknowledge(query)
     edited = await edit_tapped(query, rt.render.answered(draft, key, stored, rt.now()), None)
     # A repeat whose edit still changed the message: the first tap's replies never got that far
     # (a failed call, a killed process), so the respondent has not seen the next step yet. After a
@@ -292,7 +292,7 @@ async def _period_gone(query: CallbackQuery, context: Context, draft_id: int) ->
     draft = await _own_draft(query, context, str(draft_id))
     if draft.status != "open" or draft.step(rt.questionnaire.step_keys) != PERIOD:
         raise _Stale
-    await query.answer(rt.messages.plain("period_gone", rt.render.language(draft)))
+    await acknowledge(query, rt.messages.plain("period_gone", rt.render.language(draft)))
     await edit_tapped(query, None, None, keep_text=True)
     await send_step(context, draft)
 
@@ -307,7 +307,7 @@ async def _period_taken(query: CallbackQuery, context: Context, draft_id: int, v
     if earlier is None:
         return False
     language = rt.render.language(draft)
-    await query.answer()
+    await acknowledge(query)
     text = rt.messages.get(
         "period_taken",
         language,
@@ -340,7 +340,7 @@ def _valid_button_value(rt: Runtime, key: str, value: str) -> bool:
 async def _choose_service(query: CallbackQuery, parts: list[str], context: Context) -> None:
     if len(parts) != 1 or runtime(context).config.service(parts[0]) is None:
         raise _Stale
-    await query.answer()
+    await acknowledge(query)
     await edit_tapped(query, None, None, keep_text=True)
     await begin(query.from_user.id, query.from_user.id, parts[0], context)
 
@@ -362,9 +362,9 @@ async def _submit(query: CallbackQuery, parts: list[str], context: Context) -> N
     )
     if submission is None:
         key = "survey_closed" if outcome is Outcome.CLOSED else "stale_button"
-        await query.answer(rt.messages.plain(key, language))
+        await acknowledge(query, rt.messages.plain(key, language))
         return
-    await query.answer()
+    await acknowledge(query)
     await edit_tapped(query, None, None, keep_text=True)
     values = {
         "service": rt.render.service_name(submission.service),
@@ -383,9 +383,9 @@ async def _change_menu(query: CallbackQuery, parts: list[str], context: Context)
     rt = runtime(context)
     draft = await _own_draft(query, context, parts[0])
     if draft.status != "open":
-        await query.answer(rt.messages.plain("survey_closed", rt.render.language(draft)))
+        await acknowledge(query, rt.messages.plain("survey_closed", rt.render.language(draft)))
         return
-    await query.answer()
+    await acknowledge(query)
     text = rt.messages.get("choose_change", rt.render.language(draft))
     await edit_tapped(query, text, rt.render.change_menu(draft))
 
@@ -400,7 +400,7 @@ async def _change(query: CallbackQuery, parts: list[str], context: Context) -> N
     )
     if updated is None:
         raise _Stale
-    await query.answer()
+    await acknowledge(query)
     await edit_tapped(query, None, None, keep_text=True)
     await send_step(context, updated)
 
@@ -412,7 +412,7 @@ async def _back_to_review(query: CallbackQuery, parts: list[str], context: Conte
     draft = await _own_draft(query, context, parts[0])
     if draft.status != "open" or draft.step(rt.questionnaire.step_keys) != REVIEW:
         raise _Stale
-    await query.answer()
+    await acknowledge(query)
     screen = rt.render.review(draft)
     await edit_tapped(query, screen.text, screen.keyboard)
 
@@ -423,7 +423,7 @@ async def _confirm_cancel(query: CallbackQuery, parts: list[str], context: Conte
     rt = runtime(context)
     draft = await _own_draft(query, context, parts[0])
     language = rt.render.language(draft)
-    await query.answer()
+    await acknowledge(query)
     if draft.status != "open":
         await edit_tapped(query, rt.messages.get("survey_closed", language), None)
         return
@@ -451,6 +451,22 @@ _BUTTONS: dict[str, Callable[[CallbackQuery, list[str], Context], Awaitable[None
 
 async def _send(message: Message, screen: Screen) -> None:
     await message.reply_html(screen.text, reply_markup=screen.keyboard)
+
+
+async def acknowledge(
+    query: CallbackQuery, text: str | None = None, show_alert: bool = False
+) -> None:
+    """Answers the tap: stops the button's spinner and shows ``text``, if any.
+
+    Telegram takes one answer per tap, within about 15 seconds; a tap handled later (it waited
+    while the bot was down, or the same update came twice) or a failed call is logged, and the
+    handler goes on: storing the answer and sending the next question matter more than the
+    spinner, which Telegram's app stops by itself.
+    """
+    try:
+        await query.answer(text, show_alert=show_alert)
+    except TelegramError as exc:
+        logger.info("tap not acknowledged: %s", exc)
 
 
 async def edit_tapped(

@@ -26,7 +26,7 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.constants import ParseMode
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot.conversation import edit_tapped, send_step
+from bot.conversation import acknowledge, edit_tapped, send_step
 from bot.messages import Safe
 from bot.questionnaire import LANGUAGE
 from bot.runtime import Runtime, runtime
@@ -118,20 +118,20 @@ async def erase_answer(update: Update, context: Context) -> None:
     lang = rt.render.language(await rt.storage.active_draft(query.from_user.id))
     match = _ERASE_DATA.fullmatch(query.data or "")
     if match is None:  # forged, or empty (PTB lets those past patterns)
-        await query.answer(rt.messages.plain("stale_button", lang))
+        await acknowledge(query, rt.messages.plain("stale_button", lang))
         return
     if match.group(1) == "0":
-        await query.answer()
+        await acknowledge(query)
         await _edit(query, rt.messages.get("erase_kept", lang))
         return
     age = rt.now().timestamp() - int(match.group(2) or 0)
     if not -60 <= age <= ERASE_CONFIRM_VALID.total_seconds():
         # An old confirmation (or one from before buttons carried their time) is not acted on:
         # erasing cannot be undone, so it takes a fresh /hapus_data.
-        await query.answer(rt.messages.plain("erase_expired", lang), show_alert=True)
+        await acknowledge(query, rt.messages.plain("erase_expired", lang), show_alert=True)
         await _edit(query, None)
         return
-    await query.answer()
+    await acknowledge(query)
     keys = [q.key for q in rt.questionnaire.identity if q.kind == "text"]
     done = await erase(rt.storage, query.from_user.id, keys, rt.now())
     if done.submissions == done.drafts == 0:
@@ -247,10 +247,10 @@ async def language_chosen(update: Update, context: Context) -> None:
         draft = await set_language(rt, int(match.group(1)), query.from_user.id, code)
     if draft is None:
         default = rt.config.survey.default_language
-        await query.answer(rt.messages.plain("stale_button", default))
+        await acknowledge(query, rt.messages.plain("stale_button", default))
         await _edit(query, None)
         return
-    await query.answer()
+    await acknowledge(query)
     names = rt.questionnaire.language_names
     await _edit(query, rt.messages.get("lang_set", code, name=names[code]))
     await send_step(context, draft)

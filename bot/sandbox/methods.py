@@ -16,8 +16,10 @@ from typing import Any
 
 from bot.sandbox.delivery import Delivery
 from bot.sandbox.wire import (
+    CALLBACK_ANSWER_WINDOW,
     MAX_ALBUM,
     NOT_MODIFIED,
+    QUERY_TOO_OLD,
     JSONDict,
     UploadedFile,
     _ApiError,
@@ -47,7 +49,6 @@ _ENVELOPE = frozenset(
 _BOT_COMMAND = re.compile(r"[a-z0-9_]{1,32}")
 _NOOP_METHODS = frozenset(
     {
-        "answerCallbackQuery",
         "sendChatAction",
         "logOut",
         "close",
@@ -92,6 +93,7 @@ class BotApiMethods(Delivery):
             "editMessageReplyMarkup": self._edit_message_reply_markup,
             "deleteMessage": self._delete_message,
             "deleteMessages": self._delete_messages,
+            "answerCallbackQuery": self._answer_callback_query,
         }
         for name in _NOOP_METHODS:
             methods[name] = lambda p, f: True
@@ -107,6 +109,18 @@ class BotApiMethods(Delivery):
             return 200, {"ok": True, "result": handler(params, files)}
         except _ApiError as err:
             return err.status, err.body
+
+    def _answer_callback_query(self, params: JSONDict, files: dict[str, UploadedFile]) -> bool:
+        """Takes one answer per query made by ``callback_update``, within 15 s, as Telegram
+        does; a query the sandbox did not make (built by hand) is taken as it comes."""
+        query_id = str(params.get("callback_query_id"))
+        if query_id not in self._queries:
+            return True
+        made = self._queries[query_id]
+        self._queries[query_id] = None
+        if made is None or self.clock() - made > CALLBACK_ANSWER_WINDOW:
+            raise _ApiError(400, QUERY_TOO_OLD)
+        return True
 
     def _get_webhook_info(self, params: JSONDict, files: dict[str, UploadedFile]) -> JSONDict:
         return {

@@ -83,6 +83,7 @@ class SandboxRequest(FaultInjection, UpdateBuilders, BotApiMethods, BaseRequest)
         self._webhook_url = ""
         self._file_seq = itertools.count(1)
         self._callback_seq = itertools.count(1)
+        self._queries = {}
         self._media_group_seq = itertools.count(1)
         self._methods = self._method_table()
 

@@ -40,6 +40,7 @@ class Store:
     _messages: dict[int, dict[int, JSONDict]]
     _bot_sent: dict[int, list[int]]
     _message_ids: dict[int, int]
+    _queries: dict[str, float | None]  # callback query id -> when it was made; None once answered
     _commands: dict[tuple[str, str], list[JSONDict]]
     _updates: deque[JSONDict]
     _webhook_url: str

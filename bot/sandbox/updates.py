@@ -98,14 +98,18 @@ class UpdateBuilders(Store):
 
         The message is taken as currently stored when the sandbox knows it, as Telegram sends.
         With ``too_old`` it comes as Telegram sends a message too old to include: an
-        ``InaccessibleMessage``, its chat and id alone and the date 0.
+        ``InaccessibleMessage``, its chat and id alone and the date 0. The query takes one
+        answer, within ``CALLBACK_ANSWER_WINDOW`` seconds of ``clock`` (see
+        ``answerCallbackQuery``).
         """
         chat_id = int(message["chat"]["id"])
         current = self.message(chat_id, int(message["message_id"])) or copy.deepcopy(dict(message))
         if too_old:
             current = {"chat": current["chat"], "message_id": current["message_id"], "date": 0}
+        query_id = str(4_000_000_000_000_000 + next(self._callback_seq))
+        self._queries[query_id] = self.clock()
         query = {
-            "id": str(4_000_000_000_000_000 + next(self._callback_seq)),
+            "id": query_id,
             "from": dict(from_user),
             "message": current,
             "chat_instance": str(-6_000_000_000_000_000_000 - chat_id),
