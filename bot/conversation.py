@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
 TEXT_KINDS = ("text", "integer", "suggestion")
+MAX_ALERT = 200  # characters Telegram shows in the notification of a tap (answerCallbackQuery)
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 
 
@@ -456,13 +457,16 @@ async def _send(message: Message, screen: Screen) -> None:
 async def acknowledge(
     query: CallbackQuery, text: str | None = None, show_alert: bool = False
 ) -> None:
-    """Answers the tap: stops the button's spinner and shows ``text``, if any.
+    """Answers the tap: stops the button's spinner and shows ``text``, if any (shortened to
+    Telegram's 200 characters).
 
     Telegram takes one answer per tap, within about 15 seconds; a tap handled later (it waited
     while the bot was down, or the same update came twice) or a failed call is logged, and the
     handler goes on: storing the answer and sending the next question matter more than the
     spinner, which Telegram's app stops by itself.
     """
+    if text is not None and len(text) > MAX_ALERT:  # Telegram refuses a longer one
+        text = text[: MAX_ALERT - 1] + "…"
     try:
         await query.answer(text, show_alert=show_alert)
     except TelegramError as exc:

@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from telegram import Update
 
 from bot.config import Config
+from bot.conversation import acknowledge
 from bot.sandbox import Respondent, SandboxRequest
 from tests.conftest import App, Clock, running
 
@@ -279,6 +281,18 @@ async def test_a_period_button_gone_stale_asks_the_period_again_with_the_months_
     assert respondent.labels() == ["Februari 2025", "Januari 2025"]  # asked again, as of now
     await respondent.tap(app, "Januari 2025")
     assert dict(rows(config, "SELECT key, value FROM answers"))["period"] == "2025-01"
+
+
+async def test_a_tap_notification_longer_than_telegram_shows_is_shortened(
+    app: App, sandbox: SandboxRequest, respondent: Respondent
+) -> None:
+    question = await first_item(respondent, app)
+    tap = Update.de_json(sandbox.callback_update(respondent.user, question, "a:1:U1:3"), app.bot)
+    assert tap is not None and tap.callback_query is not None
+    await acknowledge(tap.callback_query, "Panjang sekali. " * 20)
+    [call] = sandbox.calls_to("answerCallbackQuery")[-1:]
+    assert call.result_status == 200
+    assert len(call.params["text"]) == 200 and call.params["text"].endswith("…")
 
 
 async def test_stale_button_changes_nothing(

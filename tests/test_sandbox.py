@@ -165,6 +165,26 @@ async def test_a_deep_link_shows_buttons_and_a_tap_edits_the_message(
         await ana.tap(app, "4")  # the keyboard is gone
 
 
+async def test_a_tap_takes_one_short_answer_within_15_seconds() -> None:
+    moment = [0.0]
+    sandbox = SandboxRequest(clock=lambda: moment[0])
+    ana = Respondent(sandbox, USER, "Ana")
+    bot = build(sandbox).bot
+    await bot.initialize()
+    message = {"message_id": 1, "chat": {"id": USER, "type": "private"}, "date": 0}
+    taps = [sandbox.callback_update(ana.user, message, "q1:4")["callback_query"] for _ in range(3)]
+    assert await bot.answer_callback_query(taps[0]["id"], "a" * 200)
+    with pytest.raises(BadRequest, match="Query is too old"):
+        await bot.answer_callback_query(taps[0]["id"])  # a second answer
+    with pytest.raises(BadRequest, match="Message_too_long"):
+        await bot.answer_callback_query(taps[1]["id"], "a" * 201)
+    moment[0] += 15.5
+    with pytest.raises(BadRequest, match="Query is too old"):
+        await bot.answer_callback_query(taps[2]["id"])
+    assert await bot.answer_callback_query("made-by-hand")  # not the sandbox's: taken as it is
+    await bot.shutdown()
+
+
 async def test_user_and_bot_messages_share_one_id_sequence_in_a_private_chat(
     app: App, sandbox: SandboxRequest, ana: Respondent
 ) -> None:

@@ -18,6 +18,7 @@ from bot.sandbox.delivery import Delivery
 from bot.sandbox.wire import (
     CALLBACK_ANSWER_WINDOW,
     MAX_ALBUM,
+    MAX_ALERT,
     NOT_MODIFIED,
     QUERY_TOO_OLD,
     JSONDict,
@@ -111,8 +112,11 @@ class BotApiMethods(Delivery):
             return err.status, err.body
 
     def _answer_callback_query(self, params: JSONDict, files: dict[str, UploadedFile]) -> bool:
-        """Takes one answer per query made by ``callback_update``, within 15 s, as Telegram
-        does; a query the sandbox did not make (built by hand) is taken as it comes."""
+        """Takes one answer per query made by ``callback_update``, within 15 s, with a text of
+        at most 200 characters, as Telegram does; a query the sandbox did not make (built by
+        hand) is taken as it comes."""
+        if len(str(params.get("text") or "")) > MAX_ALERT:
+            raise _bad("MESSAGE_TOO_LONG")
         query_id = str(params.get("callback_query_id"))
         if query_id not in self._queries:
             return True
