@@ -22,7 +22,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import admin, conversation, menus, messages, privacy, reminders, staff
+from bot import admin, buttons, conversation, menus, messages, privacy, reminders, staff
 from bot.config import Config
 from bot.processing import PerUserUpdateProcessor
 from bot.questions import Renderer
@@ -84,7 +84,7 @@ def _add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     # Privacy and admin handlers come before the respondent's catch-alls below.
     privacy.add_handlers(app)
     admin.add_handlers(app)
-    app.add_handler(CallbackQueryHandler(conversation.button))
+    app.add_handler(CallbackQueryHandler(buttons.button))
     app.add_handler(MessageHandler(private & filters.COMMAND, conversation.help_command))
     app.add_handler(MessageHandler(private & filters.TEXT, conversation.text_answer))
     app.add_handler(MessageHandler(private, conversation.other_input))

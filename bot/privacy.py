@@ -26,7 +26,8 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.constants import ParseMode
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot.conversation import acknowledge, edit_tapped, send_step
+from bot.buttons import acknowledge, edit_tapped
+from bot.conversation import send_step
 from bot.messages import Safe
 from bot.questionnaire import LANGUAGE
 from bot.runtime import Runtime, runtime

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from telegram import Update
 
+from bot.buttons import acknowledge
 from bot.config import Config
-from bot.conversation import acknowledge
 from bot.sandbox import Respondent, SandboxRequest
 from tests.conftest import App, Clock, running
 
