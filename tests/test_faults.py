@@ -29,7 +29,7 @@ from tests.crowd import Person, finish, first_unanswered, polling
 from tests.fake_report import use_tiny_files
 from tests.invariants import check_database
 from tests.telegram_html import assert_html_well_formed
-from tests.test_conversation import identity, rows
+from tests.test_conversation import first_item, identity, rows
 
 FLAKY = ("sendMessage", "editMessageText", "answerCallbackQuery", "sendPhoto", "sendDocument")
 ADMIN = 9001
@@ -257,12 +257,6 @@ async def test_the_staff_post_goes_out_once_part_by_part_under_faults(
 # -- one lost reply, recovered -------------------------------------------------------------------
 
 
-async def at_first_item(app: App, respondent: Respondent) -> None:
-    await respondent.command(app, "start", "cpob")
-    await identity(respondent, app)
-    await respondent.tap(app, "Januari 2025")
-
-
 def answers(config: Config) -> dict[str, str]:
     return dict(rows(config, "SELECT key, value FROM answers"))
 
@@ -275,9 +269,7 @@ async def test_a_tap_whose_acknowledgement_fails_still_moves_on(
     app: App, sandbox: SandboxRequest, respondent: Respondent, config: Config, fault: Fault
 ) -> None:
     """answerCallbackQuery only stops the button's spinner: its failure holds nothing up."""
-    await at_first_item(app, respondent)
-    question = respondent.keyboard_message()
-    assert question is not None
+    question = await first_item(respondent, app)
     sandbox.inject("answerCallbackQuery", fault)
     await respondent.tap(app, "3 · ")
     assert answers(config)["U1"] == "3"
@@ -296,9 +288,7 @@ async def test_taps_waiting_while_the_bot_was_down_are_stored_and_answered(
     sandbox = SandboxRequest(clock=lambda: moment[0])
     respondent = Respondent(sandbox, 5001, "Dini")
     async with running(config, sandbox, clock) as app:
-        await at_first_item(app, respondent)
-        question = respondent.keyboard_message()
-        assert question is not None
+        question = await first_item(respondent, app)
     rows_of_buttons = sandbox.buttons(respondent.chat_id, question["message_id"])
     data = next(d for row in rows_of_buttons for label, d in row if label.startswith("3 · "))
     assert data is not None
@@ -316,9 +306,7 @@ async def test_taps_waiting_while_the_bot_was_down_are_stored_and_answered(
 async def test_tapping_again_after_a_lost_reply_asks_the_next_item(
     app: App, sandbox: SandboxRequest, respondent: Respondent, config: Config, fault: Fault
 ) -> None:
-    await at_first_item(app, respondent)
-    question = respondent.keyboard_message()
-    assert question is not None
+    question = await first_item(respondent, app)
     sandbox.inject("editMessageText", fault)
     await respondent.tap(app, "3 · ")
     assert answers(config)["U1"] == "3"  # stored before any reply
@@ -339,7 +327,7 @@ async def test_tapping_again_after_a_lost_reply_asks_the_next_item(
 async def test_reopening_the_link_after_a_lost_question_asks_it_again(
     app: App, sandbox: SandboxRequest, respondent: Respondent, config: Config, fault: Fault
 ) -> None:
-    await at_first_item(app, respondent)
+    await first_item(respondent, app)
     sandbox.inject("sendMessage", fault)
     await respondent.tap(app, "2 · ")
     assert take_expected_errors(app) == 1
@@ -354,7 +342,7 @@ async def test_reopening_the_link_after_a_lost_question_asks_it_again(
 async def test_a_lost_thank_you_then_reopening_the_link_says_the_survey_is_in(
     app: App, sandbox: SandboxRequest, respondent: Respondent, config: Config
 ) -> None:
-    await at_first_item(app, respondent)
+    await first_item(respondent, app)
     for _ in range(13):
         await respondent.tap(app, "4 · ")
     await respondent.tap(app, "Lewati")
@@ -374,9 +362,7 @@ async def test_a_lost_thank_you_then_reopening_the_link_says_the_survey_is_in(
 async def test_a_double_tap_still_asks_the_next_item_once(
     app: App, sandbox: SandboxRequest, respondent: Respondent, config: Config
 ) -> None:
-    await at_first_item(app, respondent)
-    question = respondent.keyboard_message()
-    assert question is not None
+    question = await first_item(respondent, app)
     # Both taps carry the message as it was when tapped, keyboard and all.
     taps = [sandbox.callback_update(respondent.user, question, "a:1:U1:3") for _ in range(2)]
     for tap in taps:
@@ -437,7 +423,7 @@ async def test_a_429_is_waited_out_by_the_rate_limiter_and_the_question_arrives(
     assert app.post_init is not None and app.post_shutdown is not None
     await app.post_init(app)
     try:
-        await at_first_item(app, r)
+        await first_item(r, app)
         sandbox.inject("sendMessage", Fault.retry_after(1))
         await r.tap(app, "4 · ")
         assert "<b>U2</b>" in (r.last_text or "")  # no action needed from the respondent
@@ -470,7 +456,7 @@ async def test_taps_right_behind_start_are_all_recorded_through_the_update_proce
         drafts, questions = {}, {}
         for uid in users:
             r = Respondent(sandbox, uid)
-            await at_first_item(app, r)
+            await first_item(r, app)
             message = r.keyboard_message()
             assert message is not None
             questions[uid] = message
