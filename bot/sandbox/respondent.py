@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from telegram import Update
@@ -65,11 +66,8 @@ class Respondent:
         return await self.send(app, self.sandbox.callback_update(self.user, message, data))
 
     def keyboard_message(self) -> JSONDict | None:
-        """Return the newest bot message in this chat that still has inline buttons."""
-        for message in reversed(self.sandbox.sent_to(self.chat_id)):
-            if message.get("reply_markup"):
-                return message
-        return None
+        """Return a copy of the newest bot message in this chat that still has inline buttons."""
+        return copy.deepcopy(self.sandbox.newest_keyboard(self.chat_id))
 
     def labels(self) -> list[str]:
         """Return the button labels of :meth:`keyboard_message`, row by row."""
