@@ -3,9 +3,9 @@
 The in-process tests (tests/test_staff.py) run the bot inside pytest, where the child process
 that builds the charts and documents is spawned from pytest. Here the bot is ``surveibot run``,
 the console script systemd starts (README), so the child is spawned from that script, which it
-re-imports as its main module: the month
-before the current one has submissions, and the post must reach the staff chat whole, once, with
-real charts and documents, and the bot must then stop cleanly on SIGTERM.
+re-imports as its main module. The month before the current one has submissions; the post must
+reach the staff chat whole, once, with real charts and documents, and the bot must then stop
+cleanly on SIGTERM.
 """
 
 from __future__ import annotations
