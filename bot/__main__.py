@@ -1,5 +1,6 @@
 """The ``surveibot`` command line.
 
+    surveibot [--lang id|en] COMMAND …
     surveibot run     [-c config.toml]                  run the bot (polling or webhook)
     surveibot demo    [--out DIR]                        a simulated month, then its report
     surveibot report  YYYY-MM [--service S] [--out DIR] [--json]
@@ -7,9 +8,10 @@
     surveibot import  FILE
     surveibot backup  FILE
 
-Errors a user can fix (config, periods, files) print one line and exit non-zero, never a
-traceback. Heavy modules (telegram, pandas, matplotlib) are imported only by the commands that
-use them.
+Everything it prints is in Indonesian, or English with ``--lang en`` or ``SURVEIBOT_LANG=en``
+(:mod:`bot.console`); argparse's own fixed phrases ("usage:", "options") stay English. Errors a
+user can fix (config, periods, files) print one line and exit non-zero, never a traceback. Heavy
+modules (telegram, pandas, matplotlib) are imported only by the commands that use them.
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
+from bot import console
 from bot.config import ConfigError, load
+from bot.console import say
 from bot.storage import StorageError
 
 logger = logging.getLogger("surveibot")
@@ -39,6 +43,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Runs the command line; returns the exit status."""
     # PTB 22 warns about int periods unless told to use timedelta (we read retry_after as such).
     os.environ.setdefault("PTB_TIMEDELTA", "true")
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        console.use(_language(argv))
+    except UsageError as exc:
+        print(f"surveibot: {exc}", file=sys.stderr)
+        return 2
     args = _parser().parse_args(argv)
     _configure_logging(quiet=args.command != "run")
     try:
@@ -53,47 +63,126 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="surveibot", description="Telegram bot for the monthly SPKP/SPAK surveys."
-    )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+def _language(argv: Sequence[str]) -> str:
+    """The language asked for by ``--lang`` anywhere in ``argv``, else by the environment."""
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--lang")
+    asked, _ = pre.parse_known_args(argv)
+    chosen = asked.lang or os.environ.get(console.LANGUAGE_ENV) or console.LANGUAGES[0]
+    if chosen not in console.LANGUAGES:
+        # Said in both languages: the one asked for is not known, so neither can be assumed.
+        raise UsageError(
+            " / ".join(
+                console.say_in(lang, "cli.language", value=repr(chosen), env=console.LANGUAGE_ENV)
+                for lang in console.LANGUAGES
+            )
+        )
+    return chosen
 
-    def command(name: str, help_text: str, handler: Any) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_text, description=help_text)
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, speaking the chosen language in its help, usage line and commonest errors.
+
+    argparse writes its own words in English; the help lines, group titles and the "usage:"
+    prefix are given to it here, and the errors people meet most are rewritten from
+    :data:`_ARGPARSE_ERRORS`. Rarer argparse errors stay English, followed by the hint.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(add_help=False, formatter_class=_Formatter, **kwargs)
+        self.arguments = self.add_argument_group(say("cli.help.arguments"))
+        self.options = self.add_argument_group(say("cli.help.options"))
+        self.options.add_argument("-h", "--help", action="help", help=say("cli.help.help"))
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        for pattern, key in _ARGPARSE_ERRORS:
+            found = pattern.fullmatch(message)
+            if found:
+                message = say(key, **found.groupdict())
+                break
+        self.exit(2, say("cli.argument_error", prog=self.prog, message=message) + "\n")
+
+
+class _Formatter(argparse.HelpFormatter):
+    """Writes the usage line's "usage:" in the chosen language."""
+
+    def add_usage(
+        self, usage: str | None, actions: Any, groups: Any, prefix: str | None = None
+    ) -> None:
+        if prefix is None:  # argparse passes "" when it only wants the program's name
+            prefix = say("cli.help.usage") + " "
+        super().add_usage(usage, actions, groups, prefix)
+
+
+# argparse's messages (Python 3.11–3.13) and the console texts that say them in our language.
+_ARGPARSE_ERRORS = (
+    (re.compile(r"the following arguments are required: (?P<names>.+)"), "cli.argparse.required"),
+    (re.compile(r"unrecognized arguments: (?P<names>.+)"), "cli.argparse.unrecognized"),
+    (
+        re.compile(
+            r"argument (?P<name>\S+): invalid choice: (?P<value>.+?)"
+            r" \(choose from (?P<choices>.+)\)"
+        ),
+        "cli.argparse.choice",
+    ),
+    (re.compile(r"argument (?P<name>\S+): expected one argument"), "cli.argparse.one_value"),
+)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="surveibot", description=say("cli.help.description"))
+    language_help = say("cli.help.lang", env=console.LANGUAGE_ENV)
+    parser.options.add_argument("--lang", choices=console.LANGUAGES, help=language_help)
+    commands = parser.add_subparsers(
+        dest="command",
+        required=True,
+        metavar="COMMAND",
+        title=say("cli.help.commands"),
+        parser_class=_Parser,
+    )
+
+    def command(name: str, handler: Any) -> _Parser:
+        help_text = say(f"cli.help.{name}")
+        sub: _Parser = commands.add_parser(name, help=help_text, description=help_text)
         sub.set_defaults(handler=handler)
+        # Accepted after the command too; the value was already read by _language.
+        sub.options.add_argument(
+            "--lang", choices=console.LANGUAGES, default=argparse.SUPPRESS, help=language_help
+        )
         if name != "demo":
-            sub.add_argument(
-                "-c", "--config", type=Path, default=Path("config.toml"), help="config file"
+            config_help = say("cli.help.config")
+            sub.options.add_argument(
+                "-c", "--config", type=Path, default=Path("config.toml"), help=config_help
             )
         return sub
 
-    command("run", "run the bot (long polling, or a webhook when [webhook] is set)", _run)
-    demo = command("demo", "simulate a month of respondents offline, then write its report", _demo)
-    demo.add_argument("--out", type=Path, default=Path("surveibot-demo"), help="output folder")
-    report = command(
-        "report", "write a month's charts, XLSX and DOCX, and print its figures", _report
+    command("run", _run)
+    demo = command("demo", _demo)
+    demo.options.add_argument(
+        "--out", type=Path, default=Path("surveibot-demo"), help=say("cli.help.demo_out")
     )
-    report.add_argument("period", help="the month, YYYY-MM")
-    report.add_argument("--service", help="only this service code")
-    report.add_argument("--out", type=Path, help="output folder (default: report-YYYY-MM)")
-    report.add_argument("--json", action="store_true", help="print one JSON object, write nothing")
-    export = command("export", "write a month's submissions as CSV or XLSX", _export)
-    export.add_argument("period", help="the month, YYYY-MM")
-    export.add_argument("--format", choices=("csv", "xlsx"), default="csv")
-    export.add_argument("--out", type=Path, help="output file (default: surveibot-YYYY-MM.csv)")
-    imported = command(
-        "import", "add submissions from a CSV or XLSX file (export's layout)", _import
+    report = command("report", _report)
+    report.arguments.add_argument("period", help=say("cli.help.period"))
+    report.options.add_argument("--service", help=say("cli.help.service"))
+    report.options.add_argument("--out", type=Path, help=say("cli.help.report_out"))
+    report.options.add_argument("--json", action="store_true", help=say("cli.help.json"))
+    export = command("export", _export)
+    export.arguments.add_argument("period", help=say("cli.help.period"))
+    export.options.add_argument(
+        "--format", choices=("csv", "xlsx"), default="csv", help=say("cli.help.format")
     )
-    imported.add_argument("file", type=Path)
-    backup = command("backup", "copy the database consistently, even while the bot runs", _backup)
-    backup.add_argument("file", type=Path, help="where to write the copy")
+    export.options.add_argument("--out", type=Path, help=say("cli.help.export_out"))
+    imported = command("import", _import)
+    imported.arguments.add_argument("file", type=Path, help=say("cli.help.import_file"))
+    backup = command("backup", _backup)
+    backup.arguments.add_argument("file", type=Path, help=say("cli.help.backup_file"))
     return parser
 
 
 def _period(text: str) -> str:
     if not PERIOD.fullmatch(text):
-        raise UsageError(f"period {text!r} must be a month written YYYY-MM, e.g. 2025-01")
+        raise UsageError(say("cli.period", value=repr(text)))
     return text
 
 
@@ -124,14 +213,12 @@ def _run(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from bot import demo
 
-    print(
-        "surveibot demo: the real bot against a sandbox Bot API (no token, no network)",
-        file=sys.stderr,
-    )
+    print(say("cli.demo.start"), file=sys.stderr)
     result = demo.run(args.out)
     print(_summary_text(result.summary))
-    print(f"\n{result.submitted} respondents submitted, {result.abandoned} stopped halfway.")
-    print(f"Database: {result.database}")
+    print()
+    print(say("cli.demo.done", submitted=result.submitted, abandoned=result.abandoned))
+    print(say("cli.demo.database", path=result.database))
     _print_files(result.files)
     return 0
 
@@ -142,7 +229,8 @@ def _report(args: argparse.Namespace) -> int:
     _existing_database(config.storage.path)
     services = {s.code: s.name for s in config.services}
     if args.service is not None and args.service not in services:
-        raise UsageError(f"service {args.service!r} is not one of: {', '.join(services)}")
+        codes = ", ".join(services)
+        raise UsageError(say("cli.service", value=repr(args.service), codes=codes))
     if args.json:
         from analysis.summary import summarize
 
@@ -156,12 +244,12 @@ def _report(args: argparse.Namespace) -> int:
         )
         print(json.dumps(summary, ensure_ascii=False))
         if summary["responses"] == 0:
-            print(f"surveibot: no counted submissions for {period}", file=sys.stderr)
+            print(f"surveibot: {say('cli.report.no_data', period=period)}", file=sys.stderr)
         return 0
     from analysis.report import build_report
 
     out = args.out or Path(f"report-{period}")
-    print(f"Building the report for {period} …", file=sys.stderr)
+    print(say("cli.report.building", period=period), file=sys.stderr)
     files = build_report(
         config.storage.path,
         period,
@@ -174,7 +262,7 @@ def _report(args: argparse.Namespace) -> int:
     )
     summary = getattr(files, "summary", {})
     if summary.get("responses", 0) == 0:
-        print(f"No data for {period}: no counted submissions yet.")
+        print(say("cli.report.empty", period=period))
     print(_summary_text(summary))
     _print_files(files)
     return 0
@@ -188,10 +276,10 @@ def _export(args: argparse.Namespace) -> int:
     _existing_database(config.storage.path)
     out = args.out or Path(f"surveibot-{period}.{args.format}")
     if out.suffix.lower() != f".{args.format}":
-        raise UsageError(f"--out {out} does not end in .{args.format}")
+        raise UsageError(say("cli.export.suffix", out=out, format=args.format))
     rows = transfer.export_rows(config, period)
     transfer.write_file(out, transfer.header(config.survey.questionnaire), rows)
-    print(f"{len(rows)} submissions of {period} written to {out}")
+    print(say("cli.export.done", count=len(rows), period=period, out=out))
     return 0
 
 
@@ -208,9 +296,9 @@ def _import(args: argparse.Namespace) -> int:
     if result.errors:
         for error in result.errors:
             print(f"{args.file}: {error}", file=sys.stderr)
-        print(f"surveibot: nothing imported: {len(result.errors)} bad row(s)", file=sys.stderr)
+        print(f"surveibot: {say('cli.import.refused', count=len(result.errors))}", file=sys.stderr)
         return 1
-    print(f"{result.added} submissions imported, {result.already_present} already present.")
+    print(say("cli.import.done", added=result.added, present=result.already_present))
     return 0
 
 
@@ -220,13 +308,13 @@ def _backup(args: argparse.Namespace) -> int:
     config = load(args.config, need_token=False)
     _existing_database(config.storage.path)
     pages = backup(config.storage.path, args.file)
-    print(f"Backed up {config.storage.path} to {args.file} ({pages} pages)")
+    print(say("cli.backup.done", path=config.storage.path, target=args.file, pages=pages))
     return 0
 
 
 def _existing_database(path: Path) -> None:
     if not path.is_file():
-        raise UsageError(f"no database at {path}: run the bot first, or check [storage] path")
+        raise UsageError(say("cli.no_database", path=path))
 
 
 def _prepare_database(storage: Any) -> None:
@@ -244,8 +332,12 @@ def _summary_text(summary: dict[str, Any]) -> str:
     if not summary:
         return ""
     lines = [
-        f"{summary['period']}: {summary['responses']} counted responses"
-        f" ({summary['beyond_quota']} beyond quota)"
+        say(
+            "cli.summary.responses",
+            period=summary["period"],
+            responses=summary["responses"],
+            beyond=summary["beyond_quota"],
+        )
     ]
     for key in ("ipp", "ipak"):
         value = summary.get(key)
@@ -259,7 +351,7 @@ def _print_files(files: Any) -> None:
     if callable(paths):
         paths = paths()
     if paths:
-        print("Files:")
+        print(say("cli.files"))
         for path in paths:
             print(f"  {path}")
 

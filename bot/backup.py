@@ -19,6 +19,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+from bot.console import say
 from bot.storage import StorageError
 
 logger = logging.getLogger(__name__)
@@ -37,11 +38,11 @@ def backup(db_path: Path, target: Path, progress: Progress | None = None) -> int
     """
     source_path, target = Path(db_path), Path(target)
     if not source_path.is_file():
-        raise StorageError(f"no database at {source_path}")
+        raise StorageError(say("backup.no_database", path=source_path))
     if target.exists() and target.resolve() == source_path.resolve():
-        raise StorageError(f"the backup {target} would overwrite the database itself")
+        raise StorageError(say("backup.over_itself", target=target))
     if not target.parent.is_dir():
-        raise StorageError(f"cannot write the backup {target}: no folder {target.parent}")
+        raise StorageError(say("backup.no_folder", target=target, folder=target.parent))
     partial = target.with_name(f".{target.name}.partial")
     try:
         pages = _copy(source_path, partial, progress)
@@ -49,9 +50,12 @@ def backup(db_path: Path, target: Path, progress: Progress | None = None) -> int
         os.replace(partial, target)
         _fsync_directory(target.parent)
     except sqlite3.Error as exc:
-        raise StorageError(f"cannot back up {source_path} to {target}: {exc}") from exc
+        raise StorageError(
+            say("backup.failed", path=source_path, target=target, reason=exc)
+        ) from exc
     except OSError as exc:
-        raise StorageError(f"cannot write the backup {target}: {exc.strerror or exc}") from exc
+        reason = exc.strerror or exc
+        raise StorageError(say("backup.unwritable", target=target, reason=reason)) from exc
     finally:
         for leftover in (partial, *(Path(f"{partial}{s}") for s in ("-journal", "-wal", "-shm"))):
             with contextlib.suppress(FileNotFoundError):
@@ -81,7 +85,7 @@ def _copy(source_path: Path, partial: Path, progress: Progress | None) -> int:
             copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
             check = copy.execute("PRAGMA quick_check").fetchone()
             if check is None or check[0] != "ok":
-                raise sqlite3.DatabaseError(f"the copy failed its check: {check}")
+                raise sqlite3.DatabaseError(say("backup.check_failed", check=check))
             pages = int(copy.execute("PRAGMA page_count").fetchone()[0])
         finally:
             copy.close()

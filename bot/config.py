@@ -1,8 +1,9 @@
 """Configuration: one TOML file, read and validated once at start-up into frozen dataclasses.
 
 Every problem is reported as a :class:`ConfigError` whose message names the file and the key, e.g.
-``config.toml: [survey] monthly_quota must be a whole number ≥ 1, not "thirty"``. The command line
-prints it and exits with status 2, without a traceback.
+``config.toml: [survey] monthly_quota harus bilangan bulat ≥ 1, bukan 0``, in the operator's
+language (:mod:`bot.console`). The command line prints it and exits with status 2, without a
+traceback.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import questionnaire as questionnaire_module
+from bot.console import say
 
 TOKEN_ENV = "SURVEIBOT_TOKEN"
 DEEP_LINK_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -121,13 +123,11 @@ def load(path: Path, environ: Mapping[str, str] | None = None, need_token: bool 
         with path.open("rb") as fh:
             raw = tomllib.load(fh)
     except FileNotFoundError:
-        raise ConfigError(
-            f"{path}: file not found. Copy config.example.toml to {path} and fill it in."
-        ) from None
+        raise ConfigError(say("config.file_not_found", path=path)) from None
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from None
+        raise ConfigError(say("config.unreadable", path=path, reason=exc.strerror)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: is not valid TOML ({exc})") from None
+        raise ConfigError(say("config.not_toml", path=path, reason=exc)) from None
     return _Reader(path, raw).config(environ, need_token)
 
 
@@ -143,10 +143,10 @@ class _Reader:
         value = self.raw.get(name)
         if value is None:
             if required:
-                raise self.fail(f"[{name}]", "is missing")
+                raise self.fail(f"[{name}]", say("config.missing"))
             return {}
         if not isinstance(value, dict):
-            raise self.fail(f"[{name}]", "must be a table")
+            raise self.fail(f"[{name}]", say("config.not_table"))
         return value
 
     def value(
@@ -160,20 +160,20 @@ class _Reader:
         where = f"[{section}] {key}"
         if key not in table:
             if default is ...:
-                raise self.fail(where, "is missing")
+                raise self.fail(where, say("config.missing"))
             return default
         value = table[key]
-        if isinstance(value, bool) and kind is not bool:
-            raise self.fail(where, f"must be {_KIND_NAMES[kind]}, not {value!r}")
-        if not isinstance(value, kind):
-            raise self.fail(where, f"must be {_KIND_NAMES[kind]}, not {value!r}")
+        if (isinstance(value, bool) and kind is not bool) or not isinstance(value, kind):
+            kind_name = say(f"config.kind.{_KIND_NAMES[kind]}")
+            raise self.fail(where, say("config.wrong_kind", kind=kind_name, value=repr(value)))
         return value
 
     def config(self, environ: Mapping[str, str], need_token: bool) -> Config:
         known = {"telegram", "storage", "survey", "services", "reports", "reminders", "webhook"}
         for name in self.raw:
             if name not in known:
-                raise self.fail(f"[{name}]", f"is not a known section ({', '.join(sorted(known))})")
+                sections = ", ".join(sorted(known))
+                raise self.fail(f"[{name}]", say("config.unknown_section", sections=sections))
         return Config(
             source=self.path,
             telegram=self.telegram(environ, need_token),
@@ -190,31 +190,19 @@ class _Reader:
         token = environ.get(TOKEN_ENV) or self.value(table, "telegram", "token", str, "")
         token = token.strip()
         if need_token and not token:
-            raise ConfigError(
-                f"{self.path}: [telegram] token is missing. Ask @BotFather for a token, then "
-                f'put it in {self.path} as token = "..." under [telegram], or set the '
-                f"environment variable {TOKEN_ENV}."
-            )
+            raise ConfigError(say("config.token_missing", path=self.path, env=TOKEN_ENV))
         if token and not TOKEN_SHAPE.match(token):
-            raise ConfigError(
-                f"{self.path}: [telegram] token does not look like a bot token "
-                f"(123456:ABC-DEF…). Check it in @BotFather (or {TOKEN_ENV})."
-            )
+            raise ConfigError(say("config.token_shape", path=self.path, env=TOKEN_ENV))
         base_url = self.value(table, "telegram", "base_url", str, None)
         if base_url is not None:
             base_url = base_url.strip().rstrip("/")
             if not re.match(r"^https?://[^/\s]+(/\S*)?$", base_url):
-                raise self.fail(
-                    "[telegram] base_url",
-                    f"must be an http(s) URL such as http://127.0.0.1:8081/bot, not {base_url!r}",
-                )
+                raise self.fail("[telegram] base_url", say("config.base_url", value=repr(base_url)))
         staff = self.value(table, "telegram", "staff_chat_id", int, None)
         admins = self.value(table, "telegram", "admin_ids", list, [])
         for admin in admins:
             if not isinstance(admin, int) or isinstance(admin, bool) or admin <= 0:
-                raise self.fail(
-                    "[telegram] admin_ids", f"must list Telegram user ids (numbers), not {admin!r}"
-                )
+                raise self.fail("[telegram] admin_ids", say("config.admin_ids", value=repr(admin)))
         return TelegramConfig(
             token=token, base_url=base_url, staff_chat_id=staff, admin_ids=tuple(admins)
         )
@@ -223,25 +211,25 @@ class _Reader:
         table = self.table("storage")
         path = self.value(table, "storage", "path", str)
         if not path.strip():
-            raise self.fail("[storage] path", "must name the SQLite file, e.g. surveibot.db")
+            raise self.fail("[storage] path", say("config.storage_empty"))
         resolved = Path(path).expanduser()
         if not resolved.is_absolute():
             resolved = self.path.parent / resolved
         if resolved.is_dir():
-            raise self.fail("[storage] path", f"is a folder, not a file: {resolved}")
+            raise self.fail("[storage] path", say("config.storage_folder", path=resolved))
         return StorageConfig(path=resolved)
 
     def survey(self) -> SurveyConfig:
         table = self.table("survey", required=False)
         quota = self.value(table, "survey", "monthly_quota", int, 30)
         if quota < 1:
-            raise self.fail("[survey] monthly_quota", f"must be a whole number ≥ 1, not {quota}")
+            raise self.fail("[survey] monthly_quota", say("config.at_least_one", value=quota))
         zone_name = self.value(table, "survey", "timezone", str, "Asia/Jakarta")
         try:
             zone = ZoneInfo(zone_name)
         except (ZoneInfoNotFoundError, ValueError):
             raise self.fail(
-                "[survey] timezone", f"is not a known time zone: {zone_name!r} (try Asia/Jakarta)"
+                "[survey] timezone", say("config.timezone", value=repr(zone_name))
             ) from None
         q_path = self.value(table, "survey", "questionnaire", str, None)
         source = None
@@ -252,14 +240,14 @@ class _Reader:
         try:
             questionnaire = questionnaire_module.load(source)
         except questionnaire_module.QuestionnaireError as exc:
-            raise self.fail("[survey] questionnaire", f"cannot be used: {exc}") from None
+            raise self.fail(
+                "[survey] questionnaire", say("config.questionnaire", reason=exc)
+            ) from None
         language = self.value(table, "survey", "default_language", str, "id")
         if language not in questionnaire.languages:
-            raise self.fail(
-                "[survey] default_language",
-                f"must be one of the questionnaire's languages "
-                f"({', '.join(questionnaire.languages)}), not {language!r}",
-            )
+            languages = ", ".join(questionnaire.languages)
+            problem = say("config.language", languages=languages, value=repr(language))
+            raise self.fail("[survey] default_language", problem)
         return SurveyConfig(
             monthly_quota=quota,
             timezone=zone,
@@ -271,18 +259,14 @@ class _Reader:
         text = self.value(table, section, key, str, default)
         match = re.fullmatch(r"([01]?[0-9]|2[0-3]):([0-5][0-9])", text.strip())
         if match is None:
-            raise self.fail(
-                f"[{section}] {key}", f'must be a time "HH:MM", such as "08:00", not {text!r}'
-            )
+            raise self.fail(f"[{section}] {key}", say("config.clock_time", value=repr(text)))
         return time(int(match.group(1)), int(match.group(2)))
 
     def reports(self) -> ReportsConfig:
         table = self.table("reports", required=False)
         day = self.value(table, "reports", "post_day", int, 1)
         if not 1 <= day <= 28:
-            raise self.fail(
-                "[reports] post_day", f"must be a day of the month from 1 to 28, not {day}"
-            )
+            raise self.fail("[reports] post_day", say("config.post_day", value=day))
         return ReportsConfig(
             post_day=day,
             post_time=self.clock_time(table, "reports", "post_time", "08:00"),
@@ -293,15 +277,13 @@ class _Reader:
         table = self.table("reminders", required=False)
         hours = self.value(table, "reminders", "delay_hours", int, 24)
         if hours < 1:
-            raise self.fail("[reminders] delay_hours", f"must be a whole number ≥ 1, not {hours}")
+            raise self.fail("[reminders] delay_hours", say("config.at_least_one", value=hours))
         count = self.value(table, "reminders", "max_count", int, 2)
         if count < 0:
-            raise self.fail(
-                "[reminders] max_count", f"must be 0 (no reminders) or more, not {count}"
-            )
+            raise self.fail("[reminders] max_count", say("config.max_count", value=count))
         rate = self.value(table, "reminders", "per_second", int | float, 25)
         if not 0 < rate <= 30:
-            raise self.fail("[reminders] per_second", f"must be above 0 and at most 30, not {rate}")
+            raise self.fail("[reminders] per_second", say("config.per_second", value=rate))
         return RemindersConfig(
             delay=timedelta(hours=hours),
             max_count=count,
@@ -316,17 +298,13 @@ class _Reader:
             return None
         url = self.value(table, "webhook", "url", str)
         if not re.match(r"^https?://[^/\s]+(/\S*)?$", url):
-            raise self.fail(
-                "[webhook] url", f"must be the public https URL Telegram calls, not {url!r}"
-            )
+            raise self.fail("[webhook] url", say("config.webhook_url", value=repr(url)))
         port = self.value(table, "webhook", "port", int, 8443)
         if not 1 <= port <= 65535:
-            raise self.fail("[webhook] port", f"must be a port number from 1 to 65535, not {port}")
+            raise self.fail("[webhook] port", say("config.port", value=port))
         secret = self.value(table, "webhook", "secret_token", str, None)
         if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
-            raise self.fail(
-                "[webhook] secret_token", "must be 1–256 letters, digits, _ or - (Telegram's rule)"
-            )
+            raise self.fail("[webhook] secret_token", say("config.secret_token"))
         return WebhookConfig(
             url=url,
             listen=self.value(table, "webhook", "listen", str, "127.0.0.1"),
@@ -337,34 +315,30 @@ class _Reader:
     def services(self) -> tuple[Service, ...]:
         raw = self.raw.get("services")
         if not isinstance(raw, list) or not raw:
-            raise self.fail(
-                "[[services]]", "is missing: list at least one service with code and name"
-            )
+            raise self.fail("[[services]]", say("config.services_missing"))
         services: list[Service] = []
         for n, entry in enumerate(raw, start=1):
             section = f"services #{n}"
             if not isinstance(entry, dict):
-                raise self.fail(f"[[services]] #{n}", "must be a table with code and name")
+                raise self.fail(f"[[services]] #{n}", say("config.service_not_table"))
             code = self.value(entry, section, "code", str)
             if not DEEP_LINK_CODE.match(code):
-                raise self.fail(
-                    f"[{section}] code",
-                    f"must be 1–64 letters, digits, _ or - (it goes into the link), not {code!r}",
-                )
+                raise self.fail(f"[{section}] code", say("config.service_code", value=repr(code)))
             if any(s.code == code for s in services):
-                raise self.fail(f"[{section}] code", f"repeats {code!r}: codes must be unique")
+                raise self.fail(f"[{section}] code", say("config.service_repeat", value=repr(code)))
             name = self.value(entry, section, "name", str)
             if not name.strip():
-                raise self.fail(f"[{section}] name", "must not be empty")
+                raise self.fail(f"[{section}] name", say("config.service_name_empty"))
             services.append(Service(code=code, name=name.strip()))
         return tuple(services)
 
 
+# The console text (config.kind.*) that names each kind of TOML value.
 _KIND_NAMES: dict[Any, str] = {
-    int | float: "a number",
-    str: "text in quotes",
-    int: "a whole number",
-    list: "a list [...]",
-    bool: "true or false",
-    dict: "a table",
+    int | float: "number",
+    str: "text",
+    int: "whole_number",
+    list: "list",
+    bool: "boolean",
+    dict: "table",
 }

@@ -20,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot import console
 from bot.config import Config, load
 from bot.questionnaire import Questionnaire
 
@@ -77,7 +78,7 @@ async def _simulate_and_report(
     start = datetime(year, month, 2, 1, 0, tzinfo=UTC)  # 2nd of the month, 08:00 WIB
     clock = DemoClock(start)
     submitted, abandoned = await _simulate(config, clock, people, _say(progress))
-    _say(progress)(f"Building the report for {period} …")
+    _say(progress)(console.say("cli.report.building", period=period))
     from analysis.report import build_report
 
     files = await asyncio.to_thread(
@@ -122,8 +123,8 @@ async def _simulate(
             )
             if finish:
                 done += 1
-            state = "submitted" if finish else "stopped halfway"
-            say(f"respondent {n + 1}/{total + dropouts}: {state}")
+            key = "cli.demo.submitted" if finish else "cli.demo.stopped"
+            say(console.say(key, number=n + 1, total=total + dropouts))
     finally:
         await app.shutdown()
         if app.post_shutdown is not None:

@@ -19,6 +19,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+from bot.console import say
+
 DEFAULT_PATH = Path(str(resources.files("bot") / "data" / "questionnaire.toml"))
 
 Text = Mapping[str, str]
@@ -147,6 +149,16 @@ class Questionnaire:
         return tuple(i for i in self.items if i.group == index_key)
 
 
+# The console text (config.kind.*) that names each kind of TOML value.
+_KIND_NAMES: dict[type, str] = {
+    str: "text",
+    int: "whole_number",
+    float: "number",
+    list: "list",
+    dict: "table",
+}
+
+
 def round_half_up(value: float | Decimal, places: int = 2) -> Decimal:
     """Rounds as Excel's ROUND does: 3.915 → 3.92, using the shortest decimal form of a float."""
     exponent = Decimal(1).scaleb(-places)
@@ -160,9 +172,11 @@ def load(path: Path | None = None) -> Questionnaire:
         with source.open("rb") as fh:
             raw = tomllib.load(fh)
     except OSError as exc:
-        raise QuestionnaireError(f"{source}: cannot be read ({exc.strerror})") from exc
+        raise QuestionnaireError(
+            say("config.unreadable", path=source, reason=exc.strerror)
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise QuestionnaireError(f"{source}: is not valid TOML ({exc})") from exc
+        raise QuestionnaireError(say("config.not_toml", path=source, reason=exc)) from exc
     return _Parser(source, raw).questionnaire()
 
 
@@ -179,28 +193,29 @@ class _Parser:
 
     def get(self, table: Mapping[str, Any], key: str, where: str, kind: type) -> Any:
         if key not in table:
-            raise self.fail(f"{where}{key}", "is missing")
+            raise self.fail(f"{where}{key}", say("config.missing"))
         value = table[key]
-        if kind is int and isinstance(value, bool):
-            raise self.fail(f"{where}{key}", "must be a whole number")
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
-        if not isinstance(value, kind):
-            raise self.fail(f"{where}{key}", f"must be a {kind.__name__}")
+        if (kind is int and isinstance(value, bool)) or not isinstance(value, kind):
+            kind_name = say(f"config.kind.{_KIND_NAMES[kind]}")
+            raise self.fail(
+                f"{where}{key}", say("config.wrong_kind", kind=kind_name, value=repr(value))
+            )
         return value
 
     def text(self, table: Mapping[str, Any], key: str, where: str) -> Text:
         value = self.get(table, key, where, dict)
         for language in self.languages:
             if not isinstance(value.get(language), str) or not value[language].strip():
-                raise self.fail(f"{where}{key}.{language}", "is missing or empty")
+                raise self.fail(f"{where}{key}.{language}", say("questionnaire.text_empty"))
         return {language: value[language] for language in self.languages}
 
     def questionnaire(self) -> Questionnaire:
         raw = self.raw
         languages = self.get(raw, "languages", "", list)
         if not languages or not all(isinstance(x, str) and x for x in languages):
-            raise self.fail("languages", "must list at least one language code")
+            raise self.fail("languages", say("questionnaire.languages"))
         self.languages = tuple(languages)
         identity = tuple(
             self.identity_question(q, f"identity[{n}].")
@@ -210,7 +225,7 @@ class _Parser:
             self.item(i, f"items[{n}].") for n, i in enumerate(self.get(raw, "items", "", list))
         )
         if not items:
-            raise self.fail("items", "must list at least one item")
+            raise self.fail("items", say("questionnaire.no_items"))
         self.unique([q.key for q in identity] + [i.code for i in items], "identity/items")
         period = self.get(raw, "period", "", dict)
         suggestion = self.get(raw, "suggestion", "", dict)
@@ -220,7 +235,9 @@ class _Parser:
         }
         for item in items:
             if item.group not in indices:
-                raise self.fail(f"items.{item.code}.group", f"names no index: {item.group!r}")
+                raise self.fail(
+                    f"items.{item.code}.group", say("questionnaire.group", value=repr(item.group))
+                )
         return Questionnaire(
             source=self.source,
             languages=self.languages,
@@ -241,19 +258,19 @@ class _Parser:
         seen: set[str] = set()
         for key in keys:
             if key in seen or key in reserved:
-                raise self.fail(where, f"uses the key {key!r} twice or reserved")
+                raise self.fail(where, say("questionnaire.key_taken", key=repr(key)))
             if not key.replace("_", "").isalnum() or len(key) > 16:
-                raise self.fail(where, f"key {key!r} must be ≤16 letters, digits or _")
+                raise self.fail(where, say("questionnaire.key_shape", key=repr(key)))
             seen.add(key)
 
     def identity_question(self, raw: Any, where: str) -> IdentityQuestion:
         if not isinstance(raw, dict):
-            raise self.fail(where.rstrip("."), "must be a table")
+            raise self.fail(where.rstrip("."), say("config.not_table"))
         key = self.get(raw, "key", where, str)
         where = f"identity.{key}."
         kind = self.get(raw, "kind", where, str)
         if kind not in ("text", "integer", "choice"):
-            raise self.fail(f"{where}kind", "must be text, integer or choice")
+            raise self.fail(f"{where}kind", say("questionnaire.kind"))
         options: tuple[Option, ...] = ()
         if kind == "choice":
             options = tuple(
@@ -264,9 +281,9 @@ class _Parser:
                 for n, o in enumerate(self.get(raw, "options", where, list))
             )
             if not options:
-                raise self.fail(f"{where}options", "must list at least one option")
+                raise self.fail(f"{where}options", say("questionnaire.no_options"))
             if len({o.code for o in options}) != len(options):
-                raise self.fail(f"{where}options", "repeats an option code")
+                raise self.fail(f"{where}options", say("questionnaire.option_repeat"))
         prompt = self.text(raw, "prompt", where)
         return IdentityQuestion(
             key=key,
@@ -282,7 +299,7 @@ class _Parser:
 
     def item(self, raw: Any, where: str) -> Item:
         if not isinstance(raw, dict):
-            raise self.fail(where.rstrip("."), "must be a table")
+            raise self.fail(where.rstrip("."), say("config.not_table"))
         code = self.get(raw, "code", where, str)
         where = f"items.{code}."
         labels_raw = self.get(raw, "labels", where, dict)
@@ -290,7 +307,7 @@ class _Parser:
         for language in self.languages:
             four = labels_raw.get(language)
             if not isinstance(four, list) or len(four) != len(SCORES):
-                raise self.fail(f"{where}labels.{language}", "must list exactly 4 labels")
+                raise self.fail(f"{where}labels.{language}", say("questionnaire.labels"))
             labels[language] = (four[0], four[1], four[2], four[3])
         return Item(
             code=code,
@@ -303,7 +320,7 @@ class _Parser:
     def index(self, key: str, raw: Any, items: Sequence[Item]) -> IndexDef:
         where = f"indices.{key}."
         if not isinstance(raw, dict):
-            raise self.fail(where.rstrip("."), "must be a table")
+            raise self.fail(where.rstrip("."), say("config.not_table"))
         bands = []
         for n, band in enumerate(self.get(raw, "bands", where, list)):
             at = f"{where}bands[{n}]."
@@ -315,13 +332,13 @@ class _Parser:
                 )
             )
         if not bands or bands[0].min != Decimal("1.00") or bands[-1].max != Decimal("4.00"):
-            raise self.fail(f"{where}bands", "must cover 1.00 to 4.00")
+            raise self.fail(f"{where}bands", say("questionnaire.bands_cover"))
         for low, high in itertools.pairwise(bands):
             if high.min != low.max + Decimal("0.01"):
-                raise self.fail(f"{where}bands", f"leave a gap or overlap after {low.max}")
+                raise self.fail(f"{where}bands", say("questionnaire.bands_gap", after=low.max))
         members = tuple(i.code for i in items if i.group == key)
         if not members:
-            raise self.fail(where.rstrip("."), "has no items")
+            raise self.fail(where.rstrip("."), say("questionnaire.index_empty"))
         return IndexDef(
             key=key,
             short=self.get(raw, "short", where, str),

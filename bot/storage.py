@@ -32,6 +32,8 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import aiosqlite
 
+from bot.console import say
+
 logger = logging.getLogger(__name__)
 
 REVIEW = "review"
@@ -200,7 +202,7 @@ class Storage:
             await self._migrate()
         except (sqlite3.Error, OSError) as exc:
             await self.close()
-            raise StorageError(f"cannot open the database {self.path}: {exc}") from exc
+            raise StorageError(say("storage.cannot_open", path=self.path, reason=exc)) from exc
 
     async def close(self) -> None:
         if self._db is not None:

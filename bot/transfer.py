@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Config
+from bot.console import say
 from bot.questionnaire import Questionnaire
 
 FORMATS = ("csv", "xlsx")
@@ -44,7 +45,7 @@ class RowError:
     reason: str
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.reason}"
+        return say("transfer.row", line=self.line, reason=self.reason)
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ def write_file(path: Path, columns: Sequence[str], rows: Sequence[Sequence[Any]]
 def file_format(path: Path) -> str:
     suffix = path.suffix.lower().lstrip(".")
     if suffix not in FORMATS:
-        raise TransferError(f"{path}: use a .csv or .xlsx file")
+        raise TransferError(say("transfer.format", path=path))
     return suffix
 
 
@@ -122,21 +123,21 @@ def read_file(path: Path) -> Iterator[tuple[int, list[str]]]:
     """Yields (line number, cells as text) for every row of a CSV or XLSX file, header first."""
     kind = file_format(path)
     if not path.is_file():
-        raise TransferError(f"{path}: file not found")
+        raise TransferError(say("transfer.not_found", path=path))
     if kind == "csv":
         try:
             with path.open(encoding="utf-8-sig", newline="") as fh:
                 for number, row in enumerate(csv.reader(fh), start=1):
                     yield number, row
         except UnicodeDecodeError as exc:
-            raise TransferError(f"{path}: is not UTF-8 text ({exc.reason})") from None
+            raise TransferError(say("transfer.not_utf8", path=path, reason=exc.reason)) from None
         return
     from openpyxl import load_workbook
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise TransferError(f"{path}: is not a readable XLSX file ({exc})") from None
+        raise TransferError(say("transfer.not_xlsx", path=path, reason=exc)) from None
     sheet = book.worksheets[0]
     for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
         yield number, ["" if v is None else _cell_text(v) for v in values]
@@ -148,13 +149,13 @@ def import_file(config: Config, path: Path) -> ImportResult:
     rows = list(read_file(path))
     expected = header(config.survey.questionnaire)
     if not rows:
-        return ImportResult(0, 0, (RowError(1, "the file is empty; expected a header row"),))
+        return ImportResult(0, 0, (RowError(1, say("transfer.empty")),))
     line, first = rows[0]
     found = [cell.strip().lower() for cell in first]
     while found and not found[-1]:
         found.pop()
     if found != [name.lower() for name in expected]:
-        reason = f"the header must be exactly: {','.join(expected)}"
+        reason = say("transfer.header", columns=",".join(expected))
         return ImportResult(0, 0, (RowError(line, reason),))
     parser = _RowParser(config)
     parsed: list[dict[str, Any]] = []
@@ -182,11 +183,11 @@ class _RowParser:
     def parse(self, row: Mapping[str, str]) -> dict[str, Any]:
         period = row["period"].strip()
         if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
-            raise ValueError(f"period {period!r} must be a month written YYYY-MM, e.g. 2025-01")
+            raise ValueError(say("cli.period", value=repr(period)))
         service = row["service"].strip()
         if self.config.service(service) is None:
             codes = ", ".join(s.code for s in self.config.services)
-            raise ValueError(f"service {service!r} is not one of the configured codes ({codes})")
+            raise ValueError(say("transfer.service", value=repr(service), codes=codes))
         submitted = self.moment(row["submitted_at"])
         identity: dict[str, str] = {}
         for question in self.q.identity:
@@ -207,9 +208,7 @@ class _RowParser:
         try:
             moment = datetime.fromisoformat(text.replace(" ", "T", 1) if " " in text else text)
         except ValueError:
-            raise ValueError(
-                f"submitted_at {text!r} must be a date and time such as 2025-01-15 10:30"
-            ) from None
+            raise ValueError(say("transfer.submitted_at", value=repr(text))) from None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=self.zone)
         return moment.astimezone(UTC).isoformat(timespec="microseconds")
@@ -222,8 +221,9 @@ class _RowParser:
             if not text:
                 return ""
             if not re.fullmatch(r"\d{1,3}", text) or not question.min <= int(text) <= question.max:
+                low, high = question.min, question.max
                 raise ValueError(
-                    f"{key} {text!r} must be a whole number from {question.min} to {question.max}"
+                    say("transfer.integer", key=key, value=repr(text), low=low, high=high)
                 )
             return str(int(text))
         if question.kind == "choice":
@@ -234,9 +234,9 @@ class _RowParser:
                 if text.lower() in labels or _squash(text) in {_squash(x) for x in labels}:
                     return option.code
             allowed = ", ".join(o.label[self.q.reference_language] for o in question.options)
-            raise ValueError(f"{key} {text!r} is not one of: {allowed}")
+            raise ValueError(say("transfer.choice", key=key, value=repr(text), allowed=allowed))
         if len(text) > question.max_length:
-            raise ValueError(f"{key} is longer than {question.max_length} characters")
+            raise ValueError(say("transfer.too_long", key=key, length=question.max_length))
         return text
 
     def score(self, code: str, text: str) -> int:
@@ -244,7 +244,7 @@ class _RowParser:
         if text.endswith(".0"):
             text = text[:-2]  # spreadsheets store 4 as 4.0
         if text not in ("1", "2", "3", "4"):
-            raise ValueError(f"{code} {text!r} must be a score from 1 to 4")
+            raise ValueError(say("transfer.score", key=code, value=repr(text)))
         return int(text)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from telegram.ext import Application, ContextTypes
 
+from bot import console
 from bot.app import build_application
 from bot.config import TOKEN_ENV, Config, load
 from bot.sandbox import Respondent, SandboxRequest
@@ -40,6 +41,15 @@ class Clock:
 
     def advance(self, **delta: float) -> None:
         self.current += timedelta(**delta)
+
+
+@pytest.fixture(autouse=True)
+def operator_language(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test starts with the command line in Indonesian, whatever the shell says."""
+    monkeypatch.delenv(console.LANGUAGE_ENV, raising=False)
+    console.use("id")
+    yield
+    console.use("id")
 
 
 @pytest.fixture

@@ -149,14 +149,14 @@ def test_a_new_backup_replaces_an_old_one(source: Path, tmp_path: Path) -> None:
 
 
 def test_no_database_is_an_error_and_creates_nothing(tmp_path: Path) -> None:
-    with pytest.raises(StorageError, match="no database"):
+    with pytest.raises(StorageError, match="tidak ada basis data"):
         backup(tmp_path / "missing.db", tmp_path / "backup.db")
     assert list(tmp_path.iterdir()) == []
 
 
 def test_the_database_cannot_be_its_own_backup(source: Path, tmp_path: Path) -> None:
     fill(source, drafts=1)
-    with pytest.raises(StorageError, match="overwrite the database itself"):
+    with pytest.raises(StorageError, match="menimpa basis data itu sendiri"):
         backup(source, tmp_path / "." / "survey.db")
     assert counts(source) == (1, 3)
 

@@ -57,7 +57,7 @@ def test_import_then_report_json_reproduces_the_reference(
 ) -> None:
     source = write_csv(tmp_path / "januari.csv", JANUARY)
     assert surveibot("import", source, "-c", config_file) == 0
-    assert "3 submissions imported" in capsys.readouterr().out
+    assert "3 isian diimpor" in capsys.readouterr().out
     assert surveibot("report", "2025-01", "--json", "-c", config_file) == 0
     summary = json.loads(capsys.readouterr().out)
     assert set(summary) == {
@@ -90,7 +90,7 @@ def test_importing_the_same_file_twice_adds_nothing(
     source = write_csv(tmp_path / "januari.csv", JANUARY)
     assert surveibot("import", source, "-c", config_file) == 0
     assert surveibot("import", source, "-c", config_file) == 0
-    assert "0 submissions imported, 3 already present" in capsys.readouterr().out
+    assert "0 isian diimpor, 3 sudah ada sebelumnya" in capsys.readouterr().out
     with sqlite3.connect(tmp_path / "surveibot.db") as db:
         assert db.execute("SELECT COUNT(*) FROM submissions").fetchone() == (3,)
 
@@ -110,13 +110,13 @@ def test_bad_rows_are_reported_and_nothing_is_imported(
     source = write_csv(tmp_path / "bad.csv", bad)
     assert surveibot("import", source, "-c", config_file) == 1
     err = capsys.readouterr().err
-    assert "line 3: period '2025-13'" in err
-    assert "line 4: service 'nosuch'" in err
-    assert "line 5: age '12'" in err
-    assert "line 6: gender 'Robot'" in err
-    assert "line 7: U1 '5'" in err
-    assert "line 8: submitted_at 'kemarin'" in err
-    assert "nothing imported: 6 bad row(s)" in err
+    assert "baris 3: periode '2025-13'" in err
+    assert "baris 4: service 'nosuch'" in err
+    assert "baris 5: age '12'" in err
+    assert "baris 6: gender 'Robot'" in err
+    assert "baris 7: U1 '5'" in err
+    assert "baris 8: submitted_at 'kemarin'" in err
+    assert "tidak ada yang diimpor: 6 baris bermasalah" in err
     with sqlite3.connect(tmp_path / "surveibot.db") as db:
         assert db.execute("SELECT COUNT(*) FROM submissions").fetchone() == (0,)
 
@@ -127,7 +127,7 @@ def test_wrong_header_is_refused(
     source = tmp_path / "x.csv"
     source.write_text("nama,usia\nBudi,30\n", encoding="utf-8")
     assert surveibot("import", source, "-c", config_file) == 1
-    assert "line 1: the header must be exactly: period,service" in capsys.readouterr().err
+    assert "baris 1: baris judul kolom harus persis: period,service" in capsys.readouterr().err
 
 
 def test_quota_applies_to_imported_periods_by_submit_time(
@@ -166,13 +166,13 @@ def test_export_import_round_trip(
         other.write_text(fresh, encoding="utf-8")
         capsys.readouterr()
         assert surveibot("import", out, "-c", other) == 0
-        assert "3 submissions imported" in capsys.readouterr().out
+        assert "3 isian diimpor" in capsys.readouterr().out
         assert surveibot("report", "2025-01", "--json", "-c", other) == 0
         summary = json.loads(capsys.readouterr().out)
         assert summary["ipp"]["display"] == "3,92" and summary["responses"] == 3
         # Importing the export back into the original database adds nothing either.
         assert surveibot("import", out, "-c", config_file) == 0
-        assert "0 submissions imported" in capsys.readouterr().out
+        assert "0 isian diimpor" in capsys.readouterr().out
     with (tmp_path / "export.csv").open(encoding="utf-8-sig") as fh:
         rows = list(csv.reader(fh))
     assert ",".join(rows[0]) == HEADER
@@ -195,7 +195,7 @@ def test_report_for_an_empty_month(
     captured = capsys.readouterr()
     summary = json.loads(captured.out)
     assert summary["responses"] == 0 and summary["ipp"] is None and summary["ipak"] is None
-    assert "no counted submissions for 2024-06" in captured.err
+    assert "tidak ada isian terhitung untuk 2024-06" in captured.err
 
 
 @pytest.mark.parametrize("period", ["2025-13", "januari", "2025-1", "25-01", ""])
@@ -222,7 +222,7 @@ def test_report_without_a_database_is_a_clear_error(
     config_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert surveibot("report", "2025-01", "-c", config_file) == 2
-    assert "no database at" in capsys.readouterr().err
+    assert "tidak ada basis data di" in capsys.readouterr().err
 
 
 def test_demo_runs_offline_and_writes_the_report(tmp_path: Path) -> None:
@@ -236,7 +236,7 @@ def test_demo_runs_offline_and_writes_the_report(tmp_path: Path) -> None:
         env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "MPLBACKEND": "Agg"},
     )
     assert done.returncode == 0, done.stderr
-    assert "respondent 40/40" in done.stderr  # progress shown while it works
+    assert "responden 40/40" in done.stderr  # progress shown while it works
     assert "IPP" in done.stdout and str(out) in done.stdout
     suffixes = {p.suffix for p in out.iterdir()}
     assert {".png", ".xlsx", ".docx", ".db"} <= suffixes

@@ -120,7 +120,7 @@ def test_missing_token_says_how_to_set_it(tmp_path: Path) -> None:
         ('name = "Sertifikasi/Resertifikasi CPOB"', 'name = " "', "[services #1] name"),
         ("[[services]]", "[other]", "[other]"),
         ("[storage]", "[nothing]", "[nothing]"),
-        ("admin_ids = [42]", "admin_ids = [42", "not valid TOML"),
+        ("admin_ids = [42]", "admin_ids = [42", "bukan TOML yang sah"),
     ],
 )
 def test_bad_value_names_file_and_key(tmp_path: Path, old: str, new: str, names: str) -> None:
@@ -134,19 +134,19 @@ def test_bad_value_names_file_and_key(tmp_path: Path, old: str, new: str, names:
 
 def test_services_missing(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD[: GOOD.index("[[services]]")])
-    with pytest.raises(ConfigError, match=r"\[\[services\]\] is missing"):
+    with pytest.raises(ConfigError, match=r"\[\[services\]\] belum diisi"):
         load(path, {})
 
 
 def test_repeated_service_code(tmp_path: Path) -> None:
     text = GOOD + '\n[[services]]\ncode = "cpob"\nname = "Lagi"\n'
-    with pytest.raises(ConfigError, match=r"\[services #2\] code repeats 'cpob'"):
+    with pytest.raises(ConfigError, match=r"\[services #2\] code mengulang 'cpob'"):
         load(write(tmp_path, text), {})
 
 
 def test_storage_path_that_is_a_folder(tmp_path: Path) -> None:
     (tmp_path / "data" / "survey.db").mkdir(parents=True)
-    with pytest.raises(ConfigError, match=r"\[storage\] path is a folder"):
+    with pytest.raises(ConfigError, match=r"\[storage\] path adalah folder"):
         load(write(tmp_path, GOOD), {})
 
 
@@ -158,7 +158,7 @@ def test_missing_file_says_to_copy_the_example(tmp_path: Path) -> None:
 def test_custom_questionnaire_is_validated(tmp_path: Path) -> None:
     (tmp_path / "q.toml").write_text('languages = ["id"]\n', encoding="utf-8")
     text = GOOD.replace('default_language = "id"', 'questionnaire = "q.toml"')
-    with pytest.raises(ConfigError, match=r"\[survey\] questionnaire .*'identity' is missing"):
+    with pytest.raises(ConfigError, match=r"\[survey\] questionnaire .*'identity' belum diisi"):
         load(write(tmp_path, text), {})
 
 

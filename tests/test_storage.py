@@ -80,7 +80,7 @@ async def test_unusable_path_is_a_clear_storage_error(tmp_path: Path) -> None:
 
     (tmp_path / "file").write_text("not a folder")
     store = Storage(tmp_path / "file" / "s.db")
-    with pytest.raises(StorageError, match="cannot open the database"):
+    with pytest.raises(StorageError, match="tidak dapat dibuka"):
         await store.open()
 
 
