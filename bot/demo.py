@@ -10,7 +10,9 @@ draft are written to the output folder.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
+import sqlite3
 import sys
 import tomllib
 from collections.abc import Callable
@@ -90,6 +92,7 @@ async def _simulate_and_report(
         config.survey.monthly_quota,
         out,
     )
+    _tidy(config.storage.path)
     summary = getattr(files, "summary", {})
     return DemoResult(period, submitted, abandoned, config.storage.path, files, summary)
 
@@ -168,6 +171,13 @@ async def _answer(
     else:
         await person.tap(app, person.labels()[0])  # Lewati / Skip
     await person.tap(app, person.labels()[0])  # Kirim / Submit
+
+
+def _tidy(db_path: Path) -> None:
+    """Leaves the demo database as one file: the report's read-only reads keep its WAL files,
+    and only a read-write connection closing last checkpoints and removes them."""
+    with contextlib.closing(sqlite3.connect(db_path)) as db:
+        db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
 
 
 def _identity_weights(key: str, count: int) -> list[float]:

@@ -240,6 +240,7 @@ def test_demo_runs_offline_and_writes_the_report(tmp_path: Path) -> None:
     assert "IPP" in done.stdout and str(out) in done.stdout
     suffixes = {p.suffix for p in out.iterdir()}
     assert {".png", ".xlsx", ".docx", ".db"} <= suffixes
+    assert [p.name for p in out.glob("demo.db*")] == ["demo.db"]  # one file, no WAL left over
     with sqlite3.connect(out / "demo.db") as db:
         assert db.execute("SELECT COUNT(*) FROM submissions").fetchone() == (36,)
         assert db.execute("SELECT COUNT(*) FROM drafts WHERE status = 'open'").fetchone() == (4,)
