@@ -1,8 +1,10 @@
 """The monthly report in one call: :func:`build_report` writes the charts, the staff workbook
-and the Word draft for a period, and returns their paths with the summary.
+and the Word draft for a period, and returns their paths with the summary; :func:`build_workbook`
+writes the staff workbook alone, under the same name, for ``/export``.
 
-It is synchronous and CPU-bound; the bot runs it with ``await asyncio.to_thread(build_report,
-…)``. It reads the database read-only and imports neither telegram nor pyplot.
+Both are synchronous and CPU-bound, read the database read-only and import neither telegram nor
+pyplot. The charts (matplotlib) and the Word draft (python-docx) are imported only when
+:func:`build_report` draws them, so the workbook costs neither.
 """
 
 from __future__ import annotations
@@ -13,17 +15,14 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-from analysis import charts
 from analysis.content import ReportData, gather
 from analysis.data import DbPath
 from analysis.periods import check_period
-from analysis.report_docx import write_docx
-from analysis.report_docx_results import DEMOGRAPHIC_FIGURES, ITEMS_FIGURE, TREND_FIGURE
 from analysis.report_xlsx import write_xlsx
 from analysis.texts import text
 from bot.questionnaire import Questionnaire
 
-__all__ = ["ReportFiles", "build_report", "write_charts"]
+__all__ = ["ReportFiles", "build_report", "build_workbook", "write_charts"]
 
 # The identity questions whose bars run upwards: their labels are numbers (age groups).
 _UPRIGHT = frozenset({"age"})
@@ -62,18 +61,11 @@ def build_report(
     Names and institutions are written only with ``include_personal``. ``unit_name`` fills the
     unit's name into the texts; without it a bracketed placeholder stands in.
     """
-    check_period(period)
-    if service is not None and service not in services:
-        raise ValueError(f"service {service!r} is not one of {', '.join(services)}")
-    target = Path(out_dir)
-    target.mkdir(parents=True, exist_ok=True)
+    from analysis.report_docx import write_docx  # lazily: python-docx, not for the workbook
+
+    target, stem = _target(period, services, service, out_dir)
     data = gather(
         db_path, period, questionnaire, services, quota, include_personal, service, unit_name
-    )
-    stem = (
-        text("files.stem_service", period=period, service=service)
-        if service
-        else text("files.stem", period=period)
     )
     chart_paths = write_charts(data, target, stem)
     return ReportFiles(
@@ -84,8 +76,52 @@ def build_report(
     )
 
 
+def build_workbook(
+    db_path: DbPath,
+    period: str,
+    questionnaire: Questionnaire,
+    services: Mapping[str, str],
+    quota: int,
+    out_dir: str | PathLike[str],
+    include_personal: bool = False,
+    service: str | None = None,
+    *,
+    unit_name: str | None = None,
+) -> Path:
+    """Writes ``period``'s staff workbook alone into ``out_dir``; returns its path.
+
+    The same workbook, under the same name, as :func:`build_report` writes with the same
+    arguments, without drawing a chart or writing the Word draft.
+    """
+    target, stem = _target(period, services, service, out_dir)
+    data = gather(
+        db_path, period, questionnaire, services, quota, include_personal, service, unit_name
+    )
+    return write_xlsx(data, target / text("files.xlsx", stem=stem))
+
+
+def _target(
+    period: str, services: Mapping[str, str], service: str | None, out_dir: str | PathLike[str]
+) -> tuple[Path, str]:
+    """Checks the period and the service, creates ``out_dir``; returns it and the files' stem."""
+    check_period(period)
+    if service is not None and service not in services:
+        raise ValueError(f"service {service!r} is not one of {', '.join(services)}")
+    target = Path(out_dir)
+    target.mkdir(parents=True, exist_ok=True)
+    stem = (
+        text("files.stem_service", period=period, service=service)
+        if service
+        else text("files.stem", period=period)
+    )
+    return target, stem
+
+
 def write_charts(data: ReportData, out_dir: Path, stem: str) -> dict[str, Path]:
     """Writes Gambar 1–6 as PNGs; returns them by key (identity keys, ``items``, ``trend``)."""
+    from analysis import charts  # lazily: matplotlib, not for the workbook
+    from analysis.report_docx_results import DEMOGRAPHIC_FIGURES, ITEMS_FIGURE, TREND_FIGURE
+
     paths: dict[str, Path] = {}
     for key, number in DEMOGRAPHIC_FIGURES:
         counts = data.demographics.counts.get(key)

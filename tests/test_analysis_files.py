@@ -8,6 +8,7 @@ import re
 import struct
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from analysis.periods import MONTHS_ID
-from analysis.report import ReportFiles, build_report
+from analysis.report import ReportFiles, build_report, build_workbook
 from analysis.report_xlsx import SHEETS
 from bot.questionnaire import Questionnaire, load
 from tests.analysis_fixtures import JANUARY_2025, SERVICES, january_2025
@@ -161,6 +162,62 @@ def test_suggestions_are_listed_with_their_quota_status(built: Built) -> None:
     assert LATE_SUGGESTION in chapter(built.default.docx, "SARAN DAN MASUKAN RESPONDEN")
 
 
+def xlsx_cells(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every sheet's cell values, by sheet name, in the workbook's order."""
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return {
+            sheet.title: [tuple(r) for r in sheet.iter_rows(values_only=True)] for sheet in book
+        }
+    finally:
+        book.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "options"),
+    [
+        ("default", {}),
+        ("personal", {"include_personal": True, "unit_name": UNIT}),
+        ("cpob", {"service": "cpob"}),
+    ],
+)
+def test_workbook_alone_is_the_reports_workbook_and_nothing_else(
+    built: Built, questionnaire: Questionnaire, tmp_path: Path, name: str, options: Any
+) -> None:
+    # What /export sends: the report's workbook, without drawing the charts or the draft.
+    report: ReportFiles = getattr(built, name)
+    out = tmp_path / "out"
+
+    path = build_workbook(built.db, "2025-01", questionnaire, SERVICES, 3, out, **options)
+
+    assert list(out.iterdir()) == [path]
+    assert path.name == report.xlsx.name
+    assert xlsx_cells(path) == xlsx_cells(report.xlsx)
+
+
+def test_workbook_alone_imports_neither_charts_nor_word(built: Built, tmp_path: Path) -> None:
+    script = f"""
+import json, sys
+from bot.questionnaire import load
+from analysis.report import build_workbook
+build_workbook({str(built.db)!r}, "2025-01", load(), {SERVICES!r}, 3, {str(tmp_path)!r})
+print(json.dumps(sorted(m for m in sys.modules if m == "analysis.charts"
+                        or m.split(".")[0] in ("matplotlib", "docx", "telegram"))))
+"""
+    done = subprocess.run(
+        [sys.executable, "-W", "error", "-c", script],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == []
+    assert [p.name for p in tmp_path.iterdir()] == ["data-spkp-spak-2025-01.xlsx"]
+
+
 # -- personal data ----------------------------------------------------------------------------
 
 
@@ -264,11 +321,24 @@ def test_empty_month_still_gives_a_complete_draft(built: Built) -> None:
     assert xlsx_rows(built.empty.xlsx, "Ringkasan")[9][1] == "–"
 
 
-def test_unknown_service_is_refused(
-    tmp_path: Path, built: Built, questionnaire: Questionnaire
+@pytest.mark.parametrize("build", [build_report, build_workbook], ids=["report", "workbook"])
+@pytest.mark.parametrize(
+    ("period", "service", "message"),
+    [("2025-01", "x", "not one of"), ("2025-1", None, "YYYY-MM")],
+)
+def test_unknown_service_or_bad_period_is_refused_before_any_file(
+    tmp_path: Path,
+    built: Built,
+    questionnaire: Questionnaire,
+    build: Callable[..., object],
+    period: str,
+    service: str | None,
+    message: str,
 ) -> None:
-    with pytest.raises(ValueError, match="not one of"):
-        build_report(built.db, "2025-01", questionnaire, SERVICES, 3, tmp_path, service="x")
+    out = tmp_path / "out"
+    with pytest.raises(ValueError, match=message):
+        build(built.db, period, questionnaire, SERVICES, 3, out, service=service)
+    assert not out.exists()
 
 
 # -- charts -----------------------------------------------------------------------------------
