@@ -25,7 +25,7 @@ from bot.admin_args import Request, month_argument
 from bot.admin_report import report
 from bot.messages import Safe
 from bot.runtime import runtime
-from bot.staff_report import BuildFailed, build
+from bot.staff_report import BuildFailed, build, build_workbook
 from bot.staff_text import split_text, stats_text, suggestion_lines
 
 logger = logging.getLogger(__name__)
@@ -120,10 +120,9 @@ async def export(update: Update, context: Context) -> None:
     if rt.config.reports.include_personal:
         caption += words.plain("staff_personal_note")
     try:
-        built = await build(rt, period)
-        assert built.xlsx is not None  # the month has data, so the report has its files
+        workbook = await build_workbook(rt, period)
         await request.message.reply_document(
-            built.xlsx.content, filename=built.xlsx.filename, caption=caption
+            workbook.content, filename=workbook.filename, caption=caption
         )
     except (TelegramError, BuildFailed) as exc:
         logger.warning("/export %s failed: %s", period, exc)

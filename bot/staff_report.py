@@ -6,7 +6,8 @@ returns, so the bot's own process never imports pandas, matplotlib, openpyxl or 
 The child is *spawned*, not forked: a fresh interpreter that inherits neither the bot's logging
 handlers, nor its database connection, sockets or threads; it imports ``bot.staff_report`` and
 what the report needs, and hands back plain bytes. The summary alone (``files=False``, or a month
-without data) needs no pandas and is computed in a worker thread.
+without data) needs no pandas and is computed in a worker thread. :func:`build_workbook`, for
+``/export``, builds the month's XLSX alone the same way, in a child, without charts or DOCX.
 
 Exceptions::
 
@@ -88,19 +89,32 @@ class Report:
 
 async def build(rt: Runtime, period: str, *, files: bool = True, interim: bool = False) -> Report:
     """Computes the month's summary and, with ``files`` and data, its charts and documents."""
-    args = (
-        rt.config.storage.path,
-        period,
-        rt.config.survey.questionnaire,
-        {s.code: s.name for s in rt.config.services},
-        rt.config.survey.monthly_quota,
-    )
+    args = _analysis_args(rt, period)
     count = len(await suggestions(rt.storage, period))
     if files and await rt.storage.submission_count(period) > 0:
         built = await in_child(build_files, *args, rt.config.reports.include_personal)
         return Report(period, built.summary, count, interim, built.charts, built.xlsx, built.docx)
     summary = await asyncio.to_thread(summary_of, *args)
     return Report(period, summary, count, interim)
+
+
+async def build_workbook(rt: Runtime, period: str) -> Attachment:
+    """Builds the month's XLSX workbook alone, in a child process, as :func:`build` builds it."""
+    args = _analysis_args(rt, period)
+    return await in_child(workbook_file, *args, rt.config.reports.include_personal)
+
+
+def _analysis_args(
+    rt: Runtime, period: str
+) -> tuple[Path, str, Questionnaire, dict[str, str], int]:
+    """The arguments every build starts with: database, period, questionnaire, services, quota."""
+    return (
+        rt.config.storage.path,
+        period,
+        rt.config.survey.questionnaire,
+        {s.code: s.name for s in rt.config.services},
+        rt.config.survey.monthly_quota,
+    )
 
 
 async def in_child(function: Callable[[*Ts], T], *args: *Ts) -> T:
@@ -166,6 +180,24 @@ def build_files(
             xlsx=Attachment("xlsx", files.xlsx.name, files.xlsx.read_bytes()),
             docx=Attachment("docx", files.docx.name, files.docx.read_bytes()),
         )
+
+
+def workbook_file(
+    db_path: Path,
+    period: str,
+    questionnaire: Questionnaire,
+    services: Mapping[str, str],
+    quota: int,
+    include_personal: bool,
+) -> Attachment:
+    """Runs in the child process: writes the workbook into a temporary folder and reads it back."""
+    from analysis.report import build_workbook
+
+    with tempfile.TemporaryDirectory(prefix="surveibot-workbook-") as folder:
+        path = build_workbook(
+            db_path, period, questionnaire, services, quota, folder, include_personal
+        )
+        return Attachment("xlsx", path.name, path.read_bytes())
 
 
 class Pacer:

@@ -6,10 +6,12 @@ import html
 import io
 import logging
 import re
+import sys
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime
 
+import openpyxl
 import pytest
 import zxingcpp
 from PIL import Image
@@ -178,20 +180,44 @@ async def test_report_whose_build_process_dies_tells_the_admin(
 
 
 async def test_export_sends_the_workbook_with_progress(
-    staffed: App, sandbox: SandboxRequest, admin: Respondent
+    staffed: App, sandbox: SandboxRequest, admin: Respondent, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # If the bot's process built the workbook itself, it would import analysis.report again.
+    monkeypatch.delitem(sys.modules, "analysis.report", raising=False)
     await admin.command(staffed, "export", "2025-01")
     assert admin.last_text == "Belum ada isian survei untuk Januari 2025."
     add_january(staffed.bot_data["runtime"].config)
     await admin.command(staffed, "export", "2025-01")
     [document] = sandbox.calls_to("sendDocument")
     assert document.params["chat_id"] == ADMIN
-    assert document.files["document"].filename == "data-2025-01.xlsx"
+    assert document.files["document"].filename == "data-spkp-spak-2025-01.xlsx"
     assert replies(sandbox)[-2:] == [
         "✅ Data Januari 2025 terkirim.",
         "Data SPKP dan SPAK Januari 2025 (Excel)",
     ]
     assert [c.params["action"] for c in sandbox.calls_to("sendChatAction")] == ["upload_document"]
+    assert "analysis.report" not in sys.modules
+
+
+async def test_export_workbook_holds_the_months_data_without_names(
+    staffed: App, sandbox: SandboxRequest, admin: Respondent
+) -> None:
+    # fast_files stands in for the staff post's files: /export builds its own, real workbook.
+    add_january(staffed.bot_data["runtime"].config)
+    await admin.command(staffed, "export", "2025-01")
+    [document] = sandbox.calls_to("sendDocument")
+    book = openpyxl.load_workbook(io.BytesIO(document.files["document"].content), read_only=True)
+    try:
+        summary = [row[:4] for row in book["Ringkasan"].iter_rows(values_only=True)]
+        cells = [v for sheet in book for row in sheet.iter_rows(values_only=True) for v in row]
+    finally:
+        book.close()
+    assert ("Periode", "Januari 2025") in [row[:2] for row in summary]
+    assert ("Responden dihitung", 3) in [row[:2] for row in summary]
+    ipp = "Indeks Persepsi Pelayanan Publik (IPP)"
+    assert (ipp, "3,92", "97,92", "Memuaskan") in summary
+    assert "Perlu menambah jumlah personil." in cells
+    assert not any(p in str(v) for v in cells for p in PERSONAL)
 
 
 async def test_export_that_fails_says_so_and_the_next_one_works(
@@ -199,7 +225,7 @@ async def test_export_that_fails_says_so_and_the_next_one_works(
 ) -> None:
     add_january(staffed.bot_data["runtime"].config)
     with monkeypatch.context() as patched:
-        patched.setattr(staff_report, "build_files", die)
+        patched.setattr(staff_report, "workbook_file", die)
         await admin.command(staffed, "export", "2025-01")
     assert replies(sandbox)[-1] == (
         "⚠️ Data Januari 2025 gagal dikirim (BuildFailed). Coba lagi sebentar lagi."
