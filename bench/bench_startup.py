@@ -14,8 +14,9 @@ parent from spawning the child to the child's "ready" line:
   applies the migrations, sets the command menus through the fake) and prints "ready"; once on
   a new database and once on the database the previous start left behind.
 
-It also prints the RSS of a fresh process after ``import bot.app`` and after
-``import analysis.report`` (what the first report build adds to the bot).
+It also prints the RSS of a fresh process after ``import bot.app``, and after importing what a
+report build loads (``analysis.report`` with its charts and Word modules: the floor of the child
+process the bot spawns for each build; ``/export`` loads only ``analysis.report``).
 """
 
 from __future__ import annotations
@@ -61,7 +62,8 @@ def rss_mb():
         return next(int(l.split()[1]) / 1024 for l in status if l.startswith("VmRSS:"))
 
 before = rss_mb()
-__import__(sys.argv[1])
+for module in sys.argv[1:]:
+    __import__(module)
 print(f"{before:.1f} {rss_mb():.1f}")
 """
 
@@ -112,9 +114,13 @@ def main(repeat: int) -> None:
             took <= 2.0,
             note=f"median of {repeat}, max {max(times) * 1000:.0f} ms",
         )
-    for module in ("bot.app", "analysis.report"):
+    for modules in (
+        ["bot.app"],
+        ["analysis.report"],
+        ["analysis.report", "analysis.charts", "analysis.report_docx"],
+    ):
         out = subprocess.run(
-            [python, "-c", RSS_AFTER, module],
+            [python, "-c", RSS_AFTER, *modules],
             cwd=h.REPO,
             capture_output=True,
             text=True,
@@ -122,7 +128,7 @@ def main(repeat: int) -> None:
         ).stdout.split()
         before, after = float(out[0]), float(out[1])
         h.report(
-            f"RSS of a fresh process after import {module}",
+            f"RSS of a fresh process after import {', '.join(modules)}",
             after,
             "MiB",
             note=f"+{after - before:.0f} MiB over the bare interpreter",
