@@ -28,7 +28,8 @@ from telegram.ext import ContextTypes
 from bot import staff_store
 from bot.admin_args import Request, month_argument
 from bot.staff import current_parts, post_month, post_time, send_following
-from bot.staff_report import BuildFailed, Pacer, build, send_part
+from bot.staff_report import BuildFailed, build
+from bot.staff_send import Pacer, send_part
 
 logger = logging.getLogger(__name__)
 

@@ -32,7 +32,8 @@ from telegram.ext import Application, ContextTypes
 from bot import staff_store
 from bot.config import ReportsConfig
 from bot.runtime import Runtime, runtime
-from bot.staff_report import BuildFailed, Pacer, Report, build, send_part
+from bot.staff_report import BuildFailed, Report, build
+from bot.staff_send import Pacer, send_part
 from bot.staff_text import Wording
 
 logger = logging.getLogger(__name__)

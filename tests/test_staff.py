@@ -7,6 +7,7 @@ import io
 import json
 import logging
 import sqlite3
+import subprocess
 import sys
 import zipfile
 from collections.abc import AsyncIterator, Mapping
@@ -20,9 +21,9 @@ import pytest
 from bot import staff, staff_report, staff_store
 from bot.config import Config
 from bot.sandbox import Call, Fault, SandboxRequest
-from bot.staff_report import Pacer
+from bot.staff_send import Pacer
 from bot.staff_text import MAX_TEXT, split_text
-from tests.conftest import App, Clock, running
+from tests.conftest import REPO, App, Clock, running
 from tests.fake_report import PNG, die, use_tiny_files
 
 STAFF = -4001  # a basic group, as a staff chat starts out
@@ -218,6 +219,15 @@ async def test_the_report_is_built_in_a_child_process_and_its_files_reach_the_ch
         assert result.state == "posted"
     assert "analysis.report" not in sys.modules
     assert_real_files(to_chat(sandbox, STAFF))
+
+
+def test_the_report_process_starts_without_telegram() -> None:
+    # The spawned child imports the module of the function it runs; telegram would add ~0.15 s.
+    script = "import sys, bot.staff_report; print(sorted({m.split('.')[0] for m in sys.modules}))"
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    assert "'telegram'" not in done.stdout and "'bot'" in done.stdout
 
 
 async def test_a_report_process_that_dies_sends_nothing_and_a_later_run_posts_the_month(
