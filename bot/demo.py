@@ -117,12 +117,19 @@ async def _simulate(
     try:
         for n in range(total + dropouts):
             clock.now += step * rng.uniform(0.5, 1.5)
-            person = Respondent(sandbox, 700_000 + n, rng.choice(people["first_names"]))
+            gender = rng.choice(sorted(people["first_names"]))
+            first_name = rng.choice(people["first_names"][gender])
+            person = Respondent(sandbox, 700_000 + n, first_name)
             service = rng.choices(codes, weights=[weights[c] for c in codes])[0]
             finish = n % ((total + dropouts) // max(dropouts, 1)) != 3 or done >= total
             english = rng.random() < float(people["english_share"])
             await _answer(
-                app, person, service, rng, people, config.survey.questionnaire, english, finish
+                app,
+                person,
+                _Persona(service, first_name, gender, english, finish),
+                rng,
+                people,
+                config.survey.questionnaire,
             )
             if finish:
                 done += 1
@@ -135,23 +142,36 @@ async def _simulate(
     return done, total + dropouts - done
 
 
+@dataclass(frozen=True)
+class _Persona:
+    """Who a simulated respondent is: their service, first name and gender option (which match),
+    language, and whether they finish the survey."""
+
+    service: str
+    first_name: str
+    gender: str
+    english: bool
+    finish: bool
+
+
 async def _answer(
     app: Any,
     person: Any,
-    service: str,
+    who: _Persona,
     rng: random.Random,
     people: dict[str, Any],
     q: Questionnaire,
-    english: bool,
-    finish: bool,
 ) -> None:
-    lang = "en" if english else "id"
-    await person.command(app, "start", service)
+    lang = "en" if who.english else "id"
+    await person.command(app, "start", who.service)
     await person.tap(app, q.language_names[lang])
-    await person.say(app, f"{rng.choice(people['first_names'])} {rng.choice(people['last_names'])}")
+    await person.say(app, f"{who.first_name} {rng.choice(people['last_names'])}")
     await person.say(app, str(int(rng.triangular(24, 60, 35))))
     for question in q.identity:
-        if question.kind == "choice":
+        if question.key == "gender":
+            [option] = [o for o in question.options if o.code == who.gender]
+            await person.tap(app, option.label[lang])
+        elif question.kind == "choice":
             option = rng.choices(
                 question.options, weights=_identity_weights(question.key, len(question.options))
             )[0]
@@ -164,7 +184,7 @@ async def _answer(
     for item in q.items:
         score = _score(item.code, mood, rng)
         await person.tap(app, f"{score} · ")
-        if not finish and item.code == "U5":
+        if not who.finish and item.code == "U5":
             return  # stops halfway; the draft stays open for reminders
     if rng.random() < 0.3:
         await person.say(app, rng.choice(people["suggestions"]))

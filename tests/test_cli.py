@@ -7,6 +7,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -244,3 +245,7 @@ def test_demo_runs_offline_and_writes_the_report(tmp_path: Path) -> None:
     with sqlite3.connect(out / "demo.db") as db:
         assert db.execute("SELECT COUNT(*) FROM submissions").fetchone() == (36,)
         assert db.execute("SELECT COUNT(*) FROM drafts WHERE status = 'open'").fetchone() == (4,)
+        people = [json.loads(i) for (i,) in db.execute("SELECT identity FROM submissions")]
+    names = tomllib.loads((REPO / "bot" / "data" / "demo_people.toml").read_text("utf-8"))
+    for person in people:  # "Dewi Lestari — Laki-laki" would look careless in the demo's files
+        assert person["name"].split()[0] in names["first_names"][person["gender"]], person
