@@ -259,6 +259,7 @@ def _report(args: argparse.Namespace) -> int:
         out,
         include_personal=config.reports.include_personal,
         service=args.service,
+        unit_name=config.reports.unit_name,
     )
     summary = getattr(files, "summary", {})
     if summary.get("responses", 0) == 0:

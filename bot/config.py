@@ -84,6 +84,7 @@ class ReportsConfig:
     post_day: int
     post_time: time
     include_personal: bool
+    unit_name: str | None = None  # None: the report shows a placeholder to fill in
 
 
 @dataclass(frozen=True)
@@ -267,10 +268,14 @@ class _Reader:
         day = self.value(table, "reports", "post_day", int, 1)
         if not 1 <= day <= 28:
             raise self.fail("[reports] post_day", say("config.post_day", value=day))
+        unit_name = self.value(table, "reports", "unit_name", str, None)
+        if unit_name is not None and not unit_name.strip():
+            raise self.fail("[reports] unit_name", say("config.unit_name_empty"))
         return ReportsConfig(
             post_day=day,
             post_time=self.clock_time(table, "reports", "post_time", "08:00"),
             include_personal=self.value(table, "reports", "include_personal", bool, False),
+            unit_name=" ".join(unit_name.split()) if unit_name is not None else None,
         )
 
     def reminders(self) -> RemindersConfig:

@@ -91,6 +91,7 @@ async def _simulate_and_report(
         {s.code: s.name for s in config.services},
         config.survey.monthly_quota,
         out,
+        unit_name=config.reports.unit_name,
     )
     _tidy(config.storage.path)
     summary = getattr(files, "summary", {})

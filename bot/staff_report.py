@@ -78,7 +78,7 @@ async def build(rt: Runtime, period: str, *, files: bool = True, interim: bool =
     args = _analysis_args(rt, period)
     count = len(await suggestions(rt.storage, period))
     if files and await rt.storage.submission_count(period) > 0:
-        built = await in_child(build_files, *args, rt.config.reports.include_personal)
+        built = await in_child(build_files, *args, _options(rt))
         return Report(period, built.summary, count, interim, built.charts, built.xlsx, built.docx)
     summary = await asyncio.to_thread(summary_of, *args)
     return Report(period, summary, count, interim)
@@ -87,7 +87,7 @@ async def build(rt: Runtime, period: str, *, files: bool = True, interim: bool =
 async def build_workbook(rt: Runtime, period: str) -> Attachment:
     """Builds the month's XLSX workbook alone, in a child process, as :func:`build` builds it."""
     args = _analysis_args(rt, period)
-    return await in_child(workbook_file, *args, rt.config.reports.include_personal)
+    return await in_child(workbook_file, *args, _options(rt))
 
 
 def _analysis_args(
@@ -101,6 +101,19 @@ def _analysis_args(
         {s.code: s.name for s in rt.config.services},
         rt.config.survey.monthly_quota,
     )
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the configuration adds to a build: personal data or not, and the unit's name."""
+
+    include_personal: bool
+    unit_name: str | None
+
+
+def _options(rt: Runtime) -> Options:
+    reports = rt.config.reports
+    return Options(reports.include_personal, reports.unit_name)
 
 
 async def in_child(function: Callable[[*Ts], T], *args: *Ts) -> T:
@@ -149,14 +162,21 @@ def build_files(
     questionnaire: Questionnaire,
     services: Mapping[str, str],
     quota: int,
-    include_personal: bool,
+    options: Options,
 ) -> Files:
     """Runs in the child process: writes the report into a temporary folder and reads it back."""
     from analysis.report import build_report
 
     with tempfile.TemporaryDirectory(prefix="surveibot-report-") as folder:
         files = build_report(
-            db_path, period, questionnaire, services, quota, folder, include_personal
+            db_path,
+            period,
+            questionnaire,
+            services,
+            quota,
+            folder,
+            options.include_personal,
+            unit_name=options.unit_name,
         )
         return Files(
             summary=files.summary,
@@ -174,13 +194,20 @@ def workbook_file(
     questionnaire: Questionnaire,
     services: Mapping[str, str],
     quota: int,
-    include_personal: bool,
+    options: Options,
 ) -> Attachment:
     """Runs in the child process: writes the workbook into a temporary folder and reads it back."""
     from analysis.report import build_workbook
 
     with tempfile.TemporaryDirectory(prefix="surveibot-workbook-") as folder:
         path = build_workbook(
-            db_path, period, questionnaire, services, quota, folder, include_personal
+            db_path,
+            period,
+            questionnaire,
+            services,
+            quota,
+            folder,
+            options.include_personal,
+            unit_name=options.unit_name,
         )
         return Attachment("xlsx", path.name, path.read_bytes())

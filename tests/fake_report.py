@@ -16,7 +16,7 @@ import pytest
 
 from bot import staff_report
 from bot.questionnaire import Questionnaire
-from bot.staff_report import Attachment, Files
+from bot.staff_report import Attachment, Files, Options
 
 # A valid 1×1 PNG.
 PNG = bytes.fromhex(
@@ -32,7 +32,7 @@ def tiny_files(
     questionnaire: Questionnaire,
     services: Mapping[str, str],
     quota: int,
-    include_personal: bool,
+    options: Options,
 ) -> Files:
     """Returns the month's real summary with one tiny PNG per chart key and tiny documents."""
     summary = staff_report.summary_of(db_path, period, questionnaire, services, quota)

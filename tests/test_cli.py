@@ -11,6 +11,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from bot.__main__ import main
 from tests.conftest import REPO, TOKEN
@@ -217,6 +218,10 @@ def test_report_writes_charts_and_documents(
     assert "IPP 3,92 — Memuaskan" in printed
     names = {p.suffix for p in out.iterdir()}
     assert {".png", ".xlsx", ".docx"} <= names
+    [xlsx] = out.glob("*.xlsx")
+    cells = [str(c) for row in load_workbook(xlsx)["Ringkasan"].values for c in row if c]
+    unit = "Direktorat Pengawasan Produksi Obat, Narkotika, Psikotropika dan Prekursor"
+    assert unit in cells and not any("[nama unit kerja]" in c for c in cells)
 
 
 def test_report_without_a_database_is_a_clear_error(

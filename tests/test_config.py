@@ -55,6 +55,9 @@ def test_example_config_loads_with_the_four_reference_services() -> None:
     assert str(config.survey.timezone) == "Asia/Jakarta"
     assert config.survey.default_language == "id"
     assert config.telegram.base_url is None
+    assert config.reports.unit_name == (
+        "Direktorat Pengawasan Produksi Obat, Narkotika, Psikotropika dan Prekursor"
+    )
 
 
 def test_good_config_resolves_paths_next_to_the_file(tmp_path: Path) -> None:
@@ -130,6 +133,15 @@ def test_bad_value_names_file_and_key(tmp_path: Path, old: str, new: str, names:
         load(path, {})
     assert str(path) in str(caught.value)
     assert names in str(caught.value)
+
+
+def test_unit_name_is_optional_and_never_blank(tmp_path: Path) -> None:
+    assert load(write(tmp_path, GOOD), {}).reports.unit_name is None
+    named = GOOD + '\n[reports]\nunit_name = " Balai   Besar POM di Bandung "\n'
+    assert load(write(tmp_path, named), {}).reports.unit_name == "Balai Besar POM di Bandung"
+    blank = GOOD + '\n[reports]\nunit_name = "  "\n'
+    with pytest.raises(ConfigError, match=r"\[reports\] unit_name tidak boleh kosong"):
+        load(write(tmp_path, blank), {})
 
 
 def test_services_missing(tmp_path: Path) -> None:

@@ -218,7 +218,13 @@ async def test_the_report_is_built_in_a_child_process_and_its_files_reach_the_ch
         [result] = await staff.post_due(app)
         assert result.state == "posted"
     assert "analysis.report" not in sys.modules
-    assert_real_files(to_chat(sandbox, STAFF))
+    posted = to_chat(sandbox, STAFF)
+    assert_real_files(posted)
+    unit = staff_config.reports.unit_name
+    assert unit is not None
+    with zipfile.ZipFile(io.BytesIO(next(iter(posted[3].files.values())).content)) as docx:
+        document = docx.read("word/document.xml").decode()
+    assert unit in document and "[nama unit kerja]" not in document
 
 
 def test_the_report_process_starts_without_telegram() -> None:
