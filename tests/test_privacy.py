@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
@@ -71,7 +72,11 @@ def item_means(config: Config) -> dict[str, float]:
 
 
 @pytest.mark.parametrize(
-    ("personal", "expected"), [(False, "hanya melihat hasil gabungan"), (True, "daftar responden")]
+    ("personal", "expected"),
+    [
+        (False, "Nama dan instansi Anda tidak dimuat"),
+        (True, "satu baris per responden: nama, instansi, layanan"),
+    ],
 )
 async def test_privacy_says_what_why_how_long_and_who(
     config: Config,
@@ -87,7 +92,10 @@ async def test_privacy_says_what_why_how_long_and_who(
     text = respondent.last_text or ""
     for part in (
         "UU No. 27 Tahun 2022",
-        "nama, usia, jenis kelamin, pendidikan, pekerjaan, dan instansi",
+        "Identitas: nama dan instansi/perusahaan",
+        "usia, jenis kelamin, pendidikan, dan pekerjaan",
+        "satu baris per responden",
+        "membaca setiap saran",
         "ID pengguna dan ID chat Telegram",
         "SPKP",
         "Zona Integritas",
@@ -123,7 +131,10 @@ async def test_erasure_keeps_the_indices_and_leaves_no_name(
     assert before == {item: 3.0 for item in ITEMS}
 
     await ratna.command(app, "hapus_data")
-    assert "1 survei terkirim dan 1 survei yang belum selesai" in (ratna.last_text or "")
+    asked = ratna.last_text or ""
+    assert "Hapus nama, instansi, dan ID Telegram Anda" in asked
+    assert "1 survei terkirim dan 1 survei yang belum selesai" in asked
+    assert "Data demografi, nilai jawaban, dan saran tetap tersimpan" in asked
     assert ratna.labels() == ["Ya, hapus data saya", "Tidak"]
     await ratna.tap(app, "Ya, hapus data saya")
     done = ratna.last_text or ""
@@ -142,6 +153,17 @@ async def test_erasure_keeps_the_indices_and_leaves_no_name(
     assert any(OTHER_NAME in str(row) for _, row in stored)  # the others keep theirs
     assert rows(config, "SELECT submissions, drafts, cancelled FROM erasures") == [(1, 1, 1)]
     assert rows(config, "SELECT COUNT(*) FROM submissions WHERE user_id IS NULL") == [(1,)]
+    # What the texts say stays, stays: demographics and the suggestion, without a name.
+    [(identity, suggestion)] = rows(
+        config, "SELECT identity, suggestion FROM submissions WHERE user_id IS NULL"
+    )
+    assert json.loads(identity) == {
+        "age": "41",
+        "gender": "P",
+        "education": "s1",
+        "occupation": "pns",
+    }
+    assert suggestion == "Pelayanan cepat"
 
     await ratna.say(app, "halo")  # a stranger now: no survey in progress
     assert "belum memulai survei" in (ratna.last_text or "")
