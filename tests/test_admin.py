@@ -88,7 +88,7 @@ async def test_stats_show_this_month_live(
     await admin.command(staffed, "stats")
     text = plain(admin.last_text)
     assert "Angka Januari 2025" in text
-    assert "Isian dihitung: 3 dari kuota 30 · di luar kuota: 0" in text
+    assert "Isian terhitung: 3 dari kuota 30 · di luar kuota: 0" in text
     assert "IPP 3,92 · nilai konversi 97,92 · Memuaskan" in text
     assert "Sertifikasi/Resertifikasi CPOB: 2" in text
     assert "sedang diisi saat ini (semua bulan): 1" in text
