@@ -99,12 +99,12 @@ async def test_stats_show_this_month_live(
 @pytest.mark.parametrize(
     ("command", "argument", "expected"),
     [
-        ("stats", "2025-13", "Bulan 2025-13 tidak dikenali"),
+        ("stats", "2025-13", "Bulan 2025-13 tidak dikenali. Tulis bulan dalam format YYYY-MM"),
         ("export", "januari", "Bulan januari tidak dikenali"),
         (
             "suggestions",
             None,
-            "Sebutkan bulannya sebagai TAHUN-BULAN, misalnya /suggestions 2024-12",
+            "Sebutkan bulannya dalam format YYYY-MM, misalnya /suggestions 2024-12",
         ),
         ("export", "2025-03", "Maret 2025 belum dimulai."),
         ("report", None, "/report 2025-01 sini — kirim ke chat ini"),
