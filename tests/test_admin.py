@@ -108,7 +108,7 @@ async def test_stats_show_this_month_live(
         ),
         ("export", "2025-03", "Maret 2025 belum dimulai."),
         ("report", None, "/report 2025-01 sini — kirim ke chat ini"),
-        ("report", "2025-01 kemarin", "/report 2025-01 ulang — kirim ulang ke grup staf"),
+        ("report", "2025-01 kemarin", "/report 2025-01 ulang — kirim ulang ke chat staf"),
         ("report", "2025-01", "Januari 2025 belum selesai: laporannya dikirim otomatis"),
     ],
 )
@@ -125,7 +125,7 @@ async def test_report_posts_through_the_once_only_machinery(
     add_january(staffed.bot_data["runtime"].config)
     clock.current = datetime(2025, 1, 31, 23, 0, tzinfo=UTC)  # 1 February, 06:00 in Jakarta
     await admin.command(staffed, "report", "2025-01")
-    assert replies(sandbox)[-1] == "✅ Laporan Januari 2025 terkirim ke grup staf."
+    assert replies(sandbox)[-1] == "✅ Laporan Januari 2025 terkirim ke chat staf."
     assert methods(to_chat(sandbox, STAFF)) == FULL_POST
     assert [c.params["action"] for c in sandbox.calls_to("sendChatAction")] == ["upload_document"]
 
@@ -134,7 +134,7 @@ async def test_report_posts_through_the_once_only_machinery(
 
     assert await staff.post_due(staffed) == []
     await admin.command(staffed, "report", "2025-01")
-    assert "sudah dikirim ke grup staf pada 1 Februari 2025 pukul 06.00 WIB" in (
+    assert "sudah dikirim ke chat staf pada 1 Februari 2025 pukul 06.00 WIB" in (
         admin.last_text or ""
     )
     assert methods(to_chat(sandbox, STAFF)) == FULL_POST
@@ -150,7 +150,7 @@ async def test_report_again_and_here_are_not_the_months_post(
     assert replies(sandbox)[0] == "✅ Laporan Januari 2025 terkirim di chat ini."
     clock.current = FEB_1_0800
     await admin.command(staffed, "report", "2025-01 ulang")
-    assert replies(sandbox)[-1] == "✅ Laporan Januari 2025 dikirim ulang ke grup staf."
+    assert replies(sandbox)[-1] == "✅ Laporan Januari 2025 dikirim ulang ke chat staf."
     from bot import staff
 
     [scheduled] = await staff.post_due(staffed)  # the scheduled post still goes out
