@@ -305,6 +305,7 @@ async def test_stale_button_changes_nothing(
     assert answers["U1"] == "4" and "U2" not in answers
     answer = sandbox.calls_to("answerCallbackQuery")[-1]
     assert "sudah dijawab" in answer.params.get("text", "").lower()
+    assert '"Periksa jawaban Anda"' in answer.params["text"]  # the review screen, by its title
     # A button of a question not asked yet is just as stale.
     await respondent.send(app, sandbox.callback_update(respondent.user, u1, "a:1:P5:1"))
     assert "P5" not in dict(rows(config, "SELECT key, value FROM answers"))

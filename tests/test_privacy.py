@@ -261,7 +261,7 @@ async def test_language_switches_the_survey_in_progress(
     await respondent.tap(app, "Bahasa Indonesia")
     await respondent.say(app, "Dini B")
     await respondent.command(app, "language")
-    assert "Bahasa Indonesia" in (respondent.last_text or "")
+    assert "Bahasa survei Anda saat ini: <b>Bahasa Indonesia</b>" in (respondent.last_text or "")
     assert respondent.labels() == ["Bahasa Indonesia", "English"]
     await respondent.tap(app, "English")
     texts = [m.get("text") or "" for m in respondent.sandbox.sent_to(respondent.chat_id)]
