@@ -9,9 +9,11 @@
     surveibot backup  FILE
 
 Everything it prints is in Indonesian, or English with ``--lang en`` or ``SURVEIBOT_LANG=en``
-(:mod:`bot.console`); argparse's own fixed phrases ("usage:", "options") stay English. Errors a
-user can fix (config, periods, files) print one line and exit non-zero, never a traceback. Heavy
-modules (telegram, pandas, matplotlib) are imported only by the commands that use them.
+(:mod:`bot.console`), including argparse's help and its commonest errors. Errors a user can fix
+print one line, never a traceback, and exit with 2 when the command line itself is wrong
+(arguments, periods) or 1 when the command cannot be carried out (configuration, database,
+files). Heavy modules (telegram, pandas, matplotlib) are imported only by the commands that use
+them.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from typing import Any, NoReturn
 
 from bot import console
 from bot.config import ConfigError, load
-from bot.console import say
+from bot.console import reason, say
 from bot.storage import StorageError
 
 logger = logging.getLogger("surveibot")
@@ -36,7 +38,11 @@ PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 class UsageError(Exception):
-    """A command-line argument is wrong; the message says the expected form."""
+    """A command-line argument is wrong; the message says the expected form. Exit status 2."""
+
+
+class CommandError(Exception):
+    """The command cannot be carried out (no database, an unreadable file); exit status 1."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -53,11 +59,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     _configure_logging(quiet=args.command != "run")
     try:
         return int(args.handler(args))
-    except (ConfigError, UsageError) as exc:
+    except UsageError as exc:
         print(f"surveibot: {exc}", file=sys.stderr)
         return 2
-    except StorageError as exc:
+    except (ConfigError, StorageError, CommandError) as exc:
         print(f"surveibot: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # an output file or folder that cannot be written
+        where = exc.filename if exc.filename is not None else ""
+        print(f"surveibot: {say('cli.os_error', path=where, reason=reason(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -66,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _language(argv: Sequence[str]) -> str:
     """The language asked for by ``--lang`` anywhere in ``argv``, else by the environment."""
     pre = argparse.ArgumentParser(add_help=False)
-    pre.add_argument("--lang")
+    pre.add_argument("--lang", nargs="?")  # "--lang" alone is left to the full parser to refuse
     asked, _ = pre.parse_known_args(argv)
     chosen = asked.lang or os.environ.get(console.LANGUAGE_ENV) or console.LANGUAGES[0]
     if chosen not in console.LANGUAGES:
@@ -137,7 +147,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(
         dest="command",
         required=True,
-        metavar="COMMAND",
+        metavar=say("cli.metavar.command"),
         title=say("cli.help.commands"),
         parser_class=_Parser,
     )
@@ -153,30 +163,44 @@ def _parser() -> argparse.ArgumentParser:
         if name != "demo":
             config_help = say("cli.help.config")
             sub.options.add_argument(
-                "-c", "--config", type=Path, default=Path("config.toml"), help=config_help
+                "-c",
+                "--config",
+                type=Path,
+                default=Path("config.toml"),
+                metavar="config.toml",
+                help=config_help,
             )
         return sub
 
     command("run", _run)
     demo = command("demo", _demo)
+    folder, file = say("cli.metavar.folder"), say("cli.metavar.file")
     demo.options.add_argument(
-        "--out", type=Path, default=Path("surveibot-demo"), help=say("cli.help.demo_out")
+        "--out",
+        type=Path,
+        default=Path("surveibot-demo"),
+        metavar=folder,
+        help=say("cli.help.demo_out"),
     )
     report = command("report", _report)
-    report.arguments.add_argument("period", help=say("cli.help.period"))
-    report.options.add_argument("--service", help=say("cli.help.service"))
-    report.options.add_argument("--out", type=Path, help=say("cli.help.report_out"))
+    report.arguments.add_argument("period", metavar="YYYY-MM", help=say("cli.help.period"))
+    report.options.add_argument(
+        "--service", metavar=say("cli.metavar.code"), help=say("cli.help.service")
+    )
+    report.options.add_argument("--out", type=Path, metavar=folder, help=say("cli.help.report_out"))
     report.options.add_argument("--json", action="store_true", help=say("cli.help.json"))
     export = command("export", _export)
-    export.arguments.add_argument("period", help=say("cli.help.period"))
+    export.arguments.add_argument("period", metavar="YYYY-MM", help=say("cli.help.period"))
     export.options.add_argument(
         "--format", choices=("csv", "xlsx"), default="csv", help=say("cli.help.format")
     )
-    export.options.add_argument("--out", type=Path, help=say("cli.help.export_out"))
+    export.options.add_argument("--out", type=Path, metavar=file, help=say("cli.help.export_out"))
     imported = command("import", _import)
-    imported.arguments.add_argument("file", type=Path, help=say("cli.help.import_file"))
+    imported.arguments.add_argument(
+        "file", type=Path, metavar=file, help=say("cli.help.import_file")
+    )
     backup = command("backup", _backup)
-    backup.arguments.add_argument("file", type=Path, help=say("cli.help.backup_file"))
+    backup.arguments.add_argument("file", type=Path, metavar=file, help=say("cli.help.backup_file"))
     return parser
 
 
@@ -289,16 +313,20 @@ def _import(args: argparse.Namespace) -> int:
     from bot.storage import Storage
 
     config = load(args.config, need_token=False)
-    _prepare_database(Storage(config.storage.path))
     try:
-        result = transfer.import_file(config, args.file)
+        checked = transfer.check_file(config, args.file)
     except transfer.TransferError as exc:
-        raise UsageError(str(exc)) from None
-    if result.errors:
-        for error in result.errors:
+        raise CommandError(str(exc)) from None
+    if checked.errors:
+        for error in checked.errors:
             print(f"{args.file}: {error}", file=sys.stderr)
-        print(f"surveibot: {say('cli.import.refused', count=len(result.errors))}", file=sys.stderr)
+        print(f"surveibot: {say('cli.import.refused', count=len(checked.errors))}", file=sys.stderr)
         return 1
+    database = config.storage.path
+    if not database.exists():  # a first install, or a mistyped [storage] path: say which
+        print(say("cli.import.new_database", path=database))
+    _prepare_database(Storage(database))
+    result = transfer.store(config, checked.rows)
     print(say("cli.import.done", added=result.added, present=result.already_present))
     return 0
 
@@ -315,7 +343,7 @@ def _backup(args: argparse.Namespace) -> int:
 
 def _existing_database(path: Path) -> None:
     if not path.is_file():
-        raise UsageError(say("cli.no_database", path=path))
+        raise CommandError(say("cli.no_database", path=path))
 
 
 def _prepare_database(storage: Any) -> None:

@@ -19,7 +19,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.console import say
+from bot.console import reason, say
 from bot.storage import StorageError
 
 logger = logging.getLogger(__name__)
@@ -41,6 +41,12 @@ def backup(db_path: Path, target: Path, progress: Progress | None = None) -> int
         raise StorageError(say("backup.no_database", path=source_path))
     if target.exists() and target.resolve() == source_path.resolve():
         raise StorageError(say("backup.over_itself", target=target))
+    if target.is_dir():
+        raise StorageError(say("backup.is_folder", target=target))
+    if target.exists() and not _is_database(target):
+        raise StorageError(say("backup.not_a_database", target=target))
+    if target.parent.exists() and not target.parent.is_dir():
+        raise StorageError(say("backup.parent_is_file", target=target, folder=target.parent))
     if not target.parent.is_dir():
         raise StorageError(say("backup.no_folder", target=target, folder=target.parent))
     partial = target.with_name(f".{target.name}.partial")
@@ -50,18 +56,27 @@ def backup(db_path: Path, target: Path, progress: Progress | None = None) -> int
         os.replace(partial, target)
         _fsync_directory(target.parent)
     except sqlite3.Error as exc:
+        why = reason(exc)
         raise StorageError(
-            say("backup.failed", path=source_path, target=target, reason=exc)
+            say("backup.failed", path=source_path, target=target, reason=why)
         ) from exc
     except OSError as exc:
-        reason = exc.strerror or exc
-        raise StorageError(say("backup.unwritable", target=target, reason=reason)) from exc
+        raise StorageError(say("backup.unwritable", target=target, reason=reason(exc))) from exc
     finally:
         for leftover in (partial, *(Path(f"{partial}{s}") for s in ("-journal", "-wal", "-shm"))):
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
     logger.info("backed up %s to %s (%s pages)", source_path, target, pages)
     return pages
+
+
+def _is_database(path: Path) -> bool:
+    """Whether ``path`` is an SQLite database (an earlier backup, which may be replaced)."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(16) == b"SQLite format 3\x00" or path.stat().st_size == 0
+    except OSError:
+        return False
 
 
 def _copy(source_path: Path, partial: Path, progress: Progress | None) -> int:

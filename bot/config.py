@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import questionnaire as questionnaire_module
-from bot.console import say
+from bot.console import reason, say
 
 TOKEN_ENV = "SURVEIBOT_TOKEN"
 DEEP_LINK_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -126,9 +126,9 @@ def load(path: Path, environ: Mapping[str, str] | None = None, need_token: bool 
     except FileNotFoundError:
         raise ConfigError(say("config.file_not_found", path=path)) from None
     except OSError as exc:
-        raise ConfigError(say("config.unreadable", path=path, reason=exc.strerror)) from None
+        raise ConfigError(say("config.unreadable", path=path, reason=reason(exc))) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(say("config.not_toml", path=path, reason=exc)) from None
+        raise ConfigError(say("config.not_toml", path=path, reason=reason(exc))) from None
     return _Reader(path, raw).config(environ, need_token)
 
 

@@ -15,6 +15,8 @@ Plain text, no markup: values go into the ``{placeholders}`` as they are.
 
 from __future__ import annotations
 
+import errno
+import re
 import tomllib
 from collections.abc import Iterator, Mapping
 from functools import cache
@@ -27,6 +29,7 @@ __all__ = [
     "ConsoleTextError",
     "catalogue",
     "language",
+    "reason",
     "say",
     "say_in",
     "use",
@@ -36,6 +39,8 @@ LANGUAGES = ("id", "en")
 LANGUAGE_ENV = "SURVEIBOT_LANG"
 
 _chosen = {"language": LANGUAGES[0]}
+# Where tomllib says a file went wrong: "(at line 3, column 9)" or "(at end of document)".
+_TOML_PLACE = re.compile(r"\(at (?:line (?P<line>\d+), column (?P<column>\d+)|end of document)\)")
 
 
 class ConsoleTextError(Exception):
@@ -57,6 +62,29 @@ def language() -> str:
 def say(key: str, /, **values: object) -> str:
     """Returns text ``key`` in the chosen language with ``values`` put in its placeholders."""
     return say_in(language(), key, **values)
+
+
+def reason(exc: BaseException) -> str:
+    """Why an operation failed, in the chosen language: the operating system's and SQLite's
+    commonest errors are said from ``reason.*``; anything else keeps its own (English) words."""
+    name = (
+        errno.errorcode.get(exc.errno or 0, "")
+        if isinstance(exc, OSError)
+        else getattr(exc, "sqlite_errorname", "")
+    )
+    if isinstance(exc, tomllib.TOMLDecodeError):
+        found = _TOML_PLACE.search(str(exc))
+        if found is not None:
+            detail = str(exc)[: found.start()].strip()
+            if found["line"] is None:
+                return say("reason.toml_end", detail=detail)
+            return say("reason.toml", line=found["line"], column=found["column"], detail=detail)
+    key = f"reason.{name}"
+    if key in catalogue():
+        return say(key)
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc)
 
 
 def say_in(language: str, key: str, /, **values: object) -> str:

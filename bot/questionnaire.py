@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from bot.console import say
+from bot.console import reason, say
 
 DEFAULT_PATH = Path(str(resources.files("bot") / "data" / "questionnaire.toml"))
 
@@ -172,11 +172,9 @@ def load(path: Path | None = None) -> Questionnaire:
         with source.open("rb") as fh:
             raw = tomllib.load(fh)
     except OSError as exc:
-        raise QuestionnaireError(
-            say("config.unreadable", path=source, reason=exc.strerror)
-        ) from exc
+        raise QuestionnaireError(say("config.unreadable", path=source, reason=reason(exc))) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise QuestionnaireError(say("config.not_toml", path=source, reason=exc)) from exc
+        raise QuestionnaireError(say("config.not_toml", path=source, reason=reason(exc))) from exc
     return _Parser(source, raw).questionnaire()
 
 

@@ -32,7 +32,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import aiosqlite
 
-from bot.console import say
+from bot.console import reason, say
 
 logger = logging.getLogger(__name__)
 
@@ -202,7 +202,8 @@ class Storage:
             await self._migrate()
         except (sqlite3.Error, OSError) as exc:
             await self.close()
-            raise StorageError(say("storage.cannot_open", path=self.path, reason=exc)) from exc
+            why = reason(exc)
+            raise StorageError(say("storage.cannot_open", path=self.path, reason=why)) from exc
 
     async def close(self) -> None:
         if self._db is not None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import re
 import sqlite3
@@ -126,37 +127,56 @@ def read_file(path: Path) -> Iterator[tuple[int, list[str]]]:
         raise TransferError(say("transfer.not_found", path=path))
     if kind == "csv":
         try:
-            with path.open(encoding="utf-8-sig", newline="") as fh:
-                for number, row in enumerate(csv.reader(fh), start=1):
-                    yield number, row
+            text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise TransferError(say("transfer.not_utf8", path=path, reason=exc.reason)) from None
+            raise TransferError(say("transfer.not_utf8", path=path, position=exc.start)) from None
+        # Excel set to Indonesian (or other comma-decimal locales) saves CSV with semicolons.
+        header = text.partition("\n")[0]
+        delimiter = ";" if header.count(";") > header.count(",") else ","
+        for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1):
+            yield number, row
         return
     from openpyxl import load_workbook
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise TransferError(say("transfer.not_xlsx", path=path, reason=exc)) from None
+        raise TransferError(say("transfer.not_xlsx", path=path)) from exc
     sheet = book.worksheets[0]
     for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
         yield number, ["" if v is None else _cell_text(v) for v in values]
     book.close()
 
 
+@dataclass(frozen=True)
+class Checked:
+    """A file's rows as they will be stored, or the reasons it cannot be imported."""
+
+    rows: tuple[dict[str, Any], ...] = ()
+    errors: tuple[RowError, ...] = ()
+
+
 def import_file(config: Config, path: Path) -> ImportResult:
     """Validates every row, then stores them all in one transaction, or none if any is bad."""
+    checked = check_file(config, path)
+    if checked.errors:
+        return ImportResult(0, 0, checked.errors)
+    return store(config, checked.rows)
+
+
+def check_file(config: Config, path: Path) -> Checked:
+    """Reads and validates every row of ``path`` without touching the database."""
     rows = list(read_file(path))
     expected = header(config.survey.questionnaire)
     if not rows:
-        return ImportResult(0, 0, (RowError(1, say("transfer.empty")),))
+        return Checked(errors=(RowError(1, say("transfer.empty")),))
     line, first = rows[0]
     found = [cell.strip().lower() for cell in first]
     while found and not found[-1]:
         found.pop()
     if found != [name.lower() for name in expected]:
         reason = say("transfer.header", columns=",".join(expected))
-        return ImportResult(0, 0, (RowError(line, reason),))
+        return Checked(errors=(RowError(line, reason),))
     parser = _RowParser(config)
     parsed: list[dict[str, Any]] = []
     errors: list[RowError] = []
@@ -169,9 +189,7 @@ def import_file(config: Config, path: Path) -> ImportResult:
             )
         except ValueError as exc:
             errors.append(RowError(number, str(exc)))
-    if errors:
-        return ImportResult(0, 0, tuple(errors))
-    return _store(config.storage.path, parsed)
+    return Checked(tuple(parsed), tuple(errors))
 
 
 class _RowParser:
@@ -248,9 +266,10 @@ class _RowParser:
         return int(text)
 
 
-def _store(db_path: Path, rows: Sequence[Mapping[str, Any]]) -> ImportResult:
+def store(config: Config, rows: Sequence[Mapping[str, Any]]) -> ImportResult:
+    """Stores checked rows in one transaction; a row already stored is counted, not added."""
     added = present = 0
-    with sqlite3.connect(db_path, isolation_level=None) as db:
+    with sqlite3.connect(config.storage.path, isolation_level=None) as db:
         db.execute("PRAGMA foreign_keys=ON")
         db.execute("PRAGMA busy_timeout=5000")
         db.execute("BEGIN IMMEDIATE")

@@ -178,3 +178,24 @@ def test_a_failed_backup_leaves_the_old_backup_alone(
         backup(source, target)
     assert (tmp_path / "backup.db").read_bytes() == kept
     assert sorted(p.name for p in tmp_path.iterdir() if "backup" in p.name) == ["backup.db"]
+
+
+@pytest.mark.parametrize(
+    ("target", "says"),
+    [
+        ("notes.txt", "notes.txt sudah ada dan bukan basis data SQLite"),
+        ("folder", "folder adalah folder: tulis nama berkas cadangan"),
+        ("notes.txt/backup.db", "notes.txt adalah berkas, bukan folder"),
+    ],
+)
+def test_a_backup_never_overwrites_what_is_not_a_database(
+    source: Path, tmp_path: Path, target: str, says: str
+) -> None:
+    fill(source, drafts=1)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("catatan rapat\n", encoding="utf-8")
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(StorageError, match=says):
+        backup(source, tmp_path / target)
+    assert notes.read_text(encoding="utf-8") == "catatan rapat\n"
+    assert list((tmp_path / "folder").iterdir()) == []

@@ -119,8 +119,7 @@ def test_bad_rows_are_reported_and_nothing_is_imported(
     assert "baris 7: U1 '5'" in err
     assert "baris 8: submitted_at 'kemarin'" in err
     assert "tidak ada yang diimpor: 6 baris bermasalah" in err
-    with sqlite3.connect(tmp_path / "surveibot.db") as db:
-        assert db.execute("SELECT COUNT(*) FROM submissions").fetchone() == (0,)
+    assert not (tmp_path / "surveibot.db").exists()  # nothing to import, so no database made
 
 
 def test_wrong_header_is_refused(
@@ -227,7 +226,7 @@ def test_report_writes_charts_and_documents(
 def test_report_without_a_database_is_a_clear_error(
     config_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert surveibot("report", "2025-01", "-c", config_file) == 2
+    assert surveibot("report", "2025-01", "-c", config_file) == 1
     assert "tidak ada basis data di" in capsys.readouterr().err
 
 
@@ -254,3 +253,51 @@ def test_demo_runs_offline_and_writes_the_report(tmp_path: Path) -> None:
     names = tomllib.loads((REPO / "bot" / "data" / "demo_people.toml").read_text("utf-8"))
     for person in people:  # "Dewi Lestari — Laki-laki" would look careless in the demo's files
         assert person["name"].split()[0] in names["first_names"][person["gender"]], person
+
+
+def test_an_output_that_cannot_be_written_is_one_clear_line(
+    tmp_path: Path, config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert surveibot("import", write_csv(tmp_path / "jan.csv", JANUARY), "-c", config_file) == 0
+    capsys.readouterr()
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("x", encoding="utf-8")
+    out = blocker / "jan.csv"
+    assert surveibot("export", "2025-01", "--out", out, "-c", config_file) == 1
+    err = capsys.readouterr().err
+    assert err == f"surveibot: {blocker} tidak dapat ditulis: sudah ada berkas dengan nama itu\n"
+    assert surveibot("report", "2025-01", "--out", blocker, "-c", config_file) == 1
+    assert "tidak dapat ditulis" in capsys.readouterr().err
+
+
+def test_semicolon_csv_from_excel_imports_like_a_comma_one(
+    tmp_path: Path, config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [next(csv.reader([line])) for line in [HEADER, *JANUARY]]
+    source = tmp_path / "excel.csv"
+    with source.open("w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh, delimiter=";").writerows(rows)
+    assert surveibot("import", source, "-c", config_file) == 0
+    assert "3 isian diimpor" in capsys.readouterr().out
+
+
+def test_a_file_that_is_not_utf8_says_how_to_save_it(
+    tmp_path: Path, config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "ansi.csv"
+    source.write_bytes((HEADER + "\n" + JANUARY[0].replace("Robertus", "Réné")).encode("cp1252"))
+    assert surveibot("import", source, "-c", config_file) == 1
+    err = capsys.readouterr().err
+    assert "bukan teks UTF-8" in err and '"CSV UTF-8"' in err
+    assert not (tmp_path / "surveibot.db").exists()
+
+
+def test_import_into_a_new_database_says_where_it_is(
+    tmp_path: Path, config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write_csv(tmp_path / "jan.csv", JANUARY)
+    assert surveibot("import", source, "-c", config_file) == 0
+    out = capsys.readouterr().out
+    assert f"Basis data belum ada; dibuat baru di {tmp_path / 'surveibot.db'}." in out
+    assert surveibot("import", source, "-c", config_file) == 0
+    assert "dibuat baru" not in capsys.readouterr().out
