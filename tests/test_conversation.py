@@ -275,7 +275,7 @@ async def test_a_period_button_gone_stale_asks_the_period_again_with_the_months_
     clock.current = datetime(2025, 2, 10, 3, 0, tzinfo=UTC)  # December is no longer offered
     await respondent.tap(app, "Desember 2024")
     alert = sandbox.calls_to("answerCallbackQuery")[-1]
-    assert "Pilih lagi" in alert.params["text"]
+    assert "Silakan pilih lagi dari daftar bulan yang baru" in alert.params["text"]
     assert "period" not in dict(rows(config, "SELECT key, value FROM answers"))
     assert sandbox.buttons(respondent.chat_id, old["message_id"]) == []  # the old choice is gone
     assert respondent.labels() == ["Februari 2025", "Januari 2025"]  # asked again, as of now

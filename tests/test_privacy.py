@@ -265,7 +265,7 @@ async def test_language_switches_the_survey_in_progress(
     assert respondent.labels() == ["Bahasa Indonesia", "English"]
     await respondent.tap(app, "English")
     texts = [m.get("text") or "" for m in respondent.sandbox.sent_to(respondent.chat_id)]
-    assert "language is now <b>English</b>" in texts[-2]
+    assert "language was changed to <b>English</b>" in texts[-2]
     assert "How old are you" in texts[-1]  # the same question, now in English
     assert rows(config, "SELECT value FROM answers WHERE key = 'language'") == [("en",)]
     await respondent.say(app, "33")
