@@ -109,7 +109,7 @@ async def test_stats_show_this_month_live(
         ("export", "2025-03", "Maret 2025 belum dimulai."),
         ("report", None, "/report 2025-01 sini — kirim ke chat ini"),
         ("report", "2025-01 kemarin", "/report 2025-01 ulang — kirim ulang ke chat staf"),
-        ("report", "2025-01", "Januari 2025 belum selesai: laporannya dikirim otomatis"),
+        ("report", "2025-01", "Januari 2025 belum selesai: laporannya akan dikirim otomatis"),
     ],
 )
 async def test_malformed_arguments_get_the_expected_form(
@@ -147,7 +147,7 @@ async def test_report_again_and_here_are_not_the_months_post(
     await admin.command(staffed, "report", "2025-01 sini")  # interim, to the admin
     assert "Angka sementara" in texts_of(to_chat(sandbox, ADMIN))[1]
     assert methods(to_chat(sandbox, ADMIN))[1:] == FULL_POST
-    assert replies(sandbox)[0] == "✅ Laporan Januari 2025 terkirim di chat ini."
+    assert replies(sandbox)[0] == "✅ Laporan Januari 2025 terkirim ke chat ini."
     clock.current = FEB_1_0800
     await admin.command(staffed, "report", "2025-01 ulang")
     assert replies(sandbox)[-1] == "✅ Laporan Januari 2025 dikirim ulang ke chat staf."
@@ -171,11 +171,11 @@ async def test_report_whose_build_process_dies_tells_the_admin(
     monkeypatch.setattr(staff_report, "build_files", die)
     await admin.command(staffed, "report", "2025-01 sini")
     assert replies(sandbox)[-1] == (
-        "⚠️ Laporan Januari 2025 gagal dikirim (BuildFailed). Coba lagi sebentar lagi."
+        "⚠️ Laporan Januari 2025 gagal dikirim (BuildFailed). Silakan coba beberapa saat lagi."
     )
     await admin.command(staffed, "report", "2025-01")
     assert replies(sandbox)[-1].startswith("⚠️ Laporan Januari 2025 belum terkirim seluruhnya")
-    assert "dicoba lagi otomatis" in replies(sandbox)[-1]
+    assert "dicoba lagi secara otomatis" in replies(sandbox)[-1]
     assert to_chat(sandbox, STAFF) == []
 
 
@@ -228,7 +228,7 @@ async def test_export_that_fails_says_so_and_the_next_one_works(
         patched.setattr(staff_report, "workbook_file", die)
         await admin.command(staffed, "export", "2025-01")
     assert replies(sandbox)[-1] == (
-        "⚠️ Data Januari 2025 gagal dikirim (BuildFailed). Coba lagi sebentar lagi."
+        "⚠️ Data Januari 2025 gagal dikirim (BuildFailed). Silakan coba beberapa saat lagi."
     )
     sandbox.inject("sendDocument", Fault.server_error(), times=1)
     await admin.command(staffed, "export", "2025-01")
@@ -275,8 +275,8 @@ async def test_remind_sends_the_reminders_and_reports_the_count(
     await admin.command(staffed, "remind")
     assert calls == [staffed]
     assert admin.last_text == (
-        "✅ Pengingat terkirim: 3. Tidak terkirim: 0 (dicoba lagi nanti) · "
-        "pengguna yang memblokir bot: 1."
+        "✅ Pengingat terkirim: 3. Tidak terkirim: 0 (akan dicoba lagi nanti) · "
+        "tidak dapat dihubungi (misalnya memblokir bot): 1."
     )
 
 
