@@ -69,9 +69,14 @@ class IndexValue:
         return format_id(self.rounded)
 
     @property
+    def converted_rounded(self) -> Decimal:
+        """The converted value rounded as shown: ``97.92``."""
+        return round_exact(self.exact * CONVERSION)
+
+    @property
     def converted_display(self) -> str:
         """The converted value as printed: ``97,92``."""
-        return format_id(round_exact(self.exact * CONVERSION))
+        return format_id(self.converted_rounded)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -105,9 +110,14 @@ class Breakdown:
         value = self.elements.get(code)
         return None if value is None else float(value)
 
-    def element_display(self, code: str) -> str | None:
+    def element_rounded(self, code: str) -> Decimal | None:
+        """The item's index rounded as shown: ``3.67``."""
         value = self.elements.get(code)
-        return None if value is None else format_id(_quantize(value, 2))
+        return None if value is None else _quantize(value, 2)
+
+    def element_display(self, code: str) -> str | None:
+        rounded = self.element_rounded(code)
+        return None if rounded is None else format_id(rounded)
 
     def extremes(self, items: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Returns the lowest and the highest of ``items``, compared as shown (2 decimals)."""
@@ -184,9 +194,13 @@ class Lke:
         found = self.values.get(key)
         return None if found is None else float(found)
 
-    def display(self, key: str) -> str | None:
+    def rounded(self, key: str) -> Decimal | None:
         found = self.values.get(key)
-        return None if found is None else format_id(_quantize(found, 2))
+        return None if found is None else _quantize(found, 2)
+
+    def display(self, key: str) -> str | None:
+        rounded = self.rounded(key)
+        return None if rounded is None else format_id(rounded)
 
     def as_json(self) -> dict[str, Any]:
         return {**{k: self.value(k) for k in self.values}, "months": list(self.months)}

@@ -1,13 +1,16 @@
 """The staff workbook: Ringkasan, Per unsur, Per layanan, Demografi, Responden, Saran.
 
-Indices are written as text with a decimal comma ("3,92"), exactly as the report prints them,
-so that whatever the reader's Excel locale, the workbook and the report agree. Counts and scores
-are numbers. The words are under ``xlsx`` in ``analysis/resources/report.toml``.
+Every number is a number staff can sum, sort and chart. An index, item index or converted value
+is the value the report shows, rounded half-up to 2 decimals, with the format ``0.00`` (Excel
+shows ``3,92`` in an Indonesian locale); shares are fractions with the format ``0.0%``; counts
+and scores are integers. Where there is no value a dash stands. The words are under ``xlsx`` in
+``analysis/resources/report.toml``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -19,7 +22,7 @@ from openpyxl.utils import get_column_letter
 
 from analysis.content import ReportData
 from analysis.indices import Breakdown
-from analysis.numbers import DASH, format_percent
+from analysis.numbers import DASH
 from analysis.periods import month_name
 from analysis.texts import text, words
 from bot.questionnaire import SCORES
@@ -30,6 +33,8 @@ SHEETS = words("xlsx.sheets")
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F3")
+INDEX_FORMAT = "0.00"
+SHARE_FORMAT = "0.0%"
 
 
 def write_xlsx(data: ReportData, path: str | PathLike[str]) -> Path:
@@ -68,21 +73,22 @@ def _summary(sheet: Any, data: ReportData) -> None:
     for key, definition in data.questionnaire.indices.items():
         value = overall.indices.get(key)
         lowest, highest = overall.extremes(definition.items)
-        sheet.append(
+        _append(
+            sheet,
             [
                 definition.name[data.questionnaire.reference_language],
-                value.display if value else DASH,
-                value.converted_display if value else DASH,
+                _shown(value.rounded if value else None),
+                _shown(value.converted_rounded if value else None),
                 value.category if value else text("xlsx.summary.no_data"),
                 _codes(overall, lowest),
                 _codes(overall, highest),
-            ]
+            ],
         )
     sheet.append([])
     _header(sheet, words("xlsx.summary.lke_header"))
     months = ", ".join(month_name(p) for p in data.lke.months) or text("xlsx.summary.lke_no_months")
     for key, definition in data.questionnaire.indices.items():
-        sheet.append([definition.short, data.lke.display(key) or DASH, months])
+        _append(sheet, [definition.short, _shown(data.lke.rounded(key)), months])
     window = ", ".join(month_name(p) for p in data.lke.window)
     sheet.append([text("xlsx.summary.lke_window", window=window)])
     _widths(sheet, (44, 16, 22, 26, 22, 34))
@@ -100,17 +106,18 @@ def _items(sheet: Any, data: ReportData) -> None:
         for code in definition.items:
             item = questionnaire.item(code)
             scores = counted[code].dropna() if code in counted else pd.Series(dtype="Int64")
-            sheet.append(
+            _append(
+                sheet,
                 [
                     code,
                     item.element[language] if item else code,
-                    overall.element_display(code) or DASH,
+                    _shown(overall.element_rounded(code)),
                     int(scores.count()),
                     *(int((scores == s).sum()) for s in SCORES),
-                ]
+                ],
             )
         value = overall.indices.get(key)
-        sheet.append(["", definition.name[language], value.display if value else DASH])
+        _append(sheet, ["", definition.name[language], _shown(value.rounded if value else None)])
         sheet.cell(sheet.max_row, 2).font = BOLD
         sheet.cell(sheet.max_row, 3).font = BOLD
     _widths(sheet, (8, 46, 10, 16, 9, 9, 9, 9))
@@ -132,9 +139,9 @@ def _services(sheet: Any, data: ReportData) -> None:
         line: list[Any] = [code, name, breakdown.responses, breakdown.beyond_quota]
         for key in keys:
             value = breakdown.indices.get(key)
-            line += [value.display, value.category] if value else [DASH, DASH]
-        line += [breakdown.element_display(c) or DASH for c in codes]
-        sheet.append(line)
+            line += [_shown(value.rounded), value.category] if value else [DASH, DASH]
+        line += [_shown(breakdown.element_rounded(c)) for c in codes]
+        _append(sheet, line)
     if data.service is None:
         for cell in sheet[sheet.max_row]:
             cell.font = BOLD
@@ -144,13 +151,14 @@ def _services(sheet: Any, data: ReportData) -> None:
 def _demographics(sheet: Any, data: ReportData) -> None:
     demographics = data.demographics
     _title(sheet, text("xlsx.demographics.title", month=data.month))
-    sheet.append([text("xlsx.demographics.total", total=demographics.total)])
+    sheet.append([text("xlsx.demographics.total"), demographics.total])
     for key, counts in demographics.counts.items():
         sheet.append([])
         title = text("common.age_groups") if key == "age" else demographics.titles[key]
         _header(sheet, (title, *words("xlsx.demographics.header")))
         for label, number in counts.items():
-            sheet.append([label, number, format_percent(number, demographics.total)])
+            share = number / demographics.total if demographics.total else 0.0
+            _append(sheet, [label, number, share], SHARE_FORMAT)
     _widths(sheet, (34, 10, 12))
 
 
@@ -203,6 +211,19 @@ def _suggestions(sheet: Any, data: ReportData) -> None:
     if not suggestions:
         sheet.append(["", text("common.no_suggestions")])
     _widths(sheet, (6, 40, 12, *((24,) if data.include_personal else ()), 90))
+
+
+def _shown(value: Decimal | None) -> float | str:
+    """A value rounded as the report shows it, as a number; a dash where there is none."""
+    return DASH if value is None else float(value)
+
+
+def _append(sheet: Any, values: Sequence[Any], number_format: str = INDEX_FORMAT) -> None:
+    """Appends a row, giving its fractional numbers ``number_format``; integers stay as they are."""
+    sheet.append(list(values))
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, float):
+            cell.number_format = number_format
 
 
 def _title(sheet: Any, text: str) -> None:

@@ -135,9 +135,9 @@ def test_summary_sheet_shows_ipp_3_92_and_its_category(built: Built) -> None:
 
     ipp = next(r for r in rows if r[0] == "Indeks Persepsi Pelayanan Publik (IPP)")
     ipak = next(r for r in rows if r[0] == "Indeks Persepsi Anti Korupsi (IPAK)")
-    assert ipp[1:4] == ("3,92", "97,92", "Memuaskan")
+    assert ipp[1:4] == (3.92, 97.92, "Memuaskan")
     assert ipp[4] == "U3, U4 (3,67)"
-    assert ipak[1:4] == ("4,00", "100,00", "Bersih dari korupsi")
+    assert ipak[1:4] == (4.0, 100.0, "Bersih dari korupsi")
     assert ("Responden dihitung", 3) in [r[:2] for r in rows]
     assert ("Isian di luar kuota", 1) in [r[:2] for r in rows]
     assert ("Periode", "Januari 2025") in [r[:2] for r in rows]
@@ -147,10 +147,40 @@ def test_item_and_service_sheets(built: Built) -> None:
     items = {r[0]: r for r in xlsx_rows(built.default.xlsx, "Per unsur")}
     services = {r[0]: r for r in xlsx_rows(built.default.xlsx, "Per layanan")}
 
-    assert items["U3"][2:8] == ("3,67", 3, 0, 0, 1, 2)
-    assert items["P1"][2] == "4,00"
-    assert services["cpob"][2:6] == (2, 0, "3,88", "Memuaskan")
+    assert items["U3"][2:8] == (3.67, 3, 0, 0, 1, 2)
+    assert items["P1"][2] == 4.0
+    assert services["cpob"][2:6] == (2, 0, 3.88, "Memuaskan")
     assert services["cpob_impor"][2:6] == (0, 1, "–", "–")
+
+
+def test_workbook_numbers_are_numbers_shown_as_the_report_shows_them(built: Built) -> None:
+    # Staff sum, sort and chart these cells: text such as '3,67' would defeat all three.
+    book = openpyxl.load_workbook(built.default.xlsx)
+    try:
+        summary = {row[0].value: row for row in book["Ringkasan"].iter_rows()}
+        items = {row[0].value: row for row in book["Per unsur"].iter_rows()}
+        services = {row[0].value: row for row in book["Per layanan"].iter_rows()}
+        genders = {row[0].value: row for row in book["Demografi"].iter_rows()}
+    finally:
+        book.close()
+    ipp = summary["Indeks Persepsi Pelayanan Publik (IPP)"]
+    u3 = items["U3"]
+    women = genders["Perempuan"]
+
+    # the rounded values the report prints (3,92; 97,92; 3,67), stored as numbers
+    assert [(c.value, c.data_type, c.number_format) for c in ipp[1:3]] == [
+        (3.92, "n", "0.00"),
+        (97.92, "n", "0.00"),
+    ]
+    lke = summary["IPP"][1]  # (3 + 3.9166…) / 2, November 2024 and January 2025
+    assert (lke.value, lke.number_format) == (3.46, "0.00")
+    assert (u3[2].value, u3[2].number_format, u3[3].value) == (3.67, "0.00", 3)
+    assert (services["cpob"][4].value, services["cpob"][4].number_format) == (3.88, "0.00")
+    assert services["cpob"][2].value == 2 and services["cpob"][2].number_format == "General"
+    # 2 of the 3 counted respondents: the share, not the text '66,7%'
+    assert women[1].value == 2
+    assert women[2].value == pytest.approx(2 / 3) and women[2].number_format == "0.0%"
+    assert genders["Jumlah responden"][1].value == 3
 
 
 def test_suggestions_are_listed_with_their_quota_status(built: Built) -> None:
