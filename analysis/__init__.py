@@ -11,5 +11,6 @@ Modules::
     charts        Gambar 1–6 as matplotlib Figures
     report        build_report(): charts + XLSX workbook + DOCX draft in one call
     numbers, periods   Indonesian number and month formats
+    zones         the survey's time zone and its abbreviation (WIB)
     texts         the report's words: templates from data/report.toml, by language
 """

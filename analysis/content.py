@@ -1,13 +1,15 @@
 """Everything a monthly report shows, read once from the database and handed to each writer.
 
 Personal data (names, institutions) is dropped here, before any writer sees the rows, unless
-``include_personal`` is set: a writer cannot leak what it never receives.
+``include_personal`` is set: a writer cannot leak what it never receives. Submission times are
+turned into the survey's time zone here too, so every writer shows the same clock.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import tzinfo
 from typing import Any
 
 import pandas as pd
@@ -18,6 +20,7 @@ from analysis.indices import Lke, PeriodIndices, lke
 from analysis.periods import month_name
 from analysis.summary import history, summary_dict
 from analysis.texts import text
+from analysis.zones import DEFAULT_ZONE, resolve_zone
 from bot.questionnaire import Questionnaire
 
 __all__ = ["PERSONAL", "TREND_MONTHS", "ReportData", "Suggestion", "gather"]
@@ -37,7 +40,8 @@ class Suggestion:
 @dataclass(frozen=True)
 class ReportData:
     """One period's report content. ``frame`` holds the period's submissions (of ``service``
-    alone when set), without the :data:`PERSONAL` columns unless ``include_personal``."""
+    alone when set), without the :data:`PERSONAL` columns unless ``include_personal``, their
+    ``submitted_at`` in ``zone``."""
 
     period: str
     questionnaire: Questionnaire
@@ -46,6 +50,7 @@ class ReportData:
     quota: int
     include_personal: bool
     unit_name: str | None
+    zone: tzinfo
     frame: pd.DataFrame
     indices: PeriodIndices
     history: Mapping[str, PeriodIndices]
@@ -109,11 +114,15 @@ def gather(
     include_personal: bool = False,
     service: str | None = None,
     unit_name: str | None = None,
+    *,
+    zone: tzinfo | str = DEFAULT_ZONE,
 ) -> ReportData:
     """Reads and computes everything the report needs: one tally query for 12 months, one row
-    query for the period."""
+    query for the period. ``zone`` (a tzinfo or an IANA name) is the survey's time zone."""
+    zone = resolve_zone(zone)
     months = history(db_path, period, questionnaire, quota, TREND_MONTHS, services, service)
     frame = load_period(db_path, period, questionnaire, quota)
+    frame["submitted_at"] = frame["submitted_at"].dt.tz_convert(zone)
     if service is not None:
         frame = frame[frame["service"] == service].reset_index(drop=True)
     if not include_personal:
@@ -127,6 +136,7 @@ def gather(
         quota=quota,
         include_personal=include_personal,
         unit_name=unit_name,
+        zone=zone,
         frame=frame,
         indices=months[period],
         history=months,

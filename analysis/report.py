@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import tzinfo
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from analysis.data import DbPath
 from analysis.periods import check_period
 from analysis.report_xlsx import write_xlsx
 from analysis.texts import text
+from analysis.zones import DEFAULT_ZONE, resolve_zone
 from bot.questionnaire import Questionnaire
 
 __all__ = ["ReportFiles", "build_report", "build_workbook", "write_charts"]
@@ -53,19 +55,30 @@ def build_report(
     service: str | None = None,
     *,
     unit_name: str | None = None,
+    zone: tzinfo | str = DEFAULT_ZONE,
 ) -> ReportFiles:
     """Writes ``period``'s report into ``out_dir`` (created if needed).
 
     ``services`` maps the configured service codes to their names, in report order. With
     ``service``, the report covers that service alone (the quota still counts every service).
     Names and institutions are written only with ``include_personal``. ``unit_name`` fills the
-    unit's name into the texts; without it a bracketed placeholder stands in.
+    unit's name into the texts; without it a bracketed placeholder stands in. Submission times
+    are shown in ``zone`` (the survey's ``[survey] timezone``: a tzinfo or an IANA name).
     """
     from analysis.report_docx import write_docx  # lazily: python-docx, not for the workbook
 
+    zone = resolve_zone(zone)
     target, stem = _target(period, services, service, out_dir)
     data = gather(
-        db_path, period, questionnaire, services, quota, include_personal, service, unit_name
+        db_path,
+        period,
+        questionnaire,
+        services,
+        quota,
+        include_personal,
+        service,
+        unit_name,
+        zone=zone,
     )
     chart_paths = write_charts(data, target, stem)
     return ReportFiles(
@@ -87,15 +100,25 @@ def build_workbook(
     service: str | None = None,
     *,
     unit_name: str | None = None,
+    zone: tzinfo | str = DEFAULT_ZONE,
 ) -> Path:
     """Writes ``period``'s staff workbook alone into ``out_dir``; returns its path.
 
     The same workbook, under the same name, as :func:`build_report` writes with the same
     arguments, without drawing a chart or writing the Word draft.
     """
+    zone = resolve_zone(zone)
     target, stem = _target(period, services, service, out_dir)
     data = gather(
-        db_path, period, questionnaire, services, quota, include_personal, service, unit_name
+        db_path,
+        period,
+        questionnaire,
+        services,
+        quota,
+        include_personal,
+        service,
+        unit_name,
+        zone=zone,
     )
     return write_xlsx(data, target / text("files.xlsx", stem=stem))
 

@@ -10,6 +10,7 @@ and scores are integers. Where there is no value a dash stands. The words are un
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from decimal import Decimal
 from os import PathLike
 from pathlib import Path
@@ -23,8 +24,9 @@ from openpyxl.utils import get_column_letter
 from analysis.content import ReportData
 from analysis.indices import Breakdown
 from analysis.numbers import DASH
-from analysis.periods import month_name
+from analysis.periods import check_period, month_name
 from analysis.texts import text, words
+from analysis.zones import zone_label
 from bot.questionnaire import SCORES
 
 __all__ = ["SHEETS", "write_xlsx"]
@@ -35,6 +37,7 @@ TITLE = Font(bold=True, size=14)
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F3")
 INDEX_FORMAT = "0.00"
 SHARE_FORMAT = "0.0%"
+TIME_FORMAT = "yyyy-mm-dd hh:mm"
 
 
 def write_xlsx(data: ReportData, path: str | PathLike[str]) -> Path:
@@ -172,20 +175,32 @@ def _respondents(sheet: Any, data: ReportData) -> None:
     )
     identity = [q for q in questionnaire.identity if q.key in counted.columns]
     codes = [i.code for i in questionnaire.items]
+    times = [t.to_pydatetime() for t in counted["submitted_at"]]
+    year, month = check_period(data.period)
+    zone = zone_label(data.zone, times or [datetime(year, month, 1, tzinfo=data.zone)])
+    number_header, service_header = words("xlsx.respondents.header")
     _header(
         sheet,
-        (*words("xlsx.respondents.header"), *(q.column[language] for q in identity), *codes),
+        (
+            number_header,
+            text("xlsx.respondents.time", zone=zone),
+            service_header,
+            *(q.column[language] for q in identity),
+            *codes,
+        ),
     )
-    for number, row in enumerate(counted.to_dict("records"), start=1):
+    for number, (row, time) in enumerate(zip(counted.to_dict("records"), times, strict=True), 1):
         sheet.append(
             [
                 number,
-                row["submitted_at"].strftime("%Y-%m-%d %H:%M"),
+                # Excel keeps no time zone: the clock time in the zone the header names.
+                time.replace(tzinfo=None, microsecond=0),
                 data.service_name(str(row["service"])),
                 *(_cell(row[q.key]) for q in identity),
                 *(_cell(row[c]) for c in codes),
             ]
         )
+        sheet.cell(sheet.max_row, 2).number_format = TIME_FORMAT
     sheet.freeze_panes = "A4"
     _widths(sheet, (6, 18, 40, *(18 for _ in identity), *(5 for _ in codes)))
 

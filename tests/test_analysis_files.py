@@ -10,8 +10,10 @@ import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import docx
 import openpyxl
@@ -22,7 +24,7 @@ from analysis.periods import MONTHS_ID
 from analysis.report import ReportFiles, build_report, build_workbook
 from analysis.report_xlsx import SHEETS
 from bot.questionnaire import Questionnaire, load
-from tests.analysis_fixtures import JANUARY_2025, SERVICES, january_2025
+from tests.analysis_fixtures import JANUARY_2025, SERVICES, SurveyDb, january_2025
 
 REPO = Path(__file__).resolve().parent.parent
 SUGGESTION = str(JANUARY_2025[0]["suggestion"])
@@ -181,6 +183,29 @@ def test_workbook_numbers_are_numbers_shown_as_the_report_shows_them(built: Buil
     assert women[1].value == 2
     assert women[2].value == pytest.approx(2 / 3) and women[2].number_format == "0.0%"
     assert genders["Jumlah responden"][1].value == 3
+
+
+def test_submission_times_are_the_surveys_clock_time(
+    built: Built, questionnaire: Questionnaire, tmp_path: Path
+) -> None:
+    # Stored 2025-01-10T02:15Z: the CSV export and the respondent's phone said 09:15 WIB.
+    rows = xlsx_rows(built.default.xlsx, "Responden")
+    assert rows[2][:3] == ("No", "Waktu kirim (WIB)", "Layanan")
+    assert rows[3][1] == datetime(2025, 1, 10, 9, 15)
+
+    papua = build_workbook(
+        built.db, "2025-01", questionnaire, SERVICES, 3, tmp_path / "wit", zone="Asia/Jayapura"
+    )
+    assert xlsx_rows(papua, "Responden")[2][1] == "Waktu kirim (WIT)"
+    assert xlsx_rows(papua, "Responden")[3][1] == datetime(2025, 1, 10, 11, 15)
+
+    # Half past midnight in Jakarta is the evening before in UTC: the day shown is Jakarta's.
+    survey = SurveyDb(tmp_path / "night.db")
+    survey.add("2026-10", "2026-10-02T17:30:03.000000+00:00")
+    night = build_workbook(
+        survey.path, "2026-10", questionnaire, SERVICES, 30, tmp_path, zone=ZoneInfo("Asia/Jakarta")
+    )
+    assert xlsx_rows(night, "Responden")[3][1] == datetime(2026, 10, 3, 0, 30, 3)
 
 
 def test_suggestions_are_listed_with_their_quota_status(built: Built) -> None:
@@ -353,21 +378,25 @@ def test_empty_month_still_gives_a_complete_draft(built: Built) -> None:
 
 @pytest.mark.parametrize("build", [build_report, build_workbook], ids=["report", "workbook"])
 @pytest.mark.parametrize(
-    ("period", "service", "message"),
-    [("2025-01", "x", "not one of"), ("2025-1", None, "YYYY-MM")],
+    ("period", "options", "message"),
+    [
+        ("2025-01", {"service": "x"}, "not one of"),
+        ("2025-1", {}, "YYYY-MM"),
+        ("2025-01", {"zone": "Asia/Batavia"}, "time zone 'Asia/Batavia' is not known"),
+    ],
 )
-def test_unknown_service_or_bad_period_is_refused_before_any_file(
+def test_unknown_service_zone_or_bad_period_is_refused_before_any_file(
     tmp_path: Path,
     built: Built,
     questionnaire: Questionnaire,
     build: Callable[..., object],
     period: str,
-    service: str | None,
+    options: dict[str, str],
     message: str,
 ) -> None:
     out = tmp_path / "out"
     with pytest.raises(ValueError, match=message):
-        build(built.db, period, questionnaire, SERVICES, 3, out, service=service)
+        build(built.db, period, questionnaire, SERVICES, 3, out, **options)
     assert not out.exists()
 
 
