@@ -13,6 +13,7 @@ __all__ = [
     "check_period",
     "last_day",
     "month_name",
+    "month_span",
     "period_range",
     "short_month_name",
 ]
@@ -36,6 +37,26 @@ def month_name(period: str, language: str = REPORT_LANGUAGE) -> str:
     year, month = check_period(period)
     names = words("months.long", language)
     return text("months.name", language, month=names[month - 1], year=year)
+
+
+def month_span(first: str, last: str, language: str = REPORT_LANGUAGE) -> str:
+    """``2026-08``, ``2026-10`` → ``Agustus–Oktober 2026``; across years ``November 2025–Januari
+    2026``; one month alone is its name."""
+    if first == last:
+        return month_name(first, language)
+    (first_year, first_month), (last_year, last_month) = check_period(first), check_period(last)
+    names = words("months.long", language)
+    if first_year == last_year:
+        return text(
+            "months.span_same_year",
+            language,
+            first=names[first_month - 1],
+            last=names[last_month - 1],
+            year=last_year,
+        )
+    return text(
+        "months.span", language, first=month_name(first, language), last=month_name(last, language)
+    )
 
 
 def short_month_name(period: str, language: str = REPORT_LANGUAGE) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from analysis.content import ReportData
 from analysis.indices import Breakdown, IndexValue
 from analysis.numbers import count_phrase
-from analysis.periods import last_day, month_name
+from analysis.periods import last_day, month_name, month_span
 from analysis.texts import text
 
 __all__ = [
@@ -23,6 +23,8 @@ __all__ = [
     "extremes_sentence",
     "index_sentence",
     "join_id",
+    "lke_basis",
+    "lke_months",
     "lke_sentence",
     "no_data_sentence",
     "quota_sentence",
@@ -146,20 +148,25 @@ def index_sentence(value: IndexValue | None, survey: str, data: ReportData) -> s
     )
 
 
+def lke_months(data: ReportData) -> str:
+    """The months the LKE PMPZI value averages (those with data): ``Oktober 2026``."""
+    return join_id([month_name(p) for p in data.lke.months]) or text("sentence.lke.no_months")
+
+
+def lke_basis(data: ReportData) -> str:
+    """The 3-month window and which of its months hold data, said the same way everywhere."""
+    window = month_span(data.lke.window[0], data.lke.window[-1])
+    return text("sentence.lke.basis", window=window, months=lke_months(data))
+
+
 def lke_sentence(data: ReportData, names: Mapping[str, str]) -> str:
-    """The LKE PMPZI values and the months they average."""
-    window = join_id([month_name(p) for p in data.lke.window])
+    """The LKE PMPZI values, the 3 months they stand for and the months they average."""
     values = [
         text("sentence.lke.value", name=names[key], value=shown)
         for key in data.lke.values
         if (shown := data.lke.display(key)) is not None
     ]
     if not values:
+        window = month_span(data.lke.window[0], data.lke.window[-1])
         return text("sentence.lke.none", window=window)
-    months = join_id([month_name(p) for p in data.lke.months])
-    missing = [month_name(p) for p in data.lke.window if p not in data.lke.months]
-    if missing:
-        return text(
-            "sentence.lke.gaps", months=months, values=join_id(values), missing=join_id(missing)
-        )
-    return text("sentence.lke.all", months=months, values=join_id(values))
+    return text("sentence.lke.result", values=join_id(values), basis=lke_basis(data))

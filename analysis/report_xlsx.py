@@ -24,7 +24,8 @@ from openpyxl.utils import get_column_letter
 from analysis.content import ReportData
 from analysis.indices import Breakdown
 from analysis.numbers import DASH
-from analysis.periods import check_period, month_name
+from analysis.periods import check_period
+from analysis.report_text import lke_basis, lke_months
 from analysis.texts import text, words
 from analysis.zones import zone_label
 from bot.questionnaire import SCORES
@@ -89,11 +90,10 @@ def _summary(sheet: Any, data: ReportData) -> None:
         )
     sheet.append([])
     _header(sheet, words("xlsx.summary.lke_header"))
-    months = ", ".join(month_name(p) for p in data.lke.months) or text("xlsx.summary.lke_no_months")
+    months = lke_months(data)
     for key, definition in data.questionnaire.indices.items():
         _append(sheet, [definition.short, _shown(data.lke.rounded(key)), months])
-    window = ", ".join(month_name(p) for p in data.lke.window)
-    sheet.append([text("xlsx.summary.lke_window", window=window)])
+    sheet.append([lke_basis(data)])
     _widths(sheet, (44, 16, 22, 26, 22, 34))
 
 

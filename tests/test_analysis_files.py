@@ -343,9 +343,39 @@ def test_draft_reports_the_reference_numbers_with_decimal_commas(built: Built) -
     assert "3 penerima layanan pertama yang mengisi survei" in method
     assert "Surat Keterangan Penerapan CPOB" in method
     assert "rata-rata dari nilai 3 bulan terakhir" in method
-    assert "Nilai LKE PMPZI" in text and "Desember 2024 tidak memiliki data" in text
     assert "Tabel 3. Daftar Pertanyaan Survei SPKP dan SPAK" in text
     assert "Bagaimana penilaian Saudara mengenai kemudahan prosedur/alur pelayanan?" in text
+
+
+def test_lke_months_are_said_alike_in_workbook_and_draft(
+    built: Built, questionnaire: Questionnaire, tmp_path: Path
+) -> None:
+    # November 2024 and January 2025 have data, December 2024 none: the value averages two
+    # months of a three-month window, and neither file may say it averages all three.
+    basis = (
+        "Periode 3 bulan: November 2024–Januari 2025; bulan yang berisi data dan dirata-ratakan: "
+        "November 2024 dan Januari 2025."
+    )
+    rows = xlsx_rows(built.default.xlsx, "Ringkasan")
+    lke = [r[:3] for r in rows if r[0] in ("IPP", "IPAK")]
+
+    assert lke == [
+        ("IPP", 3.46, "November 2024 dan Januari 2025"),
+        ("IPAK", 3.5, "November 2024 dan Januari 2025"),
+    ]
+    assert (basis,) in [r[:1] for r in rows]
+    assert (
+        "Nilai LKE PMPZI, yaitu rata-rata dari nilai 3 bulan terakhir, adalah IPP 3,46 dan IPAK "
+        f"3,50. {basis}"
+    ) in docx_text(built.default.docx)
+
+    survey = SurveyDb(tmp_path / "october.db")
+    survey.add("2026-10", "2026-10-02T01:00:00+00:00")
+    october = build_workbook(survey.path, "2026-10", questionnaire, SERVICES, 30, tmp_path)
+    assert (
+        "Periode 3 bulan: Agustus–Oktober 2026; bulan yang berisi data dan dirata-ratakan: "
+        "Oktober 2026.",
+    ) in [r[:1] for r in xlsx_rows(october, "Ringkasan")]
 
 
 def test_closing_chapter_names_the_reports_month_and_no_other(built: Built) -> None:
