@@ -16,7 +16,7 @@ import pandas as pd
 
 from analysis.data import DbPath, load_period
 from analysis.demographics import Demographics, demographics
-from analysis.indices import Lke, PeriodIndices, lke
+from analysis.indices import LKE_MONTHS, Breakdown, Lke, PeriodIndices, lke
 from analysis.periods import month_name
 from analysis.summary import history, summary_dict
 from analysis.texts import text
@@ -41,7 +41,12 @@ class Suggestion:
 class ReportData:
     """One period's report content. ``frame`` holds the period's submissions (of ``service``
     alone when set), without the :data:`PERSONAL` columns unless ``include_personal``, their
-    ``submitted_at`` in ``zone``."""
+    ``submitted_at`` in ``zone``.
+
+    ``indices`` and ``history`` cover the report's scope (``service`` alone when set); the
+    quota and the LKE PMPZI value are the unit's, over all services: ``unit_total`` is the
+    period across all services and ``lke`` the unit's value, in a per-service report too.
+    """
 
     period: str
     questionnaire: Questionnaire
@@ -54,6 +59,7 @@ class ReportData:
     frame: pd.DataFrame
     indices: PeriodIndices
     history: Mapping[str, PeriodIndices]
+    unit_total: Breakdown
     lke: Lke
     demographics: Demographics
     summary: Mapping[str, Any]
@@ -66,6 +72,13 @@ class ReportData:
     @property
     def unit(self) -> str:
         return self.unit_name or text("common.unit")
+
+    @property
+    def subject(self) -> str:
+        """Who the report's values belong to: the unit, or the unit for one service."""
+        if self.service is None:
+            return self.unit
+        return text("common.unit_service", unit=self.unit, service=self.service_name(self.service))
 
     @property
     def counted(self) -> pd.DataFrame:
@@ -127,7 +140,13 @@ def gather(
         frame = frame[frame["service"] == service].reset_index(drop=True)
     if not include_personal:
         frame = frame.drop(columns=[c for c in PERSONAL if c in frame.columns])
-    lke_value = lke(months, period, questionnaire)
+    # LKE PMPZI and the quota belong to the unit: a per-service report reads them over all.
+    unit_months = (
+        months
+        if service is None
+        else history(db_path, period, questionnaire, quota, LKE_MONTHS, services)
+    )
+    lke_value = lke(unit_months, period, questionnaire)
     return ReportData(
         period=period,
         questionnaire=questionnaire,
@@ -140,6 +159,7 @@ def gather(
         frame=frame,
         indices=months[period],
         history=months,
+        unit_total=unit_months[period].overall,
         lke=lke_value,
         demographics=demographics(frame, questionnaire),
         summary=summary_dict(months[period], lke_value),

@@ -33,7 +33,12 @@ __all__ = ["write_docx"]
 
 def write_docx(data: ReportData, charts: Mapping[str, Path], path: str | PathLike[str]) -> Path:
     """Writes the report draft of ``data`` (figures from ``charts``) to ``path``."""
-    doc = ReportDocument(text("docx.title", month=data.month))
+    title = (
+        text("docx.title_service", month=data.month, service=data.service_name(data.service))
+        if data.service
+        else text("docx.title", month=data.month)
+    )
+    doc = ReportDocument(title)
     _cover(doc, data)
     _foreword(doc, data)
     _introduction(doc, data)
@@ -53,7 +58,9 @@ def _cover(doc: ReportDocument, data: ReportData) -> None:
     doc.paragraph(data.month.upper(), bold=True, center=True)
     if data.service:
         doc.paragraph(
-            text("docx.cover.service", service=data.service_name(data.service)), center=True
+            text("docx.cover.service", service=data.service_name(data.service)),
+            bold=True,
+            center=True,
         )
     doc.paragraph(data.unit, center=True)
     doc.page_break()
@@ -87,7 +94,6 @@ def _method(doc: ReportDocument, data: ReportData) -> None:
             text("docx.method.criteria_beyond", quota=quota),
         ]
     )
-    doc.paragraph(quota_sentence(data))
     doc.heading(text("docx.method.enumeration_heading"), 2)
     doc.paragraph(
         text(
@@ -169,7 +175,7 @@ def _closing(doc: ReportDocument, data: ReportData) -> None:
             text(
                 "docx.closing.ipp",
                 month=data.month,
-                unit=data.unit,
+                unit=data.subject,
                 value=ipp.display,
                 category=ipp.category.upper(),
             )
@@ -178,7 +184,7 @@ def _closing(doc: ReportDocument, data: ReportData) -> None:
         doc.paragraph(
             text(
                 "docx.closing.ipak",
-                unit=data.unit,
+                unit=data.subject,
                 value=ipak.display,
                 category=ipak.category.upper(),
             )

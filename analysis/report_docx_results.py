@@ -19,7 +19,6 @@ from analysis.report_text import (
     extremes_sentence,
     index_sentence,
     lke_sentence,
-    quota_sentence,
 )
 from analysis.texts import text
 from bot.questionnaire import IndexDef
@@ -42,13 +41,10 @@ def write_results(doc: ReportDocument, data: ReportData, charts: Mapping[str, Pa
         if key not in data.demographics.counts:
             continue
         doc.heading(text(f"figures.{key}.heading"), 3)
-        sentence = demographic_sentence(data, key)
-        if key == "gender" and data.indices.beyond_quota:
-            sentence = f"{sentence} {quota_sentence(data)}"
         doc.paragraph(
             text(
                 "docx.results.demographic",
-                sentence=sentence,
+                sentence=demographic_sentence(data, key),
                 month=data.month,
                 basis=text(f"figures.{key}.basis"),
                 number=number,
@@ -138,7 +134,7 @@ def _index_section(
                 "docx.results.result",
                 survey=survey,
                 month=data.month,
-                unit=data.unit,
+                unit=data.subject,
                 value=value.display,
                 table=table,
             )

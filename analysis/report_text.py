@@ -51,19 +51,44 @@ def no_data_sentence(data: ReportData) -> str:
 
 
 def quota_sentence(data: ReportData) -> str:
-    """How many submissions were counted and how many came after the quota was full."""
+    """The criteria of BAB II A applied to the month: how many submissions came, how many count.
+
+    The quota is the unit's, across all services: a per-service report says so, and gives the
+    unit's figures before the service's own.
+    """
     counted, beyond = data.indices.responses, data.indices.beyond_quota
-    received, counted_text = count_phrase(counted + beyond), count_phrase(counted)
+    received = count_phrase(counted + beyond)
+    if data.service is None:
+        if beyond:
+            return text(
+                "sentence.quota_beyond",
+                month=data.month,
+                received=received,
+                counted=count_phrase(counted),
+                beyond=count_phrase(beyond),
+                quota=data.quota,
+            )
+        return text("sentence.quota", month=data.month, received=received, quota=data.quota)
+    unit = text(
+        "sentence.quota_unit",
+        quota=data.quota,
+        unit=data.unit,
+        month=data.month,
+        received=count_phrase(data.unit_total.responses + data.unit_total.beyond_quota),
+        counted=count_phrase(data.unit_total.responses),
+    )
+    service = data.service_name(data.service)
     if beyond:
-        return text(
-            "sentence.quota_beyond",
-            month=data.month,
+        own = text(
+            "sentence.quota_service_beyond",
+            service=service,
             received=received,
-            counted=counted_text,
+            counted=count_phrase(counted),
             beyond=count_phrase(beyond),
-            quota=data.quota,
         )
-    return text("sentence.quota", month=data.month, received=received, counted=counted_text)
+    else:
+        own = text("sentence.quota_service", service=service, received=received)
+    return f"{unit} {own}"
 
 
 def demographic_sentence(data: ReportData, key: str) -> str:
@@ -169,4 +194,7 @@ def lke_sentence(data: ReportData, names: Mapping[str, str]) -> str:
     if not values:
         window = month_span(data.lke.window[0], data.lke.window[-1])
         return text("sentence.lke.none", window=window)
-    return text("sentence.lke.result", values=join_id(values), basis=lke_basis(data))
+    said, basis = join_id(values), lke_basis(data)
+    if data.service is not None:
+        return text("sentence.lke.result_unit", unit=data.unit, values=said, basis=basis)
+    return text("sentence.lke.result", values=said, basis=basis)

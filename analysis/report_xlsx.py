@@ -61,7 +61,7 @@ def write_xlsx(data: ReportData, path: str | PathLike[str]) -> Path:
 def _summary(sheet: Any, data: ReportData) -> None:
     overall = data.indices.overall
     scope = data.service_name(data.service) if data.service else text("common.all_services")
-    _title(sheet, text("xlsx.summary.title", month=data.month))
+    _title(sheet, text("xlsx.summary.title", month=data.month), data)
     rows: list[Sequence[Any]] = [
         (text("xlsx.summary.unit"), data.unit),
         (text("xlsx.summary.period"), data.month),
@@ -89,7 +89,10 @@ def _summary(sheet: Any, data: ReportData) -> None:
             ],
         )
     sheet.append([])
-    _header(sheet, words("xlsx.summary.lke_header"))
+    lke_header = list(words("xlsx.summary.lke_header"))
+    if data.service is not None:  # the unit's value, over all services: not the service's
+        lke_header[0] = text("xlsx.summary.lke_unit")
+    _header(sheet, lke_header)
     months = lke_months(data)
     for key, definition in data.questionnaire.indices.items():
         _append(sheet, [definition.short, _shown(data.lke.rounded(key)), months])
@@ -102,7 +105,7 @@ def _items(sheet: Any, data: ReportData) -> None:
     language = questionnaire.reference_language
     overall = data.indices.overall
     counted = data.counted
-    _title(sheet, text("xlsx.items.title", month=data.month))
+    _title(sheet, text("xlsx.items.title", month=data.month), data)
     scores_header = (text("xlsx.items.score", score=s) for s in SCORES)
     _header(sheet, (*words("xlsx.items.header"), *scores_header))
     for key, definition in questionnaire.indices.items():
@@ -130,7 +133,7 @@ def _services(sheet: Any, data: ReportData) -> None:
     codes = [i.code for i in data.questionnaire.items]
     keys = list(data.questionnaire.indices)
     shorts = [d.short for d in data.questionnaire.indices.values()]
-    _title(sheet, text("xlsx.services.title", month=data.month))
+    _title(sheet, text("xlsx.services.title", month=data.month), data)
     header = list(words("xlsx.services.header"))
     for short in shorts:
         header += [short, text("xlsx.services.category", short=short)]
@@ -153,7 +156,7 @@ def _services(sheet: Any, data: ReportData) -> None:
 
 def _demographics(sheet: Any, data: ReportData) -> None:
     demographics = data.demographics
-    _title(sheet, text("xlsx.demographics.title", month=data.month))
+    _title(sheet, text("xlsx.demographics.title", month=data.month), data)
     sheet.append([text("xlsx.demographics.total"), demographics.total])
     for key, counts in demographics.counts.items():
         sheet.append([])
@@ -169,7 +172,7 @@ def _respondents(sheet: Any, data: ReportData) -> None:
     questionnaire = data.questionnaire
     language = questionnaire.reference_language
     counted = data.counted
-    _title(sheet, text("xlsx.respondents.title", month=data.month))
+    _title(sheet, text("xlsx.respondents.title", month=data.month), data)
     sheet.append(
         [text("xlsx.respondents.personal" if data.include_personal else "xlsx.respondents.private")]
     )
@@ -207,7 +210,7 @@ def _respondents(sheet: Any, data: ReportData) -> None:
 
 def _suggestions(sheet: Any, data: ReportData) -> None:
     suggestions = data.suggestions()
-    _title(sheet, text("xlsx.suggestions.title", month=data.month))
+    _title(sheet, text("xlsx.suggestions.title", month=data.month), data)
     header = list(words("xlsx.suggestions.header"))
     if data.include_personal:
         header.append(text("xlsx.suggestions.name"))
@@ -241,8 +244,10 @@ def _append(sheet: Any, values: Sequence[Any], number_format: str = INDEX_FORMAT
             cell.number_format = number_format
 
 
-def _title(sheet: Any, text: str) -> None:
-    sheet.append([text])
+def _title(sheet: Any, title: str, data: ReportData) -> None:
+    if data.service is not None:
+        title = text("xlsx.scoped_title", title=title, service=data.service_name(data.service))
+    sheet.append([title])
     sheet.cell(sheet.max_row, 1).font = TITLE
 
 

@@ -9,7 +9,8 @@ The summary (``surveibot … --json``) has exactly these keys::
      "services": {"cpob": {"responses": 3, "ipp": {…}, "ipak": {…}}, …},
      "lke": {"ipp": 3.91…, "ipak": 4.0, "months": ["2024-12", "2025-01"]}}
 
-A period without data has ``responses`` 0 and nulls for every index and element.
+A period without data has ``responses`` 0 and nulls for every index and element. ``lke`` is
+the unit's value, over all services, in a per-service summary too: LKE PMPZI is not per service.
 """
 
 from __future__ import annotations
@@ -80,7 +81,13 @@ def summarize(
     service: str | None = None,
 ) -> dict[str, Any]:
     """Returns the summary of ``period``: counted and beyond-quota responses, IPP, IPAK, item
-    indices, per-service indices and the LKE PMPZI 3-month value. ``services`` may be the
+    indices, per-service indices and the unit's LKE PMPZI 3-month value. ``services`` may be the
     config's code → name mapping; its codes give the order of ``"services"``."""
+    services = list(services)  # read twice for a per-service summary
     months = history(db_path, period, questionnaire, quota, LKE_MONTHS, services, service)
-    return summary_dict(months[period], lke(months, period, questionnaire))
+    unit = (
+        months
+        if service is None
+        else history(db_path, period, questionnaire, quota, LKE_MONTHS, services)
+    )
+    return summary_dict(months[period], lke(unit, period, questionnaire))

@@ -397,6 +397,72 @@ def test_single_service_report(built: Built) -> None:
     assert built.cpob.docx.name == "laporan-spkp-spak-2025-01-cpob.docx"
 
 
+def test_single_service_report_says_the_quota_and_lke_are_the_units(
+    questionnaire: Questionnaire, tmp_path: Path
+) -> None:
+    # Quota 3 across services: CPOB 2 counted and 1 after the quota, Surat Keterangan 1 counted.
+    survey = SurveyDb(tmp_path / "survey.db")
+    survey.add("2024-12", "2024-12-05T01:00:00+00:00", service="suket_cpob", default_score=2)
+    survey.add("2025-01", "2025-01-02T01:00:00+00:00", service="cpob")
+    survey.add("2025-01", "2025-01-03T01:00:00+00:00", service="cpob", scores={"U3": 3})
+    survey.add("2025-01", "2025-01-04T01:00:00+00:00", service="suket_cpob", default_score=3)
+    survey.add("2025-01", "2025-01-05T01:00:00+00:00", service="cpob", default_score=1)
+
+    files = build_report(
+        survey.path, "2025-01", questionnaire, SERVICES, 3, tmp_path, service="cpob", unit_name=UNIT
+    )
+    text = docx_text(files.docx)
+    summary = xlsx_rows(files.xlsx, "Ringkasan")
+
+    assert (
+        "Kuota 3 responden per bulan berlaku untuk seluruh layanan Direktorat Uji Coba "
+        "bersama-sama, bukan per layanan: pada periode Januari 2025 diterima 4 (empat) isian "
+        "survei dari seluruh layanan, dan 3 (tiga) di antaranya dijadikan sebagai responden. "
+        "Untuk layanan Sertifikasi/Resertifikasi CPOB diterima 3 (tiga) isian survei; 2 (dua) di "
+        "antaranya dihitung sebagai responden, sedangkan 1 (satu) isian diterima setelah kuota "
+        "unit kerja terpenuhi sehingga tidak dihitung (di luar kuota)."
+    ) in chapter(files.docx, "BAB IV DATA SURVEI")
+    assert "dari seluruh layanan bersama-sama, tidak lebih dari 3 orang" in text
+    # the service's values are the service's, and said to be
+    assert docx.Document(str(files.docx)).core_properties.title == (
+        "Laporan Analisis SPKP dan SPAK Januari 2025 – Layanan Sertifikasi/Resertifikasi CPOB"
+    )
+    assert (
+        "Direktorat Uji Coba untuk layanan Sertifikasi/Resertifikasi CPOB mendapatkan nilai SPKP "
+        "sebesar 3,94" in text
+    )
+    assert summary[0][0] == (
+        "Ringkasan SPKP dan SPAK – Januari 2025 – Layanan Sertifikasi/Resertifikasi CPOB"
+    )
+    # LKE PMPZI is the unit's, over every service: (2 + 3.625) / 2, not CPOB's own 3,94
+    assert (
+        "Nilai LKE PMPZI dihitung untuk unit kerja dari seluruh layanan, bukan per layanan. Nilai "
+        "LKE PMPZI Direktorat Uji Coba, yaitu rata-rata dari nilai 3 bulan terakhir, adalah IPP "
+        "2,81 dan IPAK 2,83."
+    ) in text
+    lke_header = next(r for r in summary if str(r[0]).startswith("Nilai LKE PMPZI"))
+    assert (
+        lke_header[0] == "Nilai LKE PMPZI unit kerja, seluruh layanan (rata-rata 3 bulan terakhir)"
+    )
+    assert ("IPP", 2.81) in [r[:2] for r in summary]
+    assert files.summary["lke"]["ipp"] == 2.8125
+    assert files.summary["ipp"]["display"] == "3,94"
+
+
+def test_the_months_submissions_are_weighed_against_the_quota_once(built: Built) -> None:
+    # BAB IV A applies BAB II A's criteria to the month, as the reference does; nowhere else.
+    text = docx_text(built.default.docx)
+    said = (
+        "Pada periode Januari 2025 diterima 4 (empat) isian survei. Sesuai dengan kriteria "
+        "responden, 3 (tiga) pengisi pertama dijadikan sebagai responden, sedangkan 1 (satu) "
+        "isian diterima setelah kuota 3 responden terpenuhi sehingga tidak dihitung (di luar "
+        "kuota)."
+    )
+
+    assert text.count("isian survei.") == 1
+    assert said in chapter(built.default.docx, "BAB IV DATA SURVEI")
+
+
 def test_empty_month_still_gives_a_complete_draft(built: Built) -> None:
     text = docx_text(built.empty.docx)
 

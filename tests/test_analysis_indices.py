@@ -240,6 +240,21 @@ def test_lke_averages_the_months_with_data_among_the_last_three(
     assert lke["ipak"] == pytest.approx((3 + 4) / 2)
 
 
+def test_lke_of_a_per_service_summary_is_the_units(
+    tmp_path: Path, questionnaire: Questionnaire
+) -> None:
+    # LKE PMPZI is the unit's value: a summary of one service must not average that service.
+    survey = january_2025(tmp_path / "jan.db")
+    survey.add("2024-12", "2024-12-05T00:00:00+00:00", service="suket_cpob", default_score=2)
+
+    unit = summarize(survey.path, "2025-01", questionnaire, SERVICES, quota=30)
+    cpob = summarize(survey.path, "2025-01", questionnaire, SERVICES, quota=30, service="cpob")
+
+    assert cpob["lke"] == unit["lke"]
+    assert cpob["lke"]["ipp"] == pytest.approx((2 + 94 / 24) / 2)
+    assert cpob["ipp"]["display"] == "3,88"  # the service's own month
+
+
 def test_lke_without_any_month_of_data_is_null(
     survey: SurveyDb, questionnaire: Questionnaire
 ) -> None:
