@@ -19,7 +19,7 @@ import pandas as pd
 from analysis.content import ReportData
 from analysis.docx_parts import ReportDocument
 from analysis.numbers import DASH, count_phrase
-from analysis.report_docx_results import write_results
+from analysis.report_docx_results import INDEX_SECTIONS, write_results
 from analysis.report_text import (
     join_id,
     no_data_sentence,
@@ -76,7 +76,9 @@ def _foreword(doc: ReportDocument, data: ReportData) -> None:
 
 def _introduction(doc: ReportDocument, data: ReportData) -> None:
     doc.heading(text("docx.chapters.introduction"))
-    doc.placeholder(text("docx.introduction.placeholder", unit=data.unit))
+    # Not data.unit: its own bracketed placeholder would sit inside this one.
+    unit = data.unit_name or text("docx.introduction.unit")
+    doc.placeholder(text("docx.introduction.placeholder", unit=unit))
     doc.paragraph(text("docx.introduction.public_service"))
     doc.paragraph(text("docx.introduction.regulation"))
     doc.paragraph(text("docx.introduction.survey", unit=data.unit))
@@ -127,8 +129,11 @@ def _survey_data(doc: ReportDocument, data: ReportData) -> None:
     doc.caption(text("docx.survey_data.questions_caption"))
     rows: list[tuple[str, str, str]] = []
     groups: list[tuple[int, str]] = []
-    for definition in data.questionnaire.indices.values():
-        groups.append((len(rows) + 1, definition.name[language]))
+    known = {key for key, _letter, _table in INDEX_SECTIONS}
+    for key, definition in data.questionnaire.indices.items():
+        # the reference's group titles ("Kualitas Pelayanan Publik"), not the index names
+        group = text(f"docx.results.index.{key}.group") if key in known else None
+        groups.append((len(rows) + 1, group if group else definition.name[language]))
         rows.append(("", "", ""))
         for code in definition.items:
             item = data.questionnaire.item(code)

@@ -62,12 +62,15 @@ def write_results(doc: ReportDocument, data: ReportData, charts: Mapping[str, Pa
     _charts_section(doc, data, charts)
     doc.heading(text("docx.results.follow_up_heading"), 2)
     doc.paragraph(text("docx.results.follow_up", unit=data.unit))
-    for key, _letter, _table in INDEX_SECTIONS:
-        definition = data.questionnaire.indices.get(key)
-        if definition is None:
-            continue
+    followed = [
+        (key, definition)
+        for key, _letter, _table in INDEX_SECTIONS
+        if (definition := data.questionnaire.indices.get(key)) is not None
+    ]
+    for number, (key, definition) in enumerate(followed, start=1):
         lowest, highest = data.indices.overall.extremes(definition.items)
-        doc.paragraph(text("docx.results.follow_up_survey", survey=definition.survey), bold=True)
+        title = text(f"docx.results.index.{key}.follow_up")
+        doc.paragraph(text("docx.results.follow_up_survey", number=number, title=title), bold=True)
         if lowest and set(lowest) != set(highest):
             doc.placeholder(
                 text(

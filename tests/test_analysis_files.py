@@ -378,6 +378,41 @@ def test_lke_months_are_said_alike_in_workbook_and_draft(
     ) in [r[:1] for r in xlsx_rows(october, "Ringkasan")]
 
 
+def test_question_groups_and_follow_up_use_the_references_words(built: Built) -> None:
+    document = docx.Document(str(built.default.docx))
+    [questions] = [t for t in document.tables if t.rows[0].cells[1].text == "Pertanyaan"]
+    groups = [r.cells[0].text for r in questions.rows if r.cells[0].text == r.cells[-1].text]
+    paragraphs = [p.text for p in document.paragraphs]
+    follow_up = paragraphs[paragraphs.index("B. Tindak Lanjut Hasil Survei") :]
+
+    assert groups == ["Kualitas Pelayanan Publik", "Persepsi Anti Korupsi"]
+    assert [p for p in follow_up if p[:2] in ("1)", "2)")] == [
+        "1) Hasil SPKP",
+        "2) Hasil Survei SPAK",
+    ]
+
+
+def test_no_placeholder_sits_inside_another(built: Built) -> None:
+    # Without a configured unit name, "[nama unit kerja]" must not land inside "[Diisi …]".
+    def depth(line: str) -> int:
+        deepest = level = 0
+        for character in line:
+            level += {"[": 1, "]": -1}.get(character, 0)
+            deepest = max(deepest, level)
+        return deepest
+
+    lines = docx_text(built.default.docx).splitlines()
+
+    assert [line for line in lines if depth(line) > 1] == []
+    assert (
+        "[Diisi oleh unit kerja: tugas dan fungsi unit kerja serta layanan publik utamanya.]"
+        in (lines)
+    )
+    assert "[Diisi oleh unit kerja: tugas dan fungsi Direktorat Uji Coba serta" in docx_text(
+        built.personal.docx
+    )
+
+
 def test_closing_chapter_names_the_reports_month_and_no_other(built: Built) -> None:
     closing = chapter(built.default.docx, "BAB V PENUTUP")
     months = re.findall(rf"(?:{'|'.join(MONTHS_ID)})\s+\d{{4}}", closing)
