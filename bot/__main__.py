@@ -284,6 +284,7 @@ def _report(args: argparse.Namespace) -> int:
         include_personal=config.reports.include_personal,
         service=args.service,
         unit_name=config.reports.unit_name,
+        zone=config.survey.timezone,
     )
     summary = getattr(files, "summary", {})
     if summary.get("responses", 0) == 0:

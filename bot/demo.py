@@ -92,6 +92,7 @@ async def _simulate_and_report(
         config.survey.monthly_quota,
         out,
         unit_name=config.reports.unit_name,
+        zone=config.survey.timezone,
     )
     _tidy(config.storage.path)
     summary = getattr(files, "summary", {})

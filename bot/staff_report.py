@@ -105,15 +105,17 @@ def _analysis_args(
 
 @dataclass(frozen=True)
 class Options:
-    """What the configuration adds to a build: personal data or not, and the unit's name."""
+    """What the configuration adds to a build: personal data or not, the unit's name, and the
+    time zone the respondents' submit times are shown in (an IANA name)."""
 
     include_personal: bool
     unit_name: str | None
+    zone: str
 
 
 def _options(rt: Runtime) -> Options:
     reports = rt.config.reports
-    return Options(reports.include_personal, reports.unit_name)
+    return Options(reports.include_personal, reports.unit_name, rt.config.survey.timezone.key)
 
 
 async def in_child(function: Callable[[*Ts], T], *args: *Ts) -> T:
@@ -177,6 +179,7 @@ def build_files(
             folder,
             options.include_personal,
             unit_name=options.unit_name,
+            zone=options.zone,
         )
         return Files(
             summary=files.summary,
@@ -209,5 +212,6 @@ def workbook_file(
             folder,
             options.include_personal,
             unit_name=options.unit_name,
+            zone=options.zone,
         )
         return Attachment("xlsx", path.name, path.read_bytes())

@@ -301,3 +301,24 @@ def test_import_into_a_new_database_says_where_it_is(
     assert f"Basis data belum ada; dibuat baru di {tmp_path / 'surveibot.db'}." in out
     assert surveibot("import", source, "-c", config_file) == 0
     assert "dibuat baru" not in capsys.readouterr().out
+
+
+def test_report_shows_submit_times_in_the_configured_zone(
+    tmp_path: Path, config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = config_file.read_text(encoding="utf-8")
+    config_file.write_text(text.replace("Asia/Jakarta", "Asia/Jayapura"), encoding="utf-8")
+    assert surveibot("import", write_csv(tmp_path / "jan.csv", JANUARY), "-c", config_file) == 0
+    out = tmp_path / "laporan"
+    assert surveibot("report", "2025-01", "--out", out, "-c", config_file) == 0
+    [xlsx] = out.glob("*.xlsx")
+    rows = list(load_workbook(xlsx)["Responden"].values)
+    [header] = [row for row in rows if "Waktu kirim (WIT)" in row]
+    column = header.index("Waktu kirim (WIT)")
+    times = [row[column] for row in rows[rows.index(header) + 1 :] if row[column] is not None]
+    # Imported as Jayapura clock times, shown as the same clock times.
+    assert [f"{t:%Y-%m-%d %H:%M}" for t in times] == [
+        "2025-01-10 09:00",
+        "2025-01-12 14:30",
+        "2025-01-20 10:00",
+    ]
