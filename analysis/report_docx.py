@@ -1,5 +1,6 @@
 """The report draft in Word, following the reference's structure (Laporan Analisis SPKP dan
-SPAK): Kata Pengantar, BAB I–V, the respondents' suggestions and Lampiran 1.
+SPAK): Kata Pengantar, BAB I–V (the respondents' suggestions in BAB III, after the IPP results,
+where the reference has them) and Lampiran 1.
 
 The month named everywhere is the report's period, from the data. Kata Pengantar, the unit's
 own description and the follow-up are yellow placeholders for staff to write. Names and
@@ -46,7 +47,6 @@ def write_docx(data: ReportData, charts: Mapping[str, Path], path: str | PathLik
     write_results(doc, data, charts)
     _survey_data(doc, data)
     _closing(doc, data)
-    _suggestions(doc, data)
     _appendix(doc, data)
     return doc.save(path)
 
@@ -196,25 +196,6 @@ def _closing(doc: ReportDocument, data: ReportData) -> None:
         )
     else:
         doc.paragraph(text("docx.closing.no_ipak", no_data=no_data_sentence(data)))
-
-
-def _suggestions(doc: ReportDocument, data: ReportData) -> None:
-    doc.heading(text("docx.chapters.suggestions"))
-    found = data.suggestions()
-    if not found:
-        doc.paragraph(text("docx.suggestions.none", month=data.month))
-        return
-    doc.paragraph(text("docx.suggestions.intro", month=data.month))
-    beyond = text("docx.suggestions.beyond_quota")
-    lines = []
-    for suggestion in found:
-        details = [data.service_name(suggestion.service)]
-        if suggestion.name:
-            details.append(suggestion.name)
-        if not suggestion.counted:
-            details.append(beyond)
-        lines.append(f"{suggestion.text} ({'; '.join(details)})")
-    doc.listing(lines, numbered=True)
 
 
 def _appendix(doc: ReportDocument, data: ReportData) -> None:

@@ -1,5 +1,6 @@
-"""BAB III of the report draft: who answered (Gambar 1–4), IPP (Tabel 1), IPAK (Tabel 2), the
-item chart, the 12-month trend and the LKE PMPZI value, and the follow-up placeholders.
+"""BAB III of the report draft: who answered (Gambar 1–4), IPP (Tabel 1) with the respondents'
+suggestions, IPAK (Tabel 2), the item chart, the 12-month trend and the LKE PMPZI value, and the
+follow-up placeholders.
 
 The words are under ``docx.results`` and ``figures`` in ``analysis/resources/report.toml``; the
 figures' and tables' numbers are here, with the order they come in."""
@@ -161,12 +162,33 @@ def _index_section(
         paragraph = f"{paragraph} {extremes_sentence(data, overall, definition.items)}"
     doc.paragraph(paragraph)
     if definition.key == "ipp":
-        suggestions = data.suggestions()
-        doc.paragraph(
-            text("docx.results.suggestions", count=count_phrase(len(suggestions)))
-            if suggestions
-            else text("common.no_suggestions")
-        )
+        _suggestions(doc, data)
+
+
+def _suggestions(doc: ReportDocument, data: ReportData) -> None:
+    """The counted respondents' suggestions, quoted, after the IPP results as in the reference.
+
+    Suggestions sent after the quota was full come from people who are not respondents: they
+    are counted here, not quoted (the workbook lists them all).
+    """
+    found = data.suggestions()
+    quoted = [s for s in found if s.counted]
+    if quoted:
+        count = count_phrase(len(quoted))
+        doc.paragraph(text("docx.results.suggestions", month=data.month, count=count))
+        lines = []
+        for suggestion in quoted:
+            details = [] if data.service else [data.service_name(suggestion.service)]
+            if suggestion.name:
+                details.append(suggestion.name)
+            lines.append(
+                f"{suggestion.text} ({'; '.join(details)})" if details else suggestion.text
+            )
+        doc.listing(lines, numbered=True)
+    else:
+        doc.paragraph(text("common.no_suggestions"))
+    if beyond := len(found) - len(quoted):
+        doc.paragraph(text("docx.results.suggestions_beyond", count=count_phrase(beyond)))
 
 
 def _charts_section(doc: ReportDocument, data: ReportData, charts: Mapping[str, Path]) -> None:

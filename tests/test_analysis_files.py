@@ -213,8 +213,33 @@ def test_suggestions_are_listed_with_their_quota_status(built: Built) -> None:
 
     listed = {r[-1]: r[2] for r in rows[2:]}
     assert listed == {SUGGESTION: "Ya", LATE_SUGGESTION: "Tidak"}
-    assert SUGGESTION in chapter(built.default.docx, "SARAN DAN MASUKAN RESPONDEN")
-    assert LATE_SUGGESTION in chapter(built.default.docx, "SARAN DAN MASUKAN RESPONDEN")
+
+
+def test_draft_quotes_the_respondents_suggestions_after_the_ipp_results(built: Built) -> None:
+    # Where the reference puts them (BAB III A.a); the one sent after the quota was full is
+    # counted apart, not quoted as a respondent's.
+    document = docx.Document(str(built.default.docx))
+    paragraphs = [p.text for p in document.paragraphs]
+    results = chapter(built.default.docx, "BAB III PENGOLAHAN SURVEI")
+    at = paragraphs.index(
+        "Saran dan masukan yang disampaikan responden pada periode Januari 2025, sebanyak "
+        "1 (satu), yaitu:"
+    )
+
+    assert paragraphs[at - 1].startswith(
+        "Berdasarkan hasil SPKP periode Januari 2025, diperoleh IPP"
+    )
+    quoted = document.paragraphs[at + 1]
+    assert (quoted.text, style(quoted)) == (
+        f"{SUGGESTION} (Sertifikasi/Resertifikasi CPOB)",
+        "List Number",
+    )
+    assert paragraphs[at + 2].startswith(
+        "Selain itu, 1 (satu) saran disampaikan melalui isian di luar kuota."
+    )
+    assert paragraphs[at + 3] == "b. Indeks Persepsi Anti Korupsi"
+    assert SUGGESTION in results
+    assert LATE_SUGGESTION not in docx_text(built.default.docx)
 
 
 def xlsx_cells(path: Path) -> dict[str, list[tuple[Any, ...]]]:
@@ -313,8 +338,7 @@ def test_draft_follows_the_reference_structure(built: Built) -> None:
         "BAB V PENUTUP",
     ]
     assert headings[0] == "KATA PENGANTAR"
-    assert headings.index("SARAN DAN MASUKAN RESPONDEN") == headings.index("BAB V PENUTUP") + 1
-    assert headings[-1] == "Lampiran 1. Data Responden"
+    assert headings[-2:] == ["BAB V PENUTUP", "Lampiran 1. Data Responden"]
     level2 = [p.text for p in document.paragraphs if style(p) == "Heading 2"]
     assert level2[:3] == [
         "A. Kriteria Responden",
