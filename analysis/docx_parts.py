@@ -20,6 +20,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from analysis.texts import Span
+
 __all__ = ["ReportDocument"]
 
 LANGUAGE_TAG = "id-ID"
@@ -49,10 +51,16 @@ class ReportDocument:
     def heading(self, text: str, level: int = 1) -> None:
         self.document.add_heading(text, level=level)
 
-    def paragraph(self, text: str = "", bold: bool = False, center: bool = False) -> Any:
+    def paragraph(
+        self, text: str | Iterable[Span] = "", bold: bool = False, center: bool = False
+    ) -> Any:
+        """A paragraph of ``text``, or of runs (:func:`analysis.texts.spans`), some italic."""
         paragraph = self.document.add_paragraph()
-        if text:
-            paragraph.add_run(text).bold = bold
+        for span in [Span(text, False)] if isinstance(text, str) else text:
+            if span.text:
+                run = paragraph.add_run(span.text)
+                run.bold = bold
+                run.italic = span.italic or None
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if center else WD_ALIGN_PARAGRAPH.JUSTIFY
         return paragraph
 

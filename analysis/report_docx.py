@@ -27,7 +27,7 @@ from analysis.report_text import (
     quota_sentence,
     survey_period,
 )
-from analysis.texts import text, words
+from analysis.texts import spans, text, words
 
 __all__ = ["write_docx"]
 
@@ -177,7 +177,7 @@ def _closing(doc: ReportDocument, data: ReportData) -> None:
         return
     if ipp is not None:
         doc.paragraph(
-            text(
+            spans(
                 "docx.closing.ipp",
                 month=data.month,
                 unit=data.subject,

@@ -14,9 +14,9 @@ import tomllib
 from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
-__all__ = ["REPORT_LANGUAGE", "SOURCE", "catalogue", "templates", "text", "words"]
+__all__ = ["REPORT_LANGUAGE", "SOURCE", "Span", "catalogue", "spans", "templates", "text", "words"]
 
 REPORT_LANGUAGE = "id"
 SOURCE = "resources/report.toml"  # inside the analysis package
@@ -29,12 +29,33 @@ def catalogue() -> Mapping[str, Any]:
     return tomllib.loads(raw)
 
 
+class Span(NamedTuple):
+    """A run of a text: a foreign term is ``italic``."""
+
+    text: str
+    italic: bool
+
+
 def text(key: str, language: str = REPORT_LANGUAGE, /, **values: object) -> str:
     """Returns text ``key`` in ``language`` with ``values`` put in its placeholders."""
+    return "".join(span.text for span in spans(key, language, **values))
+
+
+def spans(key: str, language: str = REPORT_LANGUAGE, /, **values: object) -> tuple[Span, ...]:
+    """Returns text ``key`` as runs, the ``*``-marked foreign terms in italics.
+
+    The template is split before ``values`` go in, so an asterisk in a value (a respondent's
+    words) is printed as it is.
+    """
     template = _entry(key, language)
     if not isinstance(template, str):
         raise TypeError(f"analysis/{SOURCE}: {key!r} is a list of words, not a text")
-    return template.format(**values)
+    parts = template.split("*")
+    if len(parts) % 2 == 0:
+        raise ValueError(f"analysis/{SOURCE}: {key!r} has a '*' without its pair")
+    return tuple(
+        Span(part.format(**values), italic=bool(n % 2)) for n, part in enumerate(parts) if part
+    )
 
 
 def words(key: str, language: str = REPORT_LANGUAGE, /) -> tuple[str, ...]:

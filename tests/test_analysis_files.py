@@ -446,6 +446,14 @@ def test_closing_chapter_names_the_reports_month_and_no_other(built: Built) -> N
     assert "JANUARI 2025" in docx_text(built.default.docx)  # the cover
 
 
+def test_foreign_terms_are_in_italics_as_in_the_reference(built: Built) -> None:
+    document = docx.Document(str(built.default.docx))
+    runs = [run for p in document.paragraphs for run in p.runs]
+
+    italic = {run.text for run in runs if run.italic and not run.text.startswith("[")}
+    assert italic == {"continuous improvement", "stakeholder"}
+
+
 def test_single_service_report(built: Built) -> None:
     summary = built.cpob.summary
 
