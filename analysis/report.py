@@ -4,7 +4,8 @@ writes the staff workbook alone, under the same name, for ``/export``.
 
 Both are synchronous and CPU-bound, read the database read-only and import neither telegram nor
 pyplot. The charts (matplotlib) and the Word draft (python-docx) are imported only when
-:func:`build_report` draws them, so the workbook costs neither.
+:func:`build_report` draws them, so the workbook costs neither. Asked to (``allow_empty=False``),
+both write nothing for a month without a counted response and raise :class:`NoResponses`.
 """
 
 from __future__ import annotations
@@ -24,10 +25,25 @@ from analysis.texts import text
 from analysis.zones import DEFAULT_ZONE, resolve_zone
 from bot.questionnaire import Questionnaire
 
-__all__ = ["ReportFiles", "build_report", "build_workbook", "write_charts"]
+__all__ = ["NoResponses", "ReportFiles", "build_report", "build_workbook", "write_charts"]
 
 # The identity questions whose bars run upwards: their labels are numbers (age groups).
 _UPRIGHT = frozenset({"age"})
+
+
+class NoResponses(Exception):
+    """The period, or the service in it, has no counted response: a report would say nothing.
+
+    ``summary`` is the period's summary all the same (``responses`` 0; ``beyond_quota`` may not
+    be), for the caller to say so.
+    """
+
+    def __init__(self, period: str, service: str | None, summary: Mapping[str, Any]) -> None:
+        scope = f"{period} ({service})" if service else period
+        super().__init__(f"no counted responses for {scope}: no report is written")
+        self.period = period
+        self.service = service
+        self.summary = summary
 
 
 @dataclass(frozen=True)
@@ -56,6 +72,7 @@ def build_report(
     *,
     unit_name: str | None = None,
     zone: tzinfo | str = DEFAULT_ZONE,
+    allow_empty: bool = True,
 ) -> ReportFiles:
     """Writes ``period``'s report into ``out_dir`` (created if needed).
 
@@ -64,11 +81,13 @@ def build_report(
     Names and institutions are written only with ``include_personal``. ``unit_name`` fills the
     unit's name into the texts; without it a bracketed placeholder stands in. Submission times
     are shown in ``zone`` (the survey's ``[survey] timezone``: a tzinfo or an IANA name).
+
+    A period (or a service in it) without a counted response has nothing to report: with
+    ``allow_empty=False`` that raises :class:`NoResponses` before any file or folder is made.
     """
     from analysis.report_docx import write_docx  # lazily: python-docx, not for the workbook
 
-    zone = resolve_zone(zone)
-    target, stem = _target(period, services, service, out_dir)
+    _check(period, services, service)
     data = gather(
         db_path,
         period,
@@ -78,8 +97,9 @@ def build_report(
         include_personal,
         service,
         unit_name,
-        zone=zone,
+        zone=resolve_zone(zone),
     )
+    target, stem = _target(data, out_dir, allow_empty)
     chart_paths = write_charts(data, target, stem)
     return ReportFiles(
         docx=write_docx(data, chart_paths, target / text("files.docx", stem=stem)),
@@ -101,14 +121,14 @@ def build_workbook(
     *,
     unit_name: str | None = None,
     zone: tzinfo | str = DEFAULT_ZONE,
+    allow_empty: bool = True,
 ) -> Path:
     """Writes ``period``'s staff workbook alone into ``out_dir``; returns its path.
 
     The same workbook, under the same name, as :func:`build_report` writes with the same
-    arguments, without drawing a chart or writing the Word draft.
+    arguments, without drawing a chart or writing the Word draft; ``allow_empty`` as there.
     """
-    zone = resolve_zone(zone)
-    target, stem = _target(period, services, service, out_dir)
+    _check(period, services, service)
     data = gather(
         db_path,
         period,
@@ -118,24 +138,29 @@ def build_workbook(
         include_personal,
         service,
         unit_name,
-        zone=zone,
+        zone=resolve_zone(zone),
     )
+    target, stem = _target(data, out_dir, allow_empty)
     return write_xlsx(data, target / text("files.xlsx", stem=stem))
 
 
-def _target(
-    period: str, services: Mapping[str, str], service: str | None, out_dir: str | PathLike[str]
-) -> tuple[Path, str]:
-    """Checks the period and the service, creates ``out_dir``; returns it and the files' stem."""
+def _check(period: str, services: Mapping[str, str], service: str | None) -> None:
+    """Refuses a malformed period or an unknown service, before anything is read or written."""
     check_period(period)
     if service is not None and service not in services:
         raise ValueError(f"service {service!r} is not one of {', '.join(services)}")
+
+
+def _target(data: ReportData, out_dir: str | PathLike[str], allow_empty: bool) -> tuple[Path, str]:
+    """Creates ``out_dir`` unless there is nothing to report; returns it and the files' stem."""
+    if not allow_empty and data.indices.responses == 0:
+        raise NoResponses(data.period, data.service, data.summary)
     target = Path(out_dir)
     target.mkdir(parents=True, exist_ok=True)
     stem = (
-        text("files.stem_service", period=period, service=service)
-        if service
-        else text("files.stem", period=period)
+        text("files.stem_service", period=data.period, service=data.service)
+        if data.service
+        else text("files.stem", period=data.period)
     )
     return target, stem
 

@@ -21,7 +21,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from analysis.periods import MONTHS_ID
-from analysis.report import ReportFiles, build_report, build_workbook
+from analysis.report import NoResponses, ReportFiles, build_report, build_workbook
 from analysis.report_xlsx import SHEETS
 from bot.questionnaire import Questionnaire, load
 from tests.analysis_fixtures import JANUARY_2025, SERVICES, SurveyDb, january_2025
@@ -530,7 +530,34 @@ def test_the_months_submissions_are_weighed_against_the_quota_once(built: Built)
     assert said in chapter(built.default.docx, "BAB IV DATA SURVEI")
 
 
-def test_empty_month_still_gives_a_complete_draft(built: Built) -> None:
+@pytest.mark.parametrize("build", [build_report, build_workbook], ids=["report", "workbook"])
+@pytest.mark.parametrize(
+    ("period", "service", "beyond_quota"),
+    [("2030-01", None, 0), ("2023-03", None, 0), ("2025-01", "cpob_impor", 1)],
+    ids=["future", "past", "service-beyond-quota-only"],
+)
+def test_month_without_counted_responses_can_be_refused_before_any_file(
+    tmp_path: Path,
+    built: Built,
+    questionnaire: Questionnaire,
+    build: Callable[..., object],
+    period: str,
+    service: str | None,
+    beyond_quota: int,
+) -> None:
+    # Nothing to report: no draft saying the unit "telah melaksanakan SPKP", no empty charts.
+    out = tmp_path / "out"
+    with pytest.raises(NoResponses, match=f"no counted responses for {period}") as refused:
+        build(built.db, period, questionnaire, SERVICES, 3, out, service=service, allow_empty=False)
+
+    assert not out.exists()
+    assert (refused.value.period, refused.value.service) == (period, service)
+    assert refused.value.summary["responses"] == 0
+    assert refused.value.summary["beyond_quota"] == beyond_quota
+
+
+def test_empty_month_still_gives_a_complete_draft_unless_refused(built: Built) -> None:
+    # The default, for callers that have not asked to refuse: bot/__main__.py `_report` today.
     text = docx_text(built.empty.docx)
 
     assert built.empty.summary["responses"] == 0
