@@ -243,7 +243,7 @@ def _demo(args: argparse.Namespace) -> int:
     print()
     print(say("cli.demo.done", submitted=result.submitted, abandoned=result.abandoned))
     print(say("cli.demo.database", path=result.database))
-    _print_files(result.files)
+    _print_files(result.files.paths)
     return 0
 
 
@@ -270,27 +270,30 @@ def _report(args: argparse.Namespace) -> int:
         if summary["responses"] == 0:
             print(f"surveibot: {say('cli.report.no_data', period=period)}", file=sys.stderr)
         return 0
-    from analysis.report import build_report
+    from analysis.report import NoResponses, build_report
 
     out = args.out or Path(f"report-{period}")
     print(say("cli.report.building", period=period), file=sys.stderr)
-    files = build_report(
-        config.storage.path,
-        period,
-        config.survey.questionnaire,
-        services,
-        config.survey.monthly_quota,
-        out,
-        include_personal=config.reports.include_personal,
-        service=args.service,
-        unit_name=config.reports.unit_name,
-        zone=config.survey.timezone,
-    )
-    summary = getattr(files, "summary", {})
-    if summary.get("responses", 0) == 0:
+    try:
+        files = build_report(
+            config.storage.path,
+            period,
+            config.survey.questionnaire,
+            services,
+            config.survey.monthly_quota,
+            out,
+            include_personal=config.reports.include_personal,
+            service=args.service,
+            unit_name=config.reports.unit_name,
+            zone=config.survey.timezone,
+            allow_empty=False,
+        )
+    except NoResponses as empty:  # a report of nothing would read as if the survey had run
         print(say("cli.report.empty", period=period))
-    print(_summary_text(summary))
-    _print_files(files)
+        print(_summary_text(dict(empty.summary)))
+        return 0
+    print(_summary_text(dict(files.summary)))
+    _print_files(files.paths)
     return 0
 
 
@@ -376,14 +379,10 @@ def _summary_text(summary: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _print_files(files: Any) -> None:
-    paths = getattr(files, "paths", None) or getattr(files, "all", None)
-    if callable(paths):
-        paths = paths()
-    if paths:
-        print(say("cli.files"))
-        for path in paths:
-            print(f"  {path}")
+def _print_files(paths: Sequence[Path]) -> None:
+    print(say("cli.files"))
+    for path in paths:
+        print(f"  {path}")
 
 
 def _configure_logging(quiet: bool) -> None:

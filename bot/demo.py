@@ -20,11 +20,14 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from bot import console
 from bot.config import Config, load
 from bot.questionnaire import Questionnaire
+
+if TYPE_CHECKING:  # the report's modules are imported only when the demo builds it
+    from analysis.report import ReportFiles
 
 DATA = resources.files("bot") / "data"
 SEED = 2025
@@ -46,7 +49,7 @@ class DemoResult:
     submitted: int
     abandoned: int
     database: Path
-    files: Any
+    files: ReportFiles
     summary: dict[str, Any]
 
 
@@ -95,8 +98,7 @@ async def _simulate_and_report(
         zone=config.survey.timezone,
     )
     _tidy(config.storage.path)
-    summary = getattr(files, "summary", {})
-    return DemoResult(period, submitted, abandoned, config.storage.path, files, summary)
+    return DemoResult(period, submitted, abandoned, config.storage.path, files, dict(files.summary))
 
 
 async def _simulate(

@@ -322,3 +322,16 @@ def test_report_shows_submit_times_in_the_configured_zone(
         "2025-01-12 14:30",
         "2025-01-20 10:00",
     ]
+
+
+@pytest.mark.parametrize("period", ["2024-06", "2030-01"])
+def test_report_of_a_month_without_data_writes_nothing(
+    tmp_path: Path, config_file: Path, capsys: pytest.CaptureFixture[str], period: str
+) -> None:
+    assert surveibot("import", write_csv(tmp_path / "jan.csv", JANUARY), "-c", config_file) == 0
+    capsys.readouterr()
+    out = tmp_path / "laporan"
+    assert surveibot("report", period, "--out", out, "-c", config_file) == 0
+    printed = capsys.readouterr().out
+    assert f"Tidak ada data untuk {period}" in printed and "Berkas:" not in printed
+    assert not out.exists()
