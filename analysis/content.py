@@ -2,7 +2,8 @@
 
 Personal data (names, institutions) is dropped here, before any writer sees the rows, unless
 ``include_personal`` is set: a writer cannot leak what it never receives. Submission times are
-turned into the survey's time zone here too, so every writer shows the same clock.
+turned into the survey's time zone here too, so every writer shows the same clock. The survey
+links, when given, are checked here to cover every configured service.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class ReportData:
     ``indices`` and ``history`` cover the report's scope (``service`` alone when set); the
     quota and the LKE PMPZI value are the unit's, over all services: ``unit_total`` is the
     period across all services and ``lke`` the unit's value, in a per-service report too.
+    ``links`` maps service codes to their survey links (the bot's deep links), None when unknown.
     """
 
     period: str
@@ -55,6 +57,7 @@ class ReportData:
     quota: int
     include_personal: bool
     unit_name: str | None
+    links: Mapping[str, str] | None
     zone: tzinfo
     frame: pd.DataFrame
     indices: PeriodIndices
@@ -91,6 +94,13 @@ class ReportData:
     def reported_services(self) -> dict[str, str]:
         """The services this report covers, code → name."""
         return {code: self.service_name(code) for code in self.indices.services}
+
+    @property
+    def survey_links(self) -> dict[str, str]:
+        """The survey link of each service this report covers that has one, code → URL; empty
+        without links (a service found only in the data, no longer configured, has none)."""
+        links = self.links or {}
+        return {code: links[code] for code in self.reported_services if code in links}
 
     def suggestions(self) -> list[Suggestion]:
         """Every suggestion of the period (beyond-quota ones too), in submission order."""
@@ -129,9 +139,13 @@ def gather(
     unit_name: str | None = None,
     *,
     zone: tzinfo | str = DEFAULT_ZONE,
+    links: Mapping[str, str] | None = None,
 ) -> ReportData:
     """Reads and computes everything the report needs: one tally query for 12 months, one row
-    query for the period. ``zone`` (a tzinfo or an IANA name) is the survey's time zone."""
+    query for the period. ``zone`` (a tzinfo or an IANA name) is the survey's time zone.
+    ``links`` maps each code of ``services`` to its survey link; one missing raises ValueError
+    before anything is read (codes beyond ``services`` are not shown)."""
+    _check_links(services, links)
     zone = resolve_zone(zone)
     months = history(db_path, period, questionnaire, quota, TREND_MONTHS, services, service)
     frame = load_period(db_path, period, questionnaire, quota)
@@ -155,6 +169,7 @@ def gather(
         quota=quota,
         include_personal=include_personal,
         unit_name=unit_name,
+        links=None if links is None else dict(links),
         zone=zone,
         frame=frame,
         indices=months[period],
@@ -164,3 +179,12 @@ def gather(
         demographics=demographics(frame, questionnaire),
         summary=summary_dict(months[period], lke_value),
     )
+
+
+def _check_links(services: Mapping[str, str], links: Mapping[str, str] | None) -> None:
+    """Refuses links that leave a service without one: its line in the draft would be empty."""
+    if links is None:
+        return
+    missing = [code for code in services if not links.get(code)]
+    if missing:
+        raise ValueError(f"links has no survey link for service {', '.join(missing)}")

@@ -2,7 +2,8 @@
 
 The document is meant to be finished in Word: text the unit must write itself is a bracketed,
 yellow-highlighted placeholder; the table of contents is a Word field that fills in on update;
-the text is tagged Indonesian so Word spell-checks it as such.
+the text is tagged Indonesian so Word spell-checks it as such. Web addresses are links a reader
+can click.
 """
 
 from __future__ import annotations
@@ -16,15 +17,18 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX
+from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Pt, RGBColor
+from docx.text.run import Run
 
 from analysis.texts import Span
 
 __all__ = ["ReportDocument"]
 
 LANGUAGE_TAG = "id-ID"
+LINK_COLOUR = RGBColor(0x05, 0x63, 0xC1)  # Word's own colour for a hyperlink
 
 
 class ReportDocument:
@@ -74,6 +78,27 @@ class ReportDocument:
         style = "List Number" if numbered else "List Bullet"
         for line in lines:
             self.document.add_paragraph(line, style=style)
+
+    def link_line(self, line: str, url: str) -> None:
+        """A lettered line (``a. <url> untuk …``), indented, with ``url`` in it a link."""
+        before, found, after = line.partition(url)
+        if not found:
+            raise ValueError(f"{url!r} is not in {line!r}")
+        paragraph = self.document.add_paragraph()
+        paragraph.paragraph_format.left_indent = Cm(1.0)
+        paragraph.paragraph_format.first_line_indent = Cm(-0.6)  # the letter hangs
+        paragraph.add_run(before)
+        relation = self.document.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("r:id"), relation)
+        element = OxmlElement("w:r")
+        link.append(element)
+        paragraph._p.append(link)
+        run = Run(element, paragraph)
+        run.text = url
+        run.font.color.rgb = LINK_COLOUR
+        run.font.underline = True
+        paragraph.add_run(after)
 
     def table(
         self,

@@ -15,7 +15,7 @@ from decimal import Decimal
 from analysis.texts import text, words
 from bot.questionnaire import round_half_up
 
-__all__ = ["DASH", "count_phrase", "format_id", "format_percent", "spell_id"]
+__all__ = ["DASH", "count_phrase", "format_id", "format_percent", "list_letter", "spell_id"]
 
 DASH = "–"  # in place of a number there is none of (no data): a sign, in every language
 _SCALES = (10**9, 10**6, 1000)  # named by the words of numbers.scales
@@ -74,6 +74,17 @@ def spell_id(number: int) -> str:
 def count_phrase(number: int) -> str:
     """Writes a count as Indonesian reports do: ``2 (dua)``."""
     return text("numbers.count", number=number, words=spell_id(number))
+
+
+def list_letter(index: int) -> str:
+    """The letter of a list's item ``index`` (from 0), as the reference letters its lists:
+    ``a`` … ``z``, then ``aa``, ``ab`` …"""
+    letters = ""
+    number = index + 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
 
 
 def _join(head: str, rest: int) -> str:

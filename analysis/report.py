@@ -73,6 +73,7 @@ def build_report(
     unit_name: str | None = None,
     zone: tzinfo | str = DEFAULT_ZONE,
     allow_empty: bool = True,
+    links: Mapping[str, str] | None = None,
 ) -> ReportFiles:
     """Writes ``period``'s report into ``out_dir`` (created if needed).
 
@@ -81,6 +82,10 @@ def build_report(
     Names and institutions are written only with ``include_personal``. ``unit_name`` fills the
     unit's name into the texts; without it a bracketed placeholder stands in. Submission times
     are shown in ``zone`` (the survey's ``[survey] timezone``: a tzinfo or an IANA name).
+    ``links`` maps each service code to its survey link (``https://t.me/<bot>?start=<code>``):
+    with them the draft lists the reported services' links, as the reference does in BAB II B
+    and BAB IV A; without them (None) it names the services only. A configured service missing
+    from ``links`` raises ValueError before any file is made.
 
     A period (or a service in it) without a counted response has nothing to report: with
     ``allow_empty=False`` that raises :class:`NoResponses` before any file or folder is made.
@@ -98,6 +103,7 @@ def build_report(
         service,
         unit_name,
         zone=resolve_zone(zone),
+        links=links,
     )
     target, stem = _target(data, out_dir, allow_empty)
     chart_paths = write_charts(data, target, stem)

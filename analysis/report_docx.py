@@ -3,7 +3,9 @@ SPAK): Kata Pengantar, BAB I–V (the respondents' suggestions in BAB III, after
 where the reference has them) and Lampiran 1.
 
 The month named everywhere is the report's period, from the data. Kata Pengantar, the unit's
-own description and the follow-up are yellow placeholders for staff to write. Names and
+own description and the follow-up are yellow placeholders for staff to write. Given the survey
+links, BAB II B and BAB IV A list them per service, as the reference does; without them the
+services are only named. Names and
 institutions appear only when the data carries them (``include_personal``). The words are under
 ``docx`` in ``analysis/resources/report.toml``.
 """
@@ -19,7 +21,7 @@ import pandas as pd
 
 from analysis.content import ReportData
 from analysis.docx_parts import ReportDocument
-from analysis.numbers import DASH, count_phrase
+from analysis.numbers import DASH, count_phrase, list_letter
 from analysis.report_docx_results import INDEX_SECTIONS, write_results
 from analysis.report_text import (
     join_id,
@@ -105,7 +107,11 @@ def _method(doc: ReportDocument, data: ReportData) -> None:
         )
     )
     doc.listing(services)
-    doc.paragraph(text("docx.method.channel"))
+    if data.survey_links:
+        doc.paragraph(text("docx.method.channel_links"))
+        _links(doc, data)
+    else:
+        doc.paragraph(text("docx.method.channel"))
     doc.heading(text("docx.method.processing_heading"), 2)
     doc.paragraph(text("docx.method.processing"))
     doc.paragraph(text("docx.method.lke"))
@@ -124,6 +130,9 @@ def _survey_data(doc: ReportDocument, data: ReportData) -> None:
             quota=quota_sentence(data),
         )
     )
+    if data.survey_links:
+        doc.paragraph(text("docx.survey_data.links"))
+        _links(doc, data)
     doc.heading(text("docx.survey_data.support_heading"), 2)
     doc.paragraph(text("docx.survey_data.support"))
     doc.caption(text("docx.survey_data.questions_caption"))
@@ -166,6 +175,19 @@ def _survey_data(doc: ReportDocument, data: ReportData) -> None:
         widths=(6.0, 2.2, 2.2, *(3.0 for _ in shorts)),
         right=(1, 2),
     )
+
+
+def _links(doc: ReportDocument, data: ReportData) -> None:
+    """The reported services' survey links, lettered, one a line, as the reference lists them."""
+    links = list(data.survey_links.items())
+    for n, (code, url) in enumerate(links):
+        line = text(
+            "docx.links.last" if n == len(links) - 1 else "docx.links.item",
+            letter=list_letter(n),
+            url=url,
+            service=data.service_name(code),
+        )
+        doc.link_line(line, url)
 
 
 def _closing(doc: ReportDocument, data: ReportData) -> None:

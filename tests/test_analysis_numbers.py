@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from analysis.numbers import count_phrase, format_id, format_percent, spell_id
+from analysis.numbers import count_phrase, format_id, format_percent, list_letter, spell_id
 from analysis.periods import month_name, month_span, period_range
 
 
@@ -29,6 +29,13 @@ from analysis.periods import month_name, month_span, period_range
 )
 def test_format_id_uses_decimal_comma_and_half_up(value: float, places: int, text: str) -> None:
     assert format_id(value, places) == text
+
+
+@pytest.mark.parametrize(
+    ("index", "letter"), [(0, "a"), (1, "b"), (3, "d"), (25, "z"), (26, "aa"), (27, "ab")]
+)
+def test_list_items_are_lettered_as_the_reference_letters_them(index: int, letter: str) -> None:
+    assert list_letter(index) == letter
 
 
 def test_format_percent() -> None:

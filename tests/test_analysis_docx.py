@@ -1,0 +1,149 @@
+"""The Word draft as a reader sees it beyond its words: the survey links, the page numbers and
+the table of contents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+
+from analysis.report import ReportFiles, build_report
+from bot.questionnaire import Questionnaire, load
+from tests.analysis_fixtures import SERVICES, january_2025
+
+LINKS = {code: f"https://t.me/SurveiUjiBot?start={code}" for code in SERVICES}
+
+
+@dataclass(frozen=True)
+class Drafts:
+    db: Path
+    linked: ReportFiles
+    linked_cpob: ReportFiles
+    unlinked: ReportFiles
+
+
+@pytest.fixture(scope="module")
+def questionnaire() -> Questionnaire:
+    return load()
+
+
+@pytest.fixture(scope="module")
+def drafts(tmp_path_factory: pytest.TempPathFactory, questionnaire: Questionnaire) -> Drafts:
+    root = tmp_path_factory.mktemp("drafts")
+    survey = january_2025(root / "survey.db")
+
+    def build(name: str, **options: Any) -> ReportFiles:
+        return build_report(
+            survey.path, "2025-01", questionnaire, SERVICES, 3, root / name, **options
+        )
+
+    return Drafts(
+        db=survey.path,
+        linked=build("linked", links=LINKS),
+        linked_cpob=build("linked-cpob", service="cpob", links=LINKS),
+        unlinked=build("unlinked"),
+    )
+
+
+def style(paragraph: Any) -> str:
+    return str(paragraph.style.name) if paragraph.style is not None else ""
+
+
+def level(paragraph: Any) -> int | None:
+    """The heading level of ``paragraph``, None for body text."""
+    name = style(paragraph)
+    return int(name.removeprefix("Heading ")) if name.startswith("Heading ") else None
+
+
+def under(path: Path, heading: str) -> list[Any]:
+    """The paragraphs under ``heading``, up to the next heading of its level or above."""
+    found: list[Any] = []
+    own: int | None = None
+    for paragraph in docx.Document(str(path)).paragraphs:
+        current = level(paragraph)
+        if own is None:
+            if current is not None and paragraph.text == heading:
+                own = current
+        elif current is not None and current <= own:
+            break
+        else:
+            found.append(paragraph)
+    return found
+
+
+# -- survey links ------------------------------------------------------------------------------
+
+LINK_LINES = [
+    "a. https://t.me/SurveiUjiBot?start=cpob untuk layanan Sertifikasi/Resertifikasi CPOB,",
+    "b. https://t.me/SurveiUjiBot?start=cpob_impor untuk layanan Penilaian Pemenuhan CPOB "
+    "Fasilitas Produksi Obat Impor,",
+    "c. https://t.me/SurveiUjiBot?start=fasilitas_bersama untuk layanan Persetujuan Penggunaan "
+    "Fasilitas Bersama Obat dan Non Obat,",
+    "d. https://t.me/SurveiUjiBot?start=suket_cpob untuk layanan Surat Keterangan Penerapan CPOB.",
+]
+SECTIONS_WITH_LINKS = ("B. Metode Pencacahan", "A. Data Responden")
+
+
+@pytest.mark.parametrize("heading", SECTIONS_WITH_LINKS)
+def test_each_services_survey_link_is_listed_as_the_reference_lists_them(
+    drafts: Drafts, heading: str
+) -> None:
+    paragraphs = under(drafts.linked.docx, heading)
+    lines = [p.text for p in paragraphs]
+    listed = [p for p in paragraphs if "https://" in p.text]
+
+    assert [p.text for p in listed] == LINK_LINES
+    # each link is one a reader can click, to the address shown
+    assert [[link.address for link in p.hyperlinks] for p in listed] == [
+        [url] for url in LINKS.values()
+    ]
+    assert [[link.text for link in p.hyperlinks] for p in listed] == [
+        [url] for url in LINKS.values()
+    ]
+    # introduced in words that fit a Telegram bot, not the reference's survey platform
+    introduction = lines[lines.index(LINK_LINES[0]) - 1]
+    assert "bot Telegram" in introduction and introduction.endswith("sebagai berikut:")
+    assert "platform" not in "\n".join(lines) and "sapaapip" not in "\n".join(lines)
+
+
+def test_the_method_says_how_the_links_reach_respondents(drafts: Drafts) -> None:
+    method = "\n".join(p.text for p in under(drafts.linked.docx, "B. Metode Pencacahan"))
+
+    assert "WhatsApp" in method and "e-mail" in method and "kode QR" in method
+
+
+@pytest.mark.parametrize("heading", SECTIONS_WITH_LINKS)
+def test_a_service_report_lists_its_own_link_alone(drafts: Drafts, heading: str) -> None:
+    listed = [p.text for p in under(drafts.linked_cpob.docx, heading) if "https://" in p.text]
+
+    assert listed == [
+        "a. https://t.me/SurveiUjiBot?start=cpob untuk layanan Sertifikasi/Resertifikasi CPOB."
+    ]
+
+
+def test_without_links_the_draft_names_the_services_and_shows_no_address(drafts: Drafts) -> None:
+    document = docx.Document(str(drafts.unlinked.docx))
+    text = "\n".join(p.text for p in document.paragraphs)
+    method = [p.text for p in under(drafts.unlinked.docx, "B. Metode Pencacahan")]
+
+    assert "https://" not in text and "t.me" not in text and "bit.ly" not in text
+    assert all(not p.hyperlinks for p in document.paragraphs)
+    assert all(name in method for name in SERVICES.values())
+    assert (
+        "Responden mengisi survei melalui bot Telegram dengan tautan tersendiri untuk setiap "
+        "layanan, dalam Bahasa Indonesia atau Bahasa Inggris." in method
+    )
+
+
+def test_links_missing_a_service_are_refused_before_any_file(
+    drafts: Drafts, questionnaire: Questionnaire, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    partial = {code: url for code, url in LINKS.items() if code != "suket_cpob"}
+
+    with pytest.raises(ValueError, match="suket_cpob"):
+        build_report(drafts.db, "2025-01", questionnaire, SERVICES, 3, out, links=partial)
+    assert not out.exists()
