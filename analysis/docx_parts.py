@@ -1,7 +1,7 @@
 """A thin layer over python-docx for the report: headings, tables, figures, placeholders.
 
 The document is meant to be finished in Word: text the unit must write itself is a bracketed,
-yellow-highlighted placeholder; the table of contents is a Word field that fills in on update;
+yellow-highlighted placeholder; the table of contents and the page numbers are Word fields;
 the text is tagged Indonesian so Word spell-checks it as such. Web addresses are links a reader
 can click.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX
 from docx.opc.constants import RELATIONSHIP_TYPE
@@ -25,10 +25,25 @@ from docx.text.run import Run
 
 from analysis.texts import Span
 
-__all__ = ["ReportDocument"]
+__all__ = ["ARABIC", "ROMAN", "ReportDocument"]
 
 LANGUAGE_TAG = "id-ID"
+ROMAN, ARABIC = "lowerRoman", "decimal"  # page numbers i, ii … and 1, 2 …
 LINK_COLOUR = RGBColor(0x05, 0x63, 0xC1)  # Word's own colour for a hyperlink
+# What follows w:pgNumType in a w:sectPr (ECMA-376 CT_SectPr): it must come before them.
+_AFTER_PAGE_NUMBERS = (
+    "w:cols",
+    "w:formProt",
+    "w:vAlign",
+    "w:noEndnote",
+    "w:titlePg",
+    "w:textDirection",
+    "w:bidi",
+    "w:rtlGutter",
+    "w:docGrid",
+    "w:printerSettings",
+    "w:sectPrChange",
+)
 
 
 class ReportDocument:
@@ -149,14 +164,25 @@ class ReportDocument:
     def contents(self, hint: str) -> None:
         """A Word table-of-contents field; Word fills it in on "Update Field" (F9)."""
         paragraph = self.document.add_paragraph()
-        field = OxmlElement("w:fldSimple")
-        field.set(qn("w:instr"), 'TOC \\o "1-3" \\h \\z \\u')
-        run = OxmlElement("w:r")
-        text = OxmlElement("w:t")
-        text.text = hint
-        run.append(text)
-        field.append(run)
-        paragraph._p.append(field)
+        paragraph._p.append(_field('TOC \\o "1-3" \\h \\z \\u', hint))
+
+    def new_section(self, numbering: str) -> None:
+        """Goes on on a new page, numbered from 1 in Word's ``numbering`` (:data:`ROMAN`,
+        :data:`ARABIC`), the number centred in the footer; the pages before keep theirs (the first
+        section, the cover, has none)."""
+        section = self.document.add_section(WD_SECTION.NEW_PAGE)
+        properties = section._sectPr
+        numbers = properties.find(qn("w:pgNumType"))
+        if numbers is None:
+            numbers = OxmlElement("w:pgNumType")
+            properties.insert_element_before(numbers, *_AFTER_PAGE_NUMBERS)
+        numbers.set(qn("w:fmt"), numbering)
+        numbers.set(qn("w:start"), "1")
+        footer = section.footer
+        footer.is_linked_to_previous = False
+        paragraph = footer.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph._p.append(_field("PAGE"))
 
     def page_break(self) -> None:
         self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
@@ -165,3 +191,16 @@ class ReportDocument:
         target = Path(path)
         self.document.save(str(target))
         return target
+
+
+def _field(instruction: str, shown: str = "") -> Any:
+    """A Word field (``w:fldSimple``) showing ``shown`` until Word works it out."""
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    if shown:
+        run = OxmlElement("w:r")
+        text = OxmlElement("w:t")
+        text.text = shown
+        run.append(text)
+        field.append(run)
+    return field

@@ -5,7 +5,8 @@ where the reference has them) and Lampiran 1.
 The month named everywhere is the report's period, from the data. Kata Pengantar, the unit's
 own description and the follow-up are yellow placeholders for staff to write. Given the survey
 links, BAB II B and BAB IV A list them per service, as the reference does; without them the
-services are only named. Names and
+services are only named. The cover has no page number, the foreword and contents are numbered
+i, ii …, and BAB I starts at page 1, as in the reference's Daftar Isi. Names and
 institutions appear only when the data carries them (``include_personal``). The words are under
 ``docx`` in ``analysis/resources/report.toml``.
 """
@@ -20,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.content import ReportData
-from analysis.docx_parts import ReportDocument
+from analysis.docx_parts import ARABIC, ROMAN, ReportDocument
 from analysis.numbers import DASH, count_phrase, list_letter
 from analysis.report_docx_results import INDEX_SECTIONS, write_results
 from analysis.report_text import (
@@ -65,15 +66,16 @@ def _cover(doc: ReportDocument, data: ReportData) -> None:
             center=True,
         )
     doc.paragraph(data.unit, center=True)
-    doc.page_break()
+    doc.new_section(ROMAN)  # as the reference numbers them: Kata Pengantar i, Daftar Isi ii
 
 
 def _foreword(doc: ReportDocument, data: ReportData) -> None:
     doc.heading(text("docx.foreword.heading"))
     doc.placeholder(text("docx.foreword.placeholder", month=data.month))
+    doc.page_break()  # Daftar Isi on a page of its own, ii
     doc.heading(text("docx.foreword.contents_heading"))
     doc.contents(text("docx.foreword.contents_hint"))
-    doc.page_break()
+    doc.new_section(ARABIC)  # BAB I on page 1
 
 
 def _introduction(doc: ReportDocument, data: ReportData) -> None:

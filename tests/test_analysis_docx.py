@@ -9,6 +9,8 @@ from typing import Any
 
 import docx
 import pytest
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.text.paragraph import Paragraph
 
 from analysis.report import ReportFiles, build_report
 from bot.questionnaire import Questionnaire, load
@@ -147,3 +149,61 @@ def test_links_missing_a_service_are_refused_before_any_file(
     with pytest.raises(ValueError, match="suket_cpob"):
         build_report(drafts.db, "2025-01", questionnaire, SERVICES, 3, out, links=partial)
     assert not out.exists()
+
+
+# -- page numbers ------------------------------------------------------------------------------
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def page_fields(footer: Any) -> list[Any]:
+    """The footer's paragraphs that show the page number (a PAGE field)."""
+    return [
+        paragraph
+        for paragraph in footer.paragraphs
+        if any(
+            (field.get(f"{W}instr") or "").split()[:1] == ["PAGE"]
+            for field in paragraph._p.iter(f"{W}fldSimple")
+        )
+        or any(
+            (instruction.text or "").split()[:1] == ["PAGE"]
+            for instruction in paragraph._p.iter(f"{W}instrText")
+        )
+    ]
+
+
+def numbering(section: Any) -> tuple[str | None, str | None]:
+    """How a section numbers its pages: (format, first number), (None, None) when it continues."""
+    found = section._sectPr.find(f"{W}pgNumType")
+    if found is None:
+        return None, None
+    return found.get(f"{W}fmt"), found.get(f"{W}start")
+
+
+def paragraphs(section: Any) -> list[Paragraph]:
+    """The section's paragraphs, its tables left out."""
+    return [block for block in section.iter_inner_content() if isinstance(block, Paragraph)]
+
+
+def headings(section: Any) -> list[str]:
+    """The section's chapter headings (level 1)."""
+    return [p.text for p in paragraphs(section) if level(p) == 1]
+
+
+def test_pages_are_numbered_as_the_references_contents_count_them(drafts: Drafts) -> None:
+    # The reference: no number on the cover, KATA PENGANTAR i and DAFTAR ISI ii, BAB I on page 1.
+    cover, front, body = docx.Document(str(drafts.linked.docx)).sections
+
+    assert "LAPORAN ANALISIS SPKP DAN SPAK" in [p.text for p in paragraphs(cover)]
+    assert cover.footer.is_linked_to_previous  # no footer of its own: a blank one
+    assert headings(front) == ["KATA PENGANTAR", "DAFTAR ISI"]
+    blocks = paragraphs(front)
+    contents = next(n for n, p in enumerate(blocks) if p.text == "DAFTAR ISI")
+    assert blocks[contents - 1]._p.xpath("./w:r/w:br[@w:type='page']")  # DAFTAR ISI on page ii
+    assert numbering(front) == ("lowerRoman", "1")
+    assert headings(body)[0] == "BAB I PENDAHULUAN"
+    assert headings(body)[-1] == "Lampiran 1. Data Responden"
+    assert numbering(body) == ("decimal", "1")
+    for section in (front, body):
+        [number] = page_fields(section.footer)
+        assert number.alignment == WD_ALIGN_PARAGRAPH.CENTER
