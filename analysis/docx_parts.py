@@ -30,6 +30,30 @@ __all__ = ["ARABIC", "ROMAN", "ReportDocument"]
 LANGUAGE_TAG = "id-ID"
 ROMAN, ARABIC = "lowerRoman", "decimal"  # page numbers i, ii … and 1, 2 …
 LINK_COLOUR = RGBColor(0x05, 0x63, 0xC1)  # Word's own colour for a hyperlink
+# What follows w:updateFields in w:settings (ECMA-376 CT_Settings): it must come before them.
+_AFTER_UPDATE_FIELDS = (
+    "w:hdrShapeDefaults",
+    "w:footnotePr",
+    "w:endnotePr",
+    "w:compat",
+    "w:docVars",
+    "w:rsids",
+    "m:mathPr",
+    "w:attachedSchema",
+    "w:themeFontLang",
+    "w:clrSchemeMapping",
+    "w:doNotIncludeSubdocsInStats",
+    "w:doNotAutoCompressPictures",
+    "w:forceUpgrade",
+    "w:captions",
+    "w:readModeInkLockDown",
+    "w:smartTagType",
+    "sl:schemaLibrary",
+    "w:shapeDefaults",
+    "w:doNotEmbedSmartTags",
+    "w:decimalSymbol",
+    "w:listSeparator",
+)
 # What follows w:pgNumType in a w:sectPr (ECMA-376 CT_SectPr): it must come before them.
 _AFTER_PAGE_NUMBERS = (
     "w:cols",
@@ -161,10 +185,17 @@ class ReportDocument:
         self.document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
         self.caption(caption)
 
-    def contents(self, hint: str) -> None:
-        """A Word table-of-contents field; Word fills it in on "Update Field" (F9)."""
+    def contents(self, hint: str, depth: int) -> None:
+        """A Word table-of-contents field listing headings of levels 1 to ``depth``, showing
+        ``hint`` until filled. Word is asked to fill it as it opens the file (it asks the reader
+        first); "Update Field" (F9) fills it too."""
         paragraph = self.document.add_paragraph()
-        paragraph._p.append(_field('TOC \\o "1-3" \\h \\z \\u', hint))
+        paragraph._p.append(_field(f'TOC \\o "1-{depth}" \\h \\z \\u', hint))
+        settings = self.document.settings.element
+        if settings.find(qn("w:updateFields")) is None:
+            update = OxmlElement("w:updateFields")
+            update.set(qn("w:val"), "true")
+            settings.insert_element_before(update, *_AFTER_UPDATE_FIELDS)
 
     def new_section(self, numbering: str) -> None:
         """Goes on on a new page, numbered from 1 in Word's ``numbering`` (:data:`ROMAN`,

@@ -74,7 +74,9 @@ def _foreword(doc: ReportDocument, data: ReportData) -> None:
     doc.placeholder(text("docx.foreword.placeholder", month=data.month))
     doc.page_break()  # Daftar Isi on a page of its own, ii
     doc.heading(text("docx.foreword.contents_heading"))
-    doc.contents(text("docx.foreword.contents_hint"))
+    # chapters (level 1) and their A./B. parts (level 2), as the reference's Daftar Isi: not
+    # BAB III's "Kelompok …" and "a./b./c." (level 3)
+    doc.contents(text("docx.foreword.contents_hint"), depth=2)
     doc.new_section(ARABIC)  # BAB I on page 1
 
 

@@ -3,9 +3,12 @@ the table of contents."""
 
 from __future__ import annotations
 
+import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import docx
 import pytest
@@ -207,3 +210,54 @@ def test_pages_are_numbered_as_the_references_contents_count_them(drafts: Drafts
     for section in (front, body):
         [number] = page_fields(section.footer)
         assert number.alignment == WD_ALIGN_PARAGRAPH.CENTER
+
+
+# -- table of contents -------------------------------------------------------------------------
+
+
+def contents_levels(path: Path) -> range:
+    """The heading levels the draft's TOC field lists (its ``\\o "1-2"`` switch)."""
+    with zipfile.ZipFile(path) as archive:
+        body = ElementTree.fromstring(archive.read("word/document.xml"))
+    instructions = [field.get(f"{W}instr", "") for field in body.iter(f"{W}fldSimple")]
+    instructions += [code.text or "" for code in body.iter(f"{W}instrText")]
+    [toc] = [i for i in instructions if i.split()[:1] == ["TOC"]]
+    found = re.search(r'\\o "(\d)-(\d)"', toc)
+    assert found, toc
+    return range(int(found[1]), int(found[2]) + 1)
+
+
+def test_contents_lists_chapters_and_their_lettered_parts_as_the_reference_does(
+    drafts: Drafts,
+) -> None:
+    # The reference's Daftar Isi: BAB I–V with their A./B./C. parts and Lampiran 1, no deeper.
+    listed = contents_levels(drafts.linked.docx)
+    document = docx.Document(str(drafts.linked.docx))
+    shown = [p.text for p in document.paragraphs if level(p) in listed]
+    hidden = [p.text for p in document.paragraphs if (n := level(p)) and n not in listed]
+
+    assert shown[:8] == [
+        "KATA PENGANTAR",
+        "DAFTAR ISI",
+        "BAB I PENDAHULUAN",
+        "BAB II METODOLOGI SURVEI",
+        "A. Kriteria Responden",
+        "B. Metode Pencacahan",
+        "C. Metode Pengolahan Data dan Analisis",
+        "BAB III PENGOLAHAN SURVEI",
+    ]
+    assert "A. Analisis Hasil Survei" in shown and "B. Data Dukung Pelaksanaan" in shown
+    assert shown[-1] == "Lampiran 1. Data Responden"
+    assert "Kelompok Jenis Kelamin" in hidden and "a. Indeks Persepsi Pelayanan Publik" in hidden
+    assert all(re.match(r"(BAB [IVX]+|[A-Z]\.) |KATA|DAFTAR|Lampiran", h) for h in shown)
+
+
+def test_word_fills_the_contents_when_the_draft_is_opened(drafts: Drafts) -> None:
+    # Without it staff see the hint, not the contents, until they update the field themselves.
+    with zipfile.ZipFile(drafts.linked.docx) as archive:
+        settings = ElementTree.fromstring(archive.read("word/settings.xml"))
+
+    [update] = settings.findall(f"{W}updateFields")
+    assert update.get(f"{W}val") in ("true", "1", "on")
+    tags = [child.tag for child in settings]
+    assert tags.index(f"{W}updateFields") < tags.index(f"{W}compat")  # where the schema puts it
