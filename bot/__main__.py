@@ -271,6 +271,7 @@ def _report(args: argparse.Namespace) -> int:
             print(f"surveibot: {say('cli.report.no_data', period=period)}", file=sys.stderr)
         return 0
     from analysis.report import NoResponses, build_report
+    from bot.staff_store import survey_links
 
     out = args.out or Path(f"report-{period}")
     print(say("cli.report.building", period=period), file=sys.stderr)
@@ -287,6 +288,7 @@ def _report(args: argparse.Namespace) -> int:
             unit_name=config.reports.unit_name,
             zone=config.survey.timezone,
             allow_empty=False,
+            links=survey_links(config.storage.path, config.services),
         )
     except NoResponses as empty:  # a report of nothing would read as if the survey had run
         print(say("cli.report.empty", period=period))

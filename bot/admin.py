@@ -151,7 +151,7 @@ async def invite(update: Update, context: Context) -> None:
         )
         await request.reply(text)
         return
-    link = f"https://t.me/{context.bot.username}?start={service.code}"
+    link = service.link(context.bot.username)
     png = await asyncio.to_thread(qr_png, link)
     caption = request.text("admin_invite_caption", service=service.name, link=link)
     await request.message.reply_document(

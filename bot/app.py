@@ -22,7 +22,17 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import admin, buttons, conversation, menus, messages, privacy, reminders, staff
+from bot import (
+    admin,
+    buttons,
+    conversation,
+    menus,
+    messages,
+    privacy,
+    reminders,
+    staff,
+    staff_store,
+)
 from bot.config import Config
 from bot.processing import PerUserUpdateProcessor
 from bot.questions import Renderer
@@ -92,7 +102,10 @@ def _add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 
 
 async def _open(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    await runtime(app).storage.open()
+    rt = runtime(app)
+    await rt.storage.open()
+    # initialize() has asked Telegram who the bot is; reports made offline link to it.
+    await staff_store.remember(rt.storage, staff_store.BOT_USERNAME, app.bot.username, rt.now())
     await menus.install(app)
 
 

@@ -101,6 +101,10 @@ class Service:
     code: str
     name: str
 
+    def link(self, bot_username: str) -> str:
+        """The survey link of this service, which opens the bot on it."""
+        return f"https://t.me/{bot_username}?start={self.code}"
+
 
 @dataclass(frozen=True)
 class Config:

@@ -85,6 +85,7 @@ async def _simulate_and_report(
     submitted, abandoned = await _simulate(config, clock, people, _say(progress))
     _say(progress)(console.say("cli.report.building", period=period))
     from analysis.report import build_report
+    from bot.staff_store import survey_links
 
     files = await asyncio.to_thread(
         build_report,
@@ -96,6 +97,7 @@ async def _simulate_and_report(
         out,
         unit_name=config.reports.unit_name,
         zone=config.survey.timezone,
+        links=survey_links(config.storage.path, config.services),
     )
     _tidy(config.storage.path)
     return DemoResult(period, submitted, abandoned, config.storage.path, files, dict(files.summary))

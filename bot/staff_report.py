@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, TypeVarTuple
 
 from bot.questionnaire import Questionnaire
-from bot.staff_store import suggestions
+from bot.staff_store import BOT_USERNAME, links_of, setting, suggestions
 
 if TYPE_CHECKING:  # the child process, which imports this module, needs no telegram
     from bot.runtime import Runtime
@@ -78,7 +78,7 @@ async def build(rt: Runtime, period: str, *, files: bool = True, interim: bool =
     args = _analysis_args(rt, period)
     count = len(await suggestions(rt.storage, period))
     if files and await rt.storage.submission_count(period) > 0:
-        built = await in_child(build_files, *args, _options(rt))
+        built = await in_child(build_files, *args, await _options(rt))
         return Report(period, built.summary, count, interim, built.charts, built.xlsx, built.docx)
     summary = await asyncio.to_thread(summary_of, *args)
     return Report(period, summary, count, interim)
@@ -87,7 +87,7 @@ async def build(rt: Runtime, period: str, *, files: bool = True, interim: bool =
 async def build_workbook(rt: Runtime, period: str) -> Attachment:
     """Builds the month's XLSX workbook alone, in a child process, as :func:`build` builds it."""
     args = _analysis_args(rt, period)
-    return await in_child(workbook_file, *args, _options(rt))
+    return await in_child(workbook_file, *args, await _options(rt))
 
 
 def _analysis_args(
@@ -105,17 +105,25 @@ def _analysis_args(
 
 @dataclass(frozen=True)
 class Options:
-    """What the configuration adds to a build: personal data or not, the unit's name, and the
-    time zone the respondents' submit times are shown in (an IANA name)."""
+    """What the configuration adds to a build: personal data or not, the unit's name, the time
+    zone the respondents' submit times are shown in (an IANA name), and each service's survey
+    link (None before the bot has learnt its username)."""
 
     include_personal: bool
     unit_name: str | None
     zone: str
+    links: dict[str, str] | None
 
 
-def _options(rt: Runtime) -> Options:
-    reports = rt.config.reports
-    return Options(reports.include_personal, reports.unit_name, rt.config.survey.timezone.key)
+async def _options(rt: Runtime) -> Options:
+    config = rt.config
+    username = await setting(rt.storage, BOT_USERNAME)
+    return Options(
+        config.reports.include_personal,
+        config.reports.unit_name,
+        config.survey.timezone.key,
+        links_of(username, config.services),
+    )
 
 
 async def in_child(function: Callable[[*Ts], T], *args: *Ts) -> T:
@@ -180,6 +188,7 @@ def build_files(
             options.include_personal,
             unit_name=options.unit_name,
             zone=options.zone,
+            links=options.links,
         )
         return Files(
             summary=files.summary,

@@ -10,18 +10,22 @@ puts its unsent parts back to ``failed``; a lease that ran out (a dead process) 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Literal
 
+from bot.config import Service
 from bot.storage import Storage, changes_of, first_of, iso, parse_time, rows_of
 
 PARTS = ("text", "album", "xlsx", "docx")
 NO_DATA_PARTS = ("text",)
 MIGRATED = "staff_chat_migrated:{}"
+BOT_USERNAME = "bot_username"  # kept at every start, for survey links in reports made offline
 SERVED_SINCE = "staff_chat_since:{}"
 
 
@@ -172,6 +176,40 @@ def _keep_first(db: sqlite3.Connection, key: str, value: str, now: str) -> str:
     return str(row[0])
 
 
+def survey_links(db_path: Path, services: Sequence[Service]) -> dict[str, str] | None:
+    """Each service's survey link, with the bot's username kept at its last start; None before
+    the bot has ever run. Reads the database file directly, for the command line."""
+    if not db_path.is_file():
+        return None
+    uri = f"{db_path.resolve().as_uri()}?mode=ro"
+    with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
+        try:
+            row = first_of(db, "SELECT value FROM settings WHERE key = ?", (BOT_USERNAME,))
+        except sqlite3.OperationalError:  # a database from before the settings table
+            return None
+    return links_of(None if row is None else str(row[0]), services)
+
+
+def links_of(bot_username: str | None, services: Sequence[Service]) -> dict[str, str] | None:
+    """Each service's survey link, or None without the bot's username."""
+    if not bot_username:
+        return None
+    return {service.code: service.link(bot_username) for service in services}
+
+
+async def remember(storage: Storage, key: str, value: str, now: datetime) -> None:
+    """Stores ``value`` as ``key``'s current value."""
+    await storage.write(_remember, key, value, iso(now))
+
+
+def _remember(db: sqlite3.Connection, key: str, value: str, now: str) -> None:
+    db.execute(
+        "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        (key, value, now),
+    )
+
+
 async def current_chat(storage: Storage, configured: int) -> int:
     """Follows the configured staff chat through its recorded migrations to its id today."""
     chat_id = configured
@@ -189,11 +227,7 @@ async def record_migration(storage: Storage, old: int, new: int, now: datetime) 
 
 
 def _record_migration(db: sqlite3.Connection, old: int, new: int, now: str) -> None:
-    db.execute(
-        "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) "
-        "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-        (MIGRATED.format(old), str(new), now),
-    )
+    _remember(db, MIGRATED.format(old), str(new), now)
     db.execute("UPDATE OR IGNORE posts SET chat_id = ? WHERE chat_id = ?", (new, old))
 
 

@@ -11,6 +11,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from docx import Document
 from openpyxl import load_workbook
 
 from bot.__main__ import main
@@ -335,3 +336,23 @@ def test_report_of_a_month_without_data_writes_nothing(
     printed = capsys.readouterr().out
     assert f"Tidak ada data untuk {period}" in printed and "Berkas:" not in printed
     assert not out.exists()
+
+
+def test_report_lists_the_survey_links_once_the_bot_has_run(
+    tmp_path: Path, config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert surveibot("import", write_csv(tmp_path / "jan.csv", JANUARY), "-c", config_file) == 0
+
+    def draft_text(out: Path) -> str:
+        assert surveibot("report", "2025-01", "--out", out, "-c", config_file) == 0
+        [docx] = out.glob("*.docx")
+        return "\n".join(p.text for p in Document(str(docx)).paragraphs)
+
+    assert "t.me/" not in draft_text(tmp_path / "before")  # no username known: services named
+    with sqlite3.connect(tmp_path / "surveibot.db") as db:  # what the bot keeps at each start
+        db.execute(
+            "INSERT INTO settings (key, value, updated_at) VALUES ('bot_username', 'bpom_bot', '')"
+        )
+    text = draft_text(tmp_path / "after")
+    assert "https://t.me/bpom_bot?start=cpob" in text
+    assert "https://t.me/bpom_bot?start=suket_cpob" in text

@@ -226,6 +226,8 @@ async def test_the_report_is_built_in_a_child_process_and_its_files_reach_the_ch
     with zipfile.ZipFile(io.BytesIO(next(iter(posted[3].files.values())).content)) as docx:
         document = docx.read("word/document.xml").decode()
     assert unit in document and "[nama unit kerja]" not in document
+    # The links respondents were sent: the bot learnt its username from Telegram at start.
+    assert f"https://t.me/{sandbox.bot_username}?start=suket_cpob" in document
 
 
 def test_the_report_process_starts_without_telegram() -> None:
