@@ -75,54 +75,51 @@ class Report:
 
 async def build(rt: Runtime, period: str, *, files: bool = True, interim: bool = False) -> Report:
     """Computes the month's summary and, with ``files`` and data, its charts and documents."""
-    args = _analysis_args(rt, period)
+    job = await _job(rt, period)
     count = len(await suggestions(rt.storage, period))
     if files and await rt.storage.submission_count(period) > 0:
-        built = await in_child(build_files, *args, await _options(rt))
+        built = await in_child(build_files, job)
         return Report(period, built.summary, count, interim, built.charts, built.xlsx, built.docx)
-    summary = await asyncio.to_thread(summary_of, *args)
+    summary = await asyncio.to_thread(summary_of, job)
     return Report(period, summary, count, interim)
 
 
 async def build_workbook(rt: Runtime, period: str) -> Attachment:
     """Builds the month's XLSX workbook alone, in a child process, as :func:`build` builds it."""
-    args = _analysis_args(rt, period)
-    return await in_child(workbook_file, *args, await _options(rt))
-
-
-def _analysis_args(
-    rt: Runtime, period: str
-) -> tuple[Path, str, Questionnaire, dict[str, str], int]:
-    """The arguments every build starts with: database, period, questionnaire, services, quota."""
-    return (
-        rt.config.storage.path,
-        period,
-        rt.config.survey.questionnaire,
-        {s.code: s.name for s in rt.config.services},
-        rt.config.survey.monthly_quota,
-    )
+    return await in_child(workbook_file, await _job(rt, period))
 
 
 @dataclass(frozen=True)
-class Options:
-    """What the configuration adds to a build: personal data or not, the unit's name, the time
-    zone the respondents' submit times are shown in (an IANA name), and each service's survey
-    link (None before the bot has learnt its username)."""
+class Job:
+    """One build, as the child process receives it: the database, the month, the questionnaire,
+    services and quota, and what the configuration adds: personal data or not, the unit's name,
+    the time zone submit times are shown in (an IANA name), and each service's survey link (None
+    before the bot has learnt its username)."""
 
+    db_path: Path
+    period: str
+    questionnaire: Questionnaire
+    services: dict[str, str]
+    quota: int
     include_personal: bool
     unit_name: str | None
     zone: str
     links: dict[str, str] | None
 
 
-async def _options(rt: Runtime) -> Options:
+async def _job(rt: Runtime, period: str) -> Job:
     config = rt.config
     username = await setting(rt.storage, BOT_USERNAME)
-    return Options(
-        config.reports.include_personal,
-        config.reports.unit_name,
-        config.survey.timezone.key,
-        links_of(username, config.services),
+    return Job(
+        db_path=config.storage.path,
+        period=period,
+        questionnaire=config.survey.questionnaire,
+        services={s.code: s.name for s in config.services},
+        quota=config.survey.monthly_quota,
+        include_personal=config.reports.include_personal,
+        unit_name=config.reports.unit_name,
+        zone=config.survey.timezone.key,
+        links=links_of(username, config.services),
     )
 
 
@@ -153,42 +150,29 @@ class Files:
     docx: Attachment
 
 
-def summary_of(
-    db_path: Path,
-    period: str,
-    questionnaire: Questionnaire,
-    services: Mapping[str, str],
-    quota: int,
-) -> dict[str, Any]:
+def summary_of(job: Job) -> dict[str, Any]:
     """Runs in a worker thread: the month's summary alone, without any file."""
     from analysis.summary import summarize
 
-    return summarize(db_path, period, questionnaire, services, quota)
+    return summarize(job.db_path, job.period, job.questionnaire, job.services, job.quota)
 
 
-def build_files(
-    db_path: Path,
-    period: str,
-    questionnaire: Questionnaire,
-    services: Mapping[str, str],
-    quota: int,
-    options: Options,
-) -> Files:
+def build_files(job: Job) -> Files:
     """Runs in the child process: writes the report into a temporary folder and reads it back."""
     from analysis.report import build_report
 
     with tempfile.TemporaryDirectory(prefix="surveibot-report-") as folder:
         files = build_report(
-            db_path,
-            period,
-            questionnaire,
-            services,
-            quota,
+            job.db_path,
+            job.period,
+            job.questionnaire,
+            job.services,
+            job.quota,
             folder,
-            options.include_personal,
-            unit_name=options.unit_name,
-            zone=options.zone,
-            links=options.links,
+            job.include_personal,
+            unit_name=job.unit_name,
+            zone=job.zone,
+            links=job.links,
         )
         return Files(
             summary=files.summary,
@@ -200,27 +184,20 @@ def build_files(
         )
 
 
-def workbook_file(
-    db_path: Path,
-    period: str,
-    questionnaire: Questionnaire,
-    services: Mapping[str, str],
-    quota: int,
-    options: Options,
-) -> Attachment:
+def workbook_file(job: Job) -> Attachment:
     """Runs in the child process: writes the workbook into a temporary folder and reads it back."""
     from analysis.report import build_workbook
 
     with tempfile.TemporaryDirectory(prefix="surveibot-workbook-") as folder:
         path = build_workbook(
-            db_path,
-            period,
-            questionnaire,
-            services,
-            quota,
+            job.db_path,
+            job.period,
+            job.questionnaire,
+            job.services,
+            job.quota,
             folder,
-            options.include_personal,
-            unit_name=options.unit_name,
-            zone=options.zone,
+            job.include_personal,
+            unit_name=job.unit_name,
+            zone=job.zone,
         )
         return Attachment("xlsx", path.name, path.read_bytes())

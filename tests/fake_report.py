@@ -8,15 +8,13 @@ can unpickle them.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import partial
-from pathlib import Path
 
 import pytest
 
 from bot import staff_report
-from bot.questionnaire import Questionnaire
-from bot.staff_report import Attachment, Files, Options
+from bot.staff_report import Attachment, Files, Job
 
 # A valid 1×1 PNG.
 PNG = bytes.fromhex(
@@ -25,22 +23,13 @@ PNG = bytes.fromhex(
 )
 
 
-def tiny_files(
-    charts: Sequence[str],
-    db_path: Path,
-    period: str,
-    questionnaire: Questionnaire,
-    services: Mapping[str, str],
-    quota: int,
-    options: Options,
-) -> Files:
+def tiny_files(charts: Sequence[str], job: Job) -> Files:
     """Returns the month's real summary with one tiny PNG per chart key and tiny documents."""
-    summary = staff_report.summary_of(db_path, period, questionnaire, services, quota)
     return Files(
-        summary=summary,
+        summary=staff_report.summary_of(job),
         charts=tuple(Attachment(key, f"{key}.png", PNG) for key in charts),
-        xlsx=Attachment("xlsx", f"data-{period}.xlsx", b"xlsx"),
-        docx=Attachment("docx", f"laporan-{period}.docx", b"docx"),
+        xlsx=Attachment("xlsx", f"data-{job.period}.xlsx", b"xlsx"),
+        docx=Attachment("docx", f"laporan-{job.period}.docx", b"docx"),
     )
 
 
