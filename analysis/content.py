@@ -18,7 +18,7 @@ import pandas as pd
 from analysis.data import DbPath, load_period
 from analysis.demographics import Demographics, demographics
 from analysis.indices import LKE_MONTHS, Breakdown, Lke, PeriodIndices, lke
-from analysis.periods import month_name
+from analysis.periods import check_period, month_name
 from analysis.summary import history, summary_dict
 from analysis.texts import text
 from analysis.zones import DEFAULT_ZONE, resolve_zone
@@ -144,7 +144,11 @@ def gather(
     """Reads and computes everything the report needs: one tally query for 12 months, one row
     query for the period. ``zone`` (a tzinfo or an IANA name) is the survey's time zone.
     ``links`` maps each code of ``services`` to its survey link; one missing raises ValueError
-    before anything is read (codes beyond ``services`` are not shown)."""
+    before anything is read (codes beyond ``services`` are not shown), as do a malformed period
+    and a ``service`` not in ``services``."""
+    check_period(period)
+    if service is not None and service not in services:
+        raise ValueError(f"service {service!r} is not one of {', '.join(services)}")
     _check_links(services, links)
     zone = resolve_zone(zone)
     months = history(db_path, period, questionnaire, quota, TREND_MONTHS, services, service)

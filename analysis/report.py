@@ -19,10 +19,9 @@ from typing import Any
 
 from analysis.content import ReportData, gather
 from analysis.data import DbPath
-from analysis.periods import check_period
 from analysis.report_xlsx import write_xlsx
 from analysis.texts import text
-from analysis.zones import DEFAULT_ZONE, resolve_zone
+from analysis.zones import DEFAULT_ZONE
 from bot.questionnaire import Questionnaire
 
 __all__ = ["NoResponses", "ReportFiles", "build_report", "build_workbook", "write_charts"]
@@ -92,7 +91,6 @@ def build_report(
     """
     from analysis.report_docx import write_docx  # lazily: python-docx, not for the workbook
 
-    _check(period, services, service)
     data = gather(
         db_path,
         period,
@@ -102,7 +100,7 @@ def build_report(
         include_personal,
         service,
         unit_name,
-        zone=resolve_zone(zone),
+        zone=zone,
         links=links,
     )
     target, stem = _target(data, out_dir, allow_empty)
@@ -134,7 +132,6 @@ def build_workbook(
     The same workbook, under the same name, as :func:`build_report` writes with the same
     arguments, without drawing a chart or writing the Word draft; ``allow_empty`` as there.
     """
-    _check(period, services, service)
     data = gather(
         db_path,
         period,
@@ -144,17 +141,10 @@ def build_workbook(
         include_personal,
         service,
         unit_name,
-        zone=resolve_zone(zone),
+        zone=zone,
     )
     target, stem = _target(data, out_dir, allow_empty)
     return write_xlsx(data, target / text("files.xlsx", stem=stem))
-
-
-def _check(period: str, services: Mapping[str, str], service: str | None) -> None:
-    """Refuses a malformed period or an unknown service, before anything is read or written."""
-    check_period(period)
-    if service is not None and service not in services:
-        raise ValueError(f"service {service!r} is not one of {', '.join(services)}")
 
 
 def _target(data: ReportData, out_dir: str | PathLike[str], allow_empty: bool) -> tuple[Path, str]:
