@@ -35,6 +35,20 @@ PERSONAL = [
 UNIT = "Direktorat Uji Coba"
 
 
+def printed_by(script: str, timeout: float) -> Any:
+    """Runs ``script`` in a fresh interpreter (warnings as errors); returns the JSON it printed."""
+    done = subprocess.run(
+        [sys.executable, "-W", "error", "-c", script],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
 @dataclass(frozen=True)
 class Built:
     db: Path
@@ -284,17 +298,7 @@ build_workbook({str(built.db)!r}, "2025-01", load(), {SERVICES!r}, 3, {str(tmp_p
 print(json.dumps(sorted(m for m in sys.modules if m == "analysis.charts"
                         or m.split(".")[0] in ("matplotlib", "docx", "telegram"))))
 """
-    done = subprocess.run(
-        [sys.executable, "-W", "error", "-c", script],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == []
+    assert printed_by(script, timeout=60) == []
     assert [p.name for p in tmp_path.iterdir()] == ["data-spkp-spak-2025-01.xlsx"]
 
 
@@ -621,17 +625,7 @@ build_report({str(built.db)!r}, "2025-01", load(), {SERVICES!r}, 3, {str(tmp_pat
 print(json.dumps(sorted(m for m in sys.modules if m == "matplotlib.pyplot"
                         or m.split(".")[0] in ("telegram", "aiosqlite"))))
 """
-    done = subprocess.run(
-        [sys.executable, "-W", "error", "-c", script],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == []
+    assert printed_by(script, timeout=120) == []
 
 
 def test_summary_alone_stays_light(built: Built) -> None:
@@ -643,14 +637,4 @@ from analysis.summary import summarize
 summarize({str(built.db)!r}, "2025-01", load(), {SERVICES!r}, 3)
 print(json.dumps(sorted(m for m in ("pandas", "matplotlib") if m in sys.modules)))
 """
-    done = subprocess.run(
-        [sys.executable, "-W", "error", "-c", script],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == []
+    assert printed_by(script, timeout=60) == []
