@@ -169,7 +169,7 @@ class _Reader:
             return default
         value = table[key]
         if (isinstance(value, bool) and kind is not bool) or not isinstance(value, kind):
-            kind_name = say(f"config.kind.{_KIND_NAMES[kind]}")
+            kind_name = say(f"config.kind.{questionnaire_module.KIND_NAMES[kind]}")
             raise self.fail(where, say("config.wrong_kind", kind=kind_name, value=repr(value)))
         return value
 
@@ -340,14 +340,3 @@ class _Reader:
                 raise self.fail(f"[{section}] name", say("config.service_name_empty"))
             services.append(Service(code=code, name=name.strip()))
         return tuple(services)
-
-
-# The console text (config.kind.*) that names each kind of TOML value.
-_KIND_NAMES: dict[Any, str] = {
-    int | float: "number",
-    str: "text",
-    int: "whole_number",
-    list: "list",
-    bool: "boolean",
-    dict: "table",
-}

@@ -149,11 +149,13 @@ class Questionnaire:
         return tuple(i for i in self.items if i.group == index_key)
 
 
-# The console text (config.kind.*) that names each kind of TOML value.
-_KIND_NAMES: dict[type, str] = {
+# The console text (config.kind.*) naming each kind of TOML value; config.py reads it too.
+KIND_NAMES: dict[Any, str] = {
     str: "text",
     int: "whole_number",
     float: "number",
+    int | float: "number",
+    bool: "boolean",
     list: "list",
     dict: "table",
 }
@@ -196,7 +198,7 @@ class _Parser:
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if (kind is int and isinstance(value, bool)) or not isinstance(value, kind):
-            kind_name = say(f"config.kind.{_KIND_NAMES[kind]}")
+            kind_name = say(f"config.kind.{KIND_NAMES[kind]}")
             raise self.fail(
                 f"{where}{key}", say("config.wrong_kind", kind=kind_name, value=repr(value))
             )
