@@ -2,7 +2,10 @@
 
 The quota (reference BAB II A.b) is applied here, in SQL: per period, across all services, the
 first ``quota`` submissions by (submitted_at, id) are counted and the rest are beyond quota.
-``submitted_at`` is ISO-8601 UTC text, so text order is time order.
+``submitted_at`` is ISO-8601 UTC text, so text order is time order. A closed month (table
+``closed_months``) keeps the quota it closed with, and its late submissions (stored after it
+closed) are never counted nor ranked: they are reported apart. The bot's own copy of this rule is
+``bot.storage.tally``, which snapshots a month's figures when it closes.
 
 Two readers: :func:`tally_periods` adds scores up inside SQLite (what the indices need, fast for
 any number of months), :func:`load_period` returns one row per submission as a DataFrame (what
@@ -38,9 +41,12 @@ DbPath = str | PathLike[str]
 _RANKED = """
 WITH ranked AS (
     SELECT {columns}
-           ROW_NUMBER() OVER (PARTITION BY period ORDER BY submitted_at, id) <= ? AS counted
-    FROM submissions
-    WHERE period IN ({marks})
+           s.late AS late,
+           NOT s.late AND ROW_NUMBER() OVER (
+               PARTITION BY s.period, s.late ORDER BY s.submitted_at, s.id
+           ) <= COALESCE(c.quota, ?) AS counted
+    FROM submissions AS s LEFT JOIN closed_months AS c ON c.period = s.period
+    WHERE s.period IN ({marks})
 )
 """
 
@@ -54,6 +60,7 @@ class ServiceTally:
 
     responses: int = 0
     beyond_quota: int = 0
+    late: int = 0
     sums: Mapping[str, int] = field(default_factory=dict)
     counts: Mapping[str, int] = field(default_factory=dict)
 
@@ -78,18 +85,22 @@ def tally_periods(
     result: dict[str, dict[str, ServiceTally]] = {p: {} for p in periods}
     if not periods:
         return result
-    ranked = _RANKED.format(columns="id, period, service,", marks=", ".join("?" * len(periods)))
+    ranked = _RANKED.format(
+        columns="s.id, s.period, s.service,", marks=", ".join("?" * len(periods))
+    )
     args = (quota, *periods)
-    responses: dict[tuple[str, str], list[int]] = {}
+    responses: dict[tuple[str, str], list[int]] = {}  # counted, beyond quota, late
     sums: dict[tuple[str, str], dict[str, int]] = {}
     counts: dict[tuple[str, str], dict[str, int]] = {}
     with connect_readonly(db_path) as db:
         db.execute("BEGIN")  # one snapshot for both queries
-        for period, service, counted, number in db.execute(
-            ranked + "SELECT period, service, counted, COUNT(*) FROM ranked GROUP BY 1, 2, 3",
+        for period, service, counted, late, number in db.execute(
+            ranked + "SELECT period, service, counted, late, COUNT(*) FROM ranked "
+            "GROUP BY 1, 2, 3, 4",
             args,
         ):
-            responses.setdefault((period, service), [0, 0])[0 if counted else 1] = number
+            place = 0 if counted else 2 if late else 1
+            responses.setdefault((period, service), [0, 0, 0])[place] = number
         for period, service, item, total, number in db.execute(
             ranked + "SELECT r.period, r.service, sc.item, SUM(sc.score), COUNT(*) "
             "FROM ranked AS r JOIN scores AS sc ON sc.submission_id = r.id "
@@ -99,10 +110,11 @@ def tally_periods(
             sums.setdefault((period, service), {})[item] = int(total)
             counts.setdefault((period, service), {})[item] = int(number)
         db.execute("COMMIT")
-    for (period, service), (counted_n, beyond_n) in responses.items():
+    for (period, service), (counted_n, beyond_n, late_n) in responses.items():
         result[period][service] = ServiceTally(
             responses=counted_n,
             beyond_quota=beyond_n,
+            late=late_n,
             sums=sums.get((period, service), {}),
             counts=counts.get((period, service), {}),
         )
@@ -114,7 +126,8 @@ def load_period(
 ) -> pd.DataFrame:
     """Returns one row per submission of ``period``, in quota order (counted ones first).
 
-    Columns: ``id, period, service, submitted_at`` (UTC datetime), ``counted`` (bool), one
+    Columns: ``id, period, service, submitted_at`` (UTC datetime), ``counted`` and ``late``
+    (bool: late ones are stored after the month closed, never counted), one
     column per identity question (``name, age, gender, education, occupation, institution``;
     choices as the reference language's labels, categorical in questionnaire order; ``age`` as
     nullable ``Int64``), one ``Int64`` column per item (``U1`` … ``P5``), ``suggestion``.
@@ -128,9 +141,9 @@ def load_period(
     items_sql = ", ".join(
         f'MAX(CASE WHEN sc.item = ? THEN sc.score END) AS "{i.code}"' for i in questionnaire.items
     )
-    columns = "id, service, identity, submitted_at, suggestion,"
+    columns = "s.id, s.service, s.identity, s.submitted_at, s.suggestion,"
     sql = _RANKED.format(columns=columns, marks="?") + (
-        "SELECT r.id, r.service, r.submitted_at, r.counted, "
+        "SELECT r.id, r.service, r.submitted_at, r.counted, r.late, "
         f"{identity_sql}, {items_sql}, r.suggestion "
         "FROM ranked AS r LEFT JOIN scores AS sc ON sc.submission_id = r.id "
         "GROUP BY r.id ORDER BY r.submitted_at, r.id"
@@ -155,12 +168,14 @@ def tally_frame(frame: pd.DataFrame, questionnaire: Questionnaire) -> dict[str, 
     result: dict[str, ServiceTally] = {}
     for service, group in frame.groupby("service", sort=False, observed=True):
         counted = group[group["counted"]]
+        late = int(group["late"].sum())
         scores = counted[codes]
         present = scores.count()
         totals = scores.sum()
         result[str(service)] = ServiceTally(
             responses=len(counted),
-            beyond_quota=len(group) - len(counted),
+            beyond_quota=len(group) - len(counted) - late,
+            late=late,
             sums={c: int(totals[c]) for c in codes if present[c]},
             counts={c: int(present[c]) for c in codes if present[c]},
         )
@@ -174,6 +189,7 @@ def _typed(frame: pd.DataFrame, period: str, questionnaire: Questionnaire) -> pd
     language = questionnaire.reference_language
     frame.insert(1, "period", period)
     frame["counted"] = frame["counted"].astype(bool)
+    frame["late"] = frame["late"].astype(bool)
     frame["submitted_at"] = pd.to_datetime(frame["submitted_at"], utc=True, format="ISO8601")
     for question in questionnaire.identity:
         column = frame[question.key]

@@ -105,6 +105,7 @@ class Breakdown:
     beyond_quota: int
     elements: Mapping[str, Fraction | None]
     indices: Mapping[str, IndexValue | None]
+    late: int = 0  # stored after the month closed: kept, never counted
 
     def element(self, code: str) -> float | None:
         value = self.elements.get(code)
@@ -157,6 +158,10 @@ class PeriodIndices:
     @property
     def beyond_quota(self) -> int:
         return self.overall.beyond_quota
+
+    @property
+    def late(self) -> int:
+        return self.overall.late
 
 
 def compute(
@@ -245,6 +250,7 @@ def _breakdown(tally: ServiceTally, questionnaire: Questionnaire) -> Breakdown:
         beyond_quota=tally.beyond_quota,
         elements=elements,
         indices=indices,
+        late=tally.late,
     )
 
 
@@ -258,6 +264,7 @@ def _merge(tallies: Sequence[ServiceTally]) -> ServiceTally:
     return ServiceTally(
         responses=sum(t.responses for t in tallies),
         beyond_quota=sum(t.beyond_quota for t in tallies),
+        late=sum(t.late for t in tallies),
         sums=sums,
         counts=counts,
     )

@@ -348,8 +348,13 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _existing_database(path: Path) -> None:
+    """Refuses a missing database; migrates an existing one as the bot would at start, so a
+    database last opened by an older version reads like a current one."""
+    from bot.storage import Storage
+
     if not path.is_file():
         raise CommandError(say("cli.no_database", path=path))
+    _prepare_database(Storage(path))
 
 
 def _prepare_database(storage: Any) -> None:

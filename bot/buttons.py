@@ -23,6 +23,7 @@ from bot.conversation import begin, send_step
 from bot.questionnaire import PERIOD, SUGGESTION
 from bot.questions import SKIP, offered_periods
 from bot.runtime import Runtime, runtime
+from bot.staff import closing
 from bot.storage import REVIEW, Draft, Outcome
 
 logger = logging.getLogger(__name__)
@@ -177,6 +178,7 @@ async def _submit(query: CallbackQuery, parts: list[str], context: Context) -> N
         [question.key for question in q.identity],
         [item.code for item in q.items],
         rt.now(),
+        closing(rt.config),
     )
     if submission is None:
         key = "survey_closed" if outcome is Outcome.CLOSED else "stale_button"

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Literal
 
 from bot.config import Service
-from bot.storage import Storage, changes_of, first_of, iso, parse_time, rows_of
+from bot.storage import Storage, changes_of, close_month, first_of, iso, parse_time, rows_of
 
 PARTS = ("text", "album", "xlsx", "docx")
 NO_DATA_PARTS = ("text",)
@@ -38,16 +38,30 @@ class Claim:
 
 
 async def claim(
-    storage: Storage, period: str, chat_id: int, owner: str, now: datetime, lease: timedelta
+    storage: Storage,
+    period: str,
+    chat_id: int,
+    owner: str,
+    now: datetime,
+    lease: timedelta,
+    quota: int,
 ) -> Claim:
     """Claims the month's unsent parts for ``owner`` unless they are all sent or leased to
-    someone else. The first claim fixes the plan: every part, or the text alone without data."""
-    return await storage.write(_claim, period, chat_id, owner, iso(now), iso(now + lease))
+    someone else. The first claim fixes the plan: every part, or the text alone without data;
+    and closes the month with ``quota``, so what is posted stays the month's figures."""
+    return await storage.write(_claim, period, chat_id, owner, now, lease, quota)
 
 
 def _claim(
-    db: sqlite3.Connection, period: str, chat_id: int, owner: str, now: str, until: str
+    db: sqlite3.Connection,
+    period: str,
+    chat_id: int,
+    owner: str,
+    moment: datetime,
+    lease: timedelta,
+    quota: int,
 ) -> Claim:
+    now, until = iso(moment), iso(moment + lease)
     found = db.execute(
         "SELECT part, status, claimed_by, claimed_until FROM posts "
         "WHERE period = ? AND chat_id = ?",
@@ -66,6 +80,7 @@ def _claim(
             db, "SELECT EXISTS (SELECT 1 FROM submissions WHERE period = ?)", (period,)
         )
         plan = PARTS if has_data and has_data[0] else NO_DATA_PARTS
+        close_month(db, period, "posted", quota, moment)
         db.executemany(
             "INSERT INTO posts (period, chat_id, part, status, claimed_by, claimed_until, "
             "attempts) VALUES (?, ?, ?, 'claimed', ?, ?, 1)",

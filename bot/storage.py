@@ -20,6 +20,8 @@ Exceptions::
 from __future__ import annotations
 
 import enum
+import hashlib
+import hmac
 import json
 import logging
 import sqlite3
@@ -151,6 +153,37 @@ class Submission:
     identity: Mapping[str, Any]
     suggestion: str | None
     scores: Mapping[str, int]
+    late: bool = False  # stored after its month closed: kept, never counted
+
+
+@dataclass(frozen=True)
+class Closing:
+    """How months close by the clock, where no staff post closes them: at ``post_time(period)``,
+    keeping ``quota``."""
+
+    quota: int
+    post_time: Callable[[str], datetime]
+
+    def closes(self, period: str, now: datetime) -> bool:
+        return now >= self.post_time(period)
+
+
+@dataclass(frozen=True)
+class ClosedMonth:
+    """A month whose counted set is final (see ``bot/migrations/0004_closed_months.sql``)."""
+
+    period: str
+    closed_at: datetime
+    reason: str
+    quota: int
+    figures: Mapping[str, Any]  # as closed: :func:`tally` of the month then
+    noticed: Mapping[str, Any] | None  # the figures last told to the staff chat, if they changed
+
+
+def person_key(secret: str, user_id: int) -> str:
+    """HMAC-SHA256 of a Telegram user id: the same account always gives the same key, and the key
+    cannot be turned back into the id without the secret."""
+    return hmac.new(secret.encode(), str(user_id).encode(), hashlib.sha256).hexdigest()
 
 
 def current_step(answers: Mapping[str, str], steps: Sequence[str], editing: str | None) -> str:
@@ -186,6 +219,7 @@ class Storage:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._db: aiosqlite.Connection | None = None
+        self._secret = ""
 
     async def open(self) -> None:
         try:
@@ -199,7 +233,9 @@ class Storage:
                 "PRAGMA busy_timeout=5000",
             ):
                 await self._db.execute(pragma)
+            await self._db.create_function("person_key", 2, person_key, deterministic=True)
             await self._migrate()
+            self._secret = await self.read(_secret)
         except (sqlite3.Error, OSError) as exc:
             await self.close()
             why = reason(exc)
@@ -327,29 +363,57 @@ class Storage:
         identity_keys: Sequence[str],
         item_codes: Sequence[str],
         now: datetime,
+        closing: Closing | None = None,
     ) -> tuple[Outcome, Submission | None]:
-        """Turns a complete draft into the final submission, once.
+        """Turns a complete draft into the final submission, once per person, service and month.
 
-        Returns RECORDED with the new submission; CLOSED with the earlier submission of the same
-        user, service and period (or None) when there is nothing left to submit.
+        Returns RECORDED with the new submission (``late`` when its month is closed, or closes
+        now by ``closing``); CLOSED with the earlier submission of the same draft (or None) when
+        there is nothing left to submit; DUPLICATE with the person's earlier submission of the
+        service and month.
         """
-        return await self.write(_submit, draft_id, user_id, steps, identity_keys, item_codes, now)
+        return await self.write(
+            _submit,
+            draft_id,
+            user_id,
+            self.person_key(user_id),
+            steps,
+            identity_keys,
+            item_codes,
+            now,
+            closing,
+        )
 
     async def submission_for(self, user_id: int, service: str, period: str) -> Submission | None:
+        """Returns the person's submission for the service and month, also after an erasure."""
         return await self.read(
             _submission_where,
-            "user_id = ? AND service = ? AND period = ?",
-            (user_id, service, period),
+            "person_key = ? AND service = ? AND period = ?",
+            (self.person_key(user_id), service, period),
         )
 
+    def person_key(self, user_id: int) -> str:
+        """The keyed hash that stands for a Telegram account in ``submissions.person_key``."""
+        return person_key(self._secret, user_id)
+
     async def counted_ids(self, period: str, quota: int) -> list[int]:
-        """Returns the ids of the period's counted submissions: the first ``quota`` to submit."""
+        """Returns the ids of the period's counted submissions: the first ``quota`` to submit,
+        late ones never, and with the quota kept at closing for a closed month."""
         rows = await self.read(
             rows_of,
-            "SELECT id FROM submissions WHERE period = ? ORDER BY submitted_at, id LIMIT ?",
-            (period, quota),
+            "SELECT id FROM submissions WHERE period = ? AND NOT late "
+            "ORDER BY submitted_at, id LIMIT COALESCE("
+            "(SELECT quota FROM closed_months WHERE period = ?), ?)",
+            (period, period, quota),
         )
         return [row[0] for row in rows]
+
+    async def close_month(self, period: str, reason: str, quota: int, now: datetime) -> bool:
+        """Closes ``period`` (see :func:`close_month`); False when it was closed before."""
+        return await self.write(close_month, period, reason, quota, now)
+
+    async def closed_month(self, period: str) -> ClosedMonth | None:
+        return await self.read(closed_month, period)
 
     async def submission_count(self, period: str) -> int:
         row = await self.read(
@@ -510,10 +574,12 @@ def _submit(
     db: sqlite3.Connection,
     draft_id: int,
     user_id: int,
+    key: str,
     steps: Sequence[str],
     identity_keys: Sequence[str],
     item_codes: Sequence[str],
     now: datetime,
+    closing: Closing | None,
 ) -> tuple[Outcome, Submission | None]:
     draft = _load_draft(db, draft_id)
     if draft is None or draft.user_id != user_id:
@@ -526,23 +592,28 @@ def _submit(
     answers = draft.answers
     period = answers["period"]
     earlier = _submission_where(
-        db, "user_id = ? AND service = ? AND period = ?", (user_id, draft.service, period)
+        db, "person_key = ? AND service = ? AND period = ?", (key, draft.service, period)
     )
     if earlier is not None:
         return Outcome.DUPLICATE, earlier
-    identity = {key: answers[key] for key in identity_keys}
+    if closing is not None and closing.closes(period, now):
+        close_month(db, period, "post_time", closing.quota, now)
+    late = closed_month(db, period) is not None
+    identity = {k: answers[k] for k in identity_keys}
     submission_id = db.execute(
-        "INSERT INTO submissions (draft_id, user_id, service, period, submitted_at, "
-        "language, identity, suggestion) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO submissions (draft_id, user_id, person_key, service, period, submitted_at, "
+        "language, identity, suggestion, late) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             draft_id,
             user_id,
+            key,
             draft.service,
             period,
             iso(now),
             answers["language"],
             json.dumps(identity, ensure_ascii=False),
             answers["suggestion"] or None,
+            int(late),
         ),
     ).lastrowid
     db.executemany(
@@ -555,6 +626,73 @@ def _submit(
         (iso(now), iso(now), draft_id),
     )
     return Outcome.RECORDED, _submission_where(db, "id = ?", (submission_id,))
+
+
+def _secret(db: sqlite3.Connection) -> str:
+    row = first_of(db, "SELECT value FROM settings WHERE key = 'person_key_secret'")
+    if row is None:
+        raise StorageError("the database has no person_key_secret")
+    return str(row[0])
+
+
+def closed_month(db: sqlite3.Connection, period: str) -> ClosedMonth | None:
+    """Returns ``period``'s closing, or None while it is open."""
+    row = first_of(db, "SELECT * FROM closed_months WHERE period = ?", (period,))
+    if row is None:
+        return None
+    return ClosedMonth(
+        period=row["period"],
+        closed_at=parse_time(row["closed_at"]),
+        reason=row["reason"],
+        quota=int(row["quota"]),
+        figures=json.loads(row["figures"]),
+        noticed=None if row["noticed"] is None else json.loads(row["noticed"]),
+    )
+
+
+def close_month(
+    db: sqlite3.Connection, period: str, reason: str, quota: int, now: datetime
+) -> bool:
+    """Closes ``period`` with its figures as they stand and ``quota`` kept; False when it was
+    closed already (the first closing stands)."""
+    cursor = db.execute(
+        "INSERT INTO closed_months (period, closed_at, reason, quota, figures) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (period) DO NOTHING",
+        (period, iso(now), reason, quota, json.dumps(tally(db, period, quota))),
+    )
+    if cursor.rowcount:
+        logger.info("month %s closed (%s)", period, reason)
+    return cursor.rowcount == 1
+
+
+def tally(db: sqlite3.Connection, period: str, quota: int) -> dict[str, Any]:
+    """The month's figures per service: counted, beyond quota and late submissions, and each
+    item's score total and count over the counted ones (what the indices are computed from)."""
+    ranked = (
+        "WITH ranked AS (SELECT id, service, late, NOT late AND ROW_NUMBER() OVER ("
+        "PARTITION BY late ORDER BY submitted_at, id) <= ? AS counted "
+        "FROM submissions WHERE period = ?) "
+    )
+    figures: dict[str, Any] = {}
+    for service, counted, late, total in db.execute(
+        ranked + "SELECT service, SUM(counted), SUM(late), COUNT(*) FROM ranked GROUP BY service",
+        (quota, period),
+    ):
+        figures[service] = {
+            "responses": int(counted),
+            "beyond_quota": int(total - counted - late),
+            "late": int(late),
+            "sums": {},
+            "counts": {},
+        }
+    for service, item, total, number in db.execute(
+        ranked + "SELECT r.service, sc.item, SUM(sc.score), COUNT(*) FROM ranked AS r "
+        "JOIN scores AS sc ON sc.submission_id = r.id WHERE r.counted GROUP BY 1, 2",
+        (quota, period),
+    ):
+        figures[service]["sums"][item] = int(total)
+        figures[service]["counts"][item] = int(number)
+    return figures
 
 
 # Result codes of failures from the database's surroundings, not from our SQL.
@@ -662,4 +800,5 @@ def _submission_where(
         identity=json.loads(row["identity"]),
         suggestion=row["suggestion"],
         scores=scores,
+        late=bool(row["late"]),
     )

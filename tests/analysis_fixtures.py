@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.storage import SCHEMA
+from bot.storage import MIGRATIONS, person_key
 
 SERVICES = {
     "cpob": "Sertifikasi/Resertifikasi CPOB",
@@ -86,13 +86,16 @@ JANUARY_2025: tuple[dict[str, Any], ...] = (
 
 
 class SurveyDb:
-    """A fresh SQLite file with ``bot.storage.SCHEMA``; :meth:`add` stores one submission."""
+    """A fresh SQLite file with the bot's schema (every migration); :meth:`add` stores one
+    submission."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._next_user = 1
         with sqlite3.connect(path) as db:
-            db.executescript(SCHEMA)
+            db.create_function("person_key", 2, person_key, deterministic=True)
+            for _, script in MIGRATIONS:
+                db.executescript(script)
         db.close()
 
     def add(

@@ -67,6 +67,7 @@ def test_import_then_report_json_reproduces_the_reference(
         "period",
         "responses",
         "beyond_quota",
+        "late",
         "ipp",
         "ipak",
         "elements",

@@ -343,7 +343,7 @@ async def test_a_claim_left_by_a_dead_process_is_taken_over_when_its_lease_ends(
         clock.current = FEB_1_0800
         rt = app.bot_data["runtime"]
         lease = staff.LEASE
-        claim = await staff_store.claim(rt.storage, "2025-01", STAFF, "gone", clock(), lease)
+        claim = await staff_store.claim(rt.storage, "2025-01", STAFF, "gone", clock(), lease, 30)
         assert claim.parts == staff_store.PARTS  # then the process died before sending
         [busy] = await staff.post_due(app)
         assert busy.state == "busy" and to_chat(sandbox, STAFF) == []
