@@ -305,3 +305,31 @@ async def test_language_button_of_a_closed_or_foreign_draft_is_refused(
     assert rows(config, "SELECT COUNT(*) FROM answers") == [(0,)]
     answered = [c for c in sandbox.calls_to("answerCallbackQuery") if c.params.get("text")]
     assert len(answered) == 2 and "tidak berlaku" in answered[0].params["text"]
+
+
+async def test_erased_account_still_cannot_answer_the_same_service_and_month_again(
+    app: App, sandbox: SandboxRequest, config: Config
+) -> None:
+    ratna = Respondent(sandbox, 5001, "Ratna")
+    await fill(ratna, app, NAME, INSTITUTION, 4)
+    await ratna.command(app, "hapus_data")
+    await ratna.tap(app, "Ya, hapus data saya")
+
+    await ratna.command(app, "start", "cpob")
+    sent = [m.get("text", "") for m in sandbox.sent_to(ratna.chat_id)]
+    assert any("periode Januari 2025 sudah tercatat" in text for text in sent[-3:])
+    with pytest.raises(LookupError):  # the same account, scripted, once more: January is taken
+        await fill(ratna, app, NAME, INSTITUTION, 1)
+    assert "periode Januari 2025 sudah tercatat" in (ratna.last_text or "")
+
+    counted = "SELECT COUNT(*), MIN(score) FROM submissions JOIN scores ON submission_id = id"
+    assert rows(config, counted + " WHERE service = 'cpob' AND period = '2025-01'") == [(13, 4)]
+    [(key,)] = rows(config, "SELECT person_key FROM submissions")
+    assert key is not None and str(ratna.chat_id) not in key  # a keyed hash, not the id
+
+
+async def test_privacy_tells_about_the_account_fingerprint(app: App, respondent: Respondent) -> None:
+    await respondent.command(app, "privacy")
+    assert "sidik akun: kode HMAC dari ID Telegram Anda" in (respondent.last_text or "")
+    await respondent.command(app, "privacy", "en")
+    assert "an HMAC of your Telegram user id" in (respondent.last_text or "")
