@@ -377,6 +377,7 @@ def _summary_text(summary: dict[str, Any]) -> str:
             period=summary["period"],
             responses=summary["responses"],
             beyond=summary["beyond_quota"],
+            late=summary.get("late", 0),
         )
     ]
     for key in ("ipp", "ipak"):

@@ -97,7 +97,9 @@ async def stats(update: Update, context: Context) -> None:
     summary = (await build(rt, period, files=False)).summary
     drafts = await staff_store.open_drafts(rt.storage)
     when = rt.messages.when(rt.now(), rt.config.survey.timezone, request.language)
-    text = stats_text(summary, drafts, rt.config.survey.monthly_quota, when, request.words)
+    closed = await rt.storage.closed_month(period)
+    quota = rt.config.survey.monthly_quota if closed is None else closed.quota
+    text = stats_text(summary, drafts, quota, when, request.words)
     for chunk in split_text(text):
         await request.reply(chunk)
 

@@ -88,6 +88,8 @@ def stats_text(
             beyond=summary.get("beyond_quota", 0),
         )
     )
+    if summary.get("late"):
+        lines.append(words.get("admin_stats_late", late=summary["late"]))
     lines += _indices(summary, words)
     lines += ["", *_services(summary, words), ""]
     lines.append(words.get("admin_stats_drafts", count=drafts))
@@ -151,6 +153,8 @@ def _counts(summary: Mapping[str, Any], words: Wording) -> list[str]:
     line = words.get("staff_post_responses", counted=counted)
     if summary.get("beyond_quota"):
         line += words.get("staff_post_beyond", beyond=summary["beyond_quota"])
+    if summary.get("late"):
+        line += words.get("staff_post_late", late=summary["late"])
     return [line]
 
 

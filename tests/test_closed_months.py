@@ -1,0 +1,133 @@
+"""Closed months: once a month's figures went out they stay what was posted (issue 11, point 2).
+
+A month closes when its staff post is first claimed, or at its post time without a staff chat.
+A submission stored later for it is kept and marked late: thanked as usual, never counted,
+reported apart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot import staff
+from bot.__main__ import main
+from bot.config import Config
+from bot.sandbox import Respondent, SandboxRequest
+from tests.conftest import Clock, running
+from tests.test_privacy import fill
+from tests.test_staff import (
+    ADMIN,
+    FEB_1_0800,
+    STAFF,
+    add_january,
+    fast_files,  # noqa: F401  (a fixture)
+    rows,
+    staff_config,  # noqa: F401  (a fixture)
+    started,
+    to_chat,
+)
+
+pytestmark = pytest.mark.usefixtures("fast_files")
+FEB_20 = datetime(2025, 2, 20, 3, 0, tzinfo=UTC)
+
+
+def plain(text: str | None) -> str:
+    return re.sub(r"<[^>]+>", "", text or "")
+
+
+async def report_json(
+    config: Config, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> dict[str, Any]:
+    """``surveibot report 2025-01 --json`` over the bot's database, as from a shell."""
+    source = Path(config.source).read_text(encoding="utf-8")
+    path = tmp_path / "cli.toml"
+    text = source.replace('path = "surveibot.db"', f'path = "{config.storage.path}"')
+    assert text != source
+    path.write_text(text, encoding="utf-8")
+    capsys.readouterr()
+    assert await asyncio.to_thread(main, ["report", "2025-01", "--json", "-c", str(path)]) == 0
+    summary: dict[str, Any] = json.loads(capsys.readouterr().out)
+    return summary
+
+
+async def test_a_submission_for_a_posted_month_is_late_and_changes_no_posted_figure(
+    staff_config: Config,
+    sandbox: SandboxRequest,
+    clock: Clock,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    ratna = Respondent(sandbox, 5001, "Ratna")
+    budi = Respondent(sandbox, 5002, "Budi")
+    admin = Respondent(sandbox, ADMIN, "Admin")
+    async with started(staff_config, sandbox, clock) as app:
+        # Mid-January Ratna answers everything with 1 and leaves the review screen unsent.
+        await fill(ratna, app, "Ratna Kusumawati", "PT Farmasi Sentosa", 1, submit=False)
+        add_january(staff_config)
+        clock.current = FEB_1_0800
+        [posted] = await staff.post_due(app)
+        assert posted.state == "posted"
+        assert "<b>IPP</b> 3,92" in to_chat(sandbox, STAFF)[0].params["text"]
+
+        clock.current = FEB_20  # weeks later: Submit on the old review screen
+        await ratna.tap(app, "✅ Kirim")
+        assert "Terima kasih" in (ratna.last_text or "")
+        # "Last month" is still offered all February: Budi picks January and submits.
+        await fill(budi, app, "Budi Santoso", "Apotek Sehat", 1, submit=False)
+        assert rows(staff_config, "SELECT COUNT(*) FROM drafts WHERE status = 'open'") == [(1,)]
+        await budi.tap(app, "✅ Kirim")
+        assert "Terima kasih" in (budi.last_text or "")
+
+        await admin.command(app, "stats", "2025-01")
+        stats = plain(admin.last_text)
+        assert "Isian terhitung: 3 dari kuota 30" in stats
+        assert "IPP 3,92 · nilai konversi 97,92 · Memuaskan" in stats
+        assert "Isian terlambat (tidak dihitung): 2" in stats
+
+    assert rows(staff_config, "SELECT COUNT(*), SUM(late) FROM submissions") == [(5, 2)]
+    summary = await report_json(staff_config, tmp_path, capsys)
+    assert (summary["responses"], summary["beyond_quota"], summary["late"]) == (3, 0, 2)
+    assert summary["ipp"]["display"] == "3,92"
+    assert summary["lke"]["ipp"] == pytest.approx(summary["ipp"]["index"])
+
+
+async def test_without_a_staff_chat_a_month_closes_at_its_post_time(
+    config: Config, sandbox: SandboxRequest, clock: Clock
+) -> None:
+    ratna = Respondent(sandbox, 5001, "Ratna")
+    budi = Respondent(sandbox, 5002, "Budi")
+    assert config.telegram.staff_chat_id is None
+    async with running(config, sandbox, clock) as app:
+        await fill(ratna, app, "Ratna Kusumawati", "PT Farmasi Sentosa", 4, submit=False)
+        await fill(budi, app, "Budi Santoso", "Apotek Sehat", 1, submit=False)
+        clock.current = datetime(2025, 2, 1, 0, 59, tzinfo=UTC)  # 07:59 in Jakarta: still open
+        await ratna.tap(app, "✅ Kirim")
+        clock.current = FEB_1_0800  # the post time: January closes
+        await budi.tap(app, "✅ Kirim")
+        assert "Terima kasih" in (budi.last_text or "")
+    assert rows(config, "SELECT late FROM submissions ORDER BY id") == [(0,), (1,)]
+    assert rows(config, "SELECT period, reason, quota FROM closed_months") == [
+        ("2025-01", "post_time", 30)
+    ]
+
+
+async def test_a_closed_month_keeps_the_quota_it_closed_with(
+    staff_config: Config, sandbox: SandboxRequest, clock: Clock
+) -> None:
+    admin = Respondent(sandbox, ADMIN, "Admin")
+    async with started(staff_config, sandbox, clock) as app:
+        add_january(staff_config)
+        clock.current = FEB_1_0800
+        await staff.post_due(app)
+    smaller = replace(staff_config, survey=replace(staff_config.survey, monthly_quota=1))
+    async with running(smaller, sandbox, clock) as app:
+        await admin.command(app, "stats", "2025-01")
+    assert "Isian terhitung: 3 dari kuota 30" in plain(admin.last_text)
