@@ -10,8 +10,9 @@ The summary (``surveibot … --json``) has exactly these keys::
      "lke": {"ipp": 3.91…, "ipak": 4.0, "months": ["2024-12", "2025-01"]}}
 
 A period without data has ``responses`` 0 and nulls for every index and element. ``late``
-counts submissions stored after the month closed: kept, never counted (bot/migrations/0004). ``lke`` is
-the unit's value, over all services, in a per-service summary too: LKE PMPZI is not per service.
+counts submissions stored after the month closed: kept, never counted (see
+bot/migrations/0004_closed_months.sql). ``lke`` is the unit's value, over all services, in a
+per-service summary too: LKE PMPZI is not per service.
 """
 
 from __future__ import annotations

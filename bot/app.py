@@ -25,6 +25,7 @@ from telegram.request import BaseRequest
 from bot import (
     admin,
     buttons,
+    closed_months,
     conversation,
     menus,
     messages,
@@ -78,6 +79,7 @@ def build_application(
     )
     _add_handlers(app)
     staff.schedule(app)
+    closed_months.schedule(app)
     reminders.schedule(app)
     return app
 

@@ -19,11 +19,11 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
+from bot.closed_months import closing
 from bot.conversation import begin, send_step
 from bot.questionnaire import PERIOD, SUGGESTION
 from bot.questions import SKIP, offered_periods
 from bot.runtime import Runtime, runtime
-from bot.staff import closing
 from bot.storage import REVIEW, Draft, Outcome
 
 logger = logging.getLogger(__name__)

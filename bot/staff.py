@@ -30,12 +30,11 @@ from telegram.error import ChatMigrated, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot import staff_store
-from bot.config import Config, ReportsConfig
+from bot.config import ReportsConfig
 from bot.runtime import Runtime, runtime
 from bot.staff_report import BuildFailed, Report, build
 from bot.staff_send import Pacer, send_part
 from bot.staff_text import Wording
-from bot.storage import Closing
 
 logger = logging.getLogger(__name__)
 
@@ -189,15 +188,6 @@ def staff_words(rt: Runtime, language: str | None = None) -> Wording:
 
 
 # -- months --------------------------------------------------------------------------------------
-
-
-def closing(config: Config) -> Closing | None:
-    """How months close by the clock: at their post time when there is no staff chat; None when
-    the staff post closes them (:func:`bot.staff_store.claim`)."""
-    if config.telegram.staff_chat_id is not None:
-        return None
-    zone, reports = config.survey.timezone, config.reports
-    return Closing(config.survey.monthly_quota, lambda period: post_time(period, zone, reports))
 
 
 def period_of(moment: datetime, zone: tzinfo) -> str:

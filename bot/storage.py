@@ -180,6 +180,15 @@ class ClosedMonth:
     noticed: Mapping[str, Any] | None  # the figures last told to the staff chat, if they changed
 
 
+@dataclass(frozen=True)
+class Change:
+    """A closed month whose figures are no longer those it closed with (or was last told with)."""
+
+    period: str
+    before: Mapping[str, Any]
+    after: Mapping[str, Any]
+
+
 def person_key(secret: str, user_id: int) -> str:
     """HMAC-SHA256 of a Telegram user id: the same account always gives the same key, and the key
     cannot be turned back into the id without the secret."""
@@ -414,6 +423,15 @@ class Storage:
 
     async def closed_month(self, period: str) -> ClosedMonth | None:
         return await self.read(closed_month, period)
+
+    async def changed_months(self) -> list[Change]:
+        """Returns the closed months whose figures differ from those they closed with (or were
+        last told with)."""
+        return await self.read(_changed_months)
+
+    async def noticed(self, period: str, figures: Mapping[str, Any]) -> None:
+        """Records that the staff chat was told of ``period``'s ``figures``."""
+        await self.write(_noticed, period, json.dumps(figures))
 
     async def submission_count(self, period: str) -> int:
         row = await self.read(
@@ -663,6 +681,32 @@ def close_month(
     if cursor.rowcount:
         logger.info("month %s closed (%s)", period, reason)
     return cursor.rowcount == 1
+
+
+def _changed_months(db: sqlite3.Connection) -> list[Change]:
+    changes = []
+    for row in rows_of(db, "SELECT period FROM closed_months ORDER BY period"):
+        closed = closed_month(db, row[0])
+        assert closed is not None
+        before = closed.noticed if closed.noticed is not None else closed.figures
+        after = tally(db, closed.period, closed.quota)
+        if _counted(after) != _counted(before):
+            changes.append(Change(closed.period, before, after))
+    return changes
+
+
+def _counted(figures: Mapping[str, Any]) -> dict[str, Any]:
+    """The figures without the late count: late submissions arriving is what a closed month is
+    for, not a change."""
+    return {
+        service: {k: v for k, v in f.items() if k != "late"}
+        for service, f in figures.items()
+        if f["responses"] or f["beyond_quota"]
+    }
+
+
+def _noticed(db: sqlite3.Connection, period: str, figures: str) -> None:
+    db.execute("UPDATE closed_months SET noticed = ? WHERE period = ?", (figures, period))
 
 
 def tally(db: sqlite3.Connection, period: str, quota: int) -> dict[str, Any]:

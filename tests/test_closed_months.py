@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from bot import staff
+from bot import closed_months, staff
 from bot.__main__ import main
 from bot.config import Config
 from bot.sandbox import Respondent, SandboxRequest
@@ -30,7 +31,6 @@ from tests.test_staff import (
     add_january,
     fast_files,  # noqa: F401  (a fixture)
     rows,
-    staff_config,  # noqa: F401  (a fixture)
     started,
     to_chat,
 )
@@ -43,17 +43,28 @@ def plain(text: str | None) -> str:
     return re.sub(r"<[^>]+>", "", text or "")
 
 
+@pytest.fixture
+def staff_config(config: Config) -> Config:
+    return replace(
+        config, telegram=replace(config.telegram, staff_chat_id=STAFF, admin_ids=(ADMIN,))
+    )
+
+
+def report_command(config: Config, folder: Path) -> int:
+    """``surveibot report 2025-01 --json`` over the bot's database, as from a shell."""
+    source = config.source.read_text(encoding="utf-8")
+    text = source.replace('path = "surveibot.db"', f'path = "{config.storage.path}"')
+    assert text != source
+    path = folder / "cli.toml"
+    path.write_text(text, encoding="utf-8")
+    return main(["report", "2025-01", "--json", "-c", str(path)])
+
+
 async def report_json(
     config: Config, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> dict[str, Any]:
-    """``surveibot report 2025-01 --json`` over the bot's database, as from a shell."""
-    source = Path(config.source).read_text(encoding="utf-8")
-    path = tmp_path / "cli.toml"
-    text = source.replace('path = "surveibot.db"', f'path = "{config.storage.path}"')
-    assert text != source
-    path.write_text(text, encoding="utf-8")
     capsys.readouterr()
-    assert await asyncio.to_thread(main, ["report", "2025-01", "--json", "-c", str(path)]) == 0
+    assert await asyncio.to_thread(report_command, config, tmp_path) == 0
     summary: dict[str, Any] = json.loads(capsys.readouterr().out)
     return summary
 
@@ -91,6 +102,7 @@ async def test_a_submission_for_a_posted_month_is_late_and_changes_no_posted_fig
         assert "Isian terhitung: 3 dari kuota 30" in stats
         assert "IPP 3,92 · nilai konversi 97,92 · Memuaskan" in stats
         assert "Isian terlambat (tidak dihitung): 2" in stats
+        assert await closed_months.watch(app) == []  # late ones are no change of the figures
 
     assert rows(staff_config, "SELECT COUNT(*), SUM(late) FROM submissions") == [(5, 2)]
     summary = await report_json(staff_config, tmp_path, capsys)
@@ -119,6 +131,21 @@ async def test_without_a_staff_chat_a_month_closes_at_its_post_time(
     ]
 
 
+async def test_without_a_staff_chat_a_quiet_month_closes_by_the_daily_job(
+    config: Config, sandbox: SandboxRequest, clock: Clock
+) -> None:
+    clock.current = datetime(2025, 3, 5, 3, 0, tzinfo=UTC)
+    async with running(config, sandbox, clock) as app:
+        assert app.job_queue is not None
+        [job] = app.job_queue.get_jobs_by_name("close-months-catch-up")
+        await job.run(app)
+    assert rows(config, "SELECT period FROM closed_months ORDER BY period") == [
+        ("2024-12",),
+        ("2025-01",),
+        ("2025-02",),
+    ]
+
+
 async def test_a_closed_month_keeps_the_quota_it_closed_with(
     staff_config: Config, sandbox: SandboxRequest, clock: Clock
 ) -> None:
@@ -131,3 +158,28 @@ async def test_a_closed_month_keeps_the_quota_it_closed_with(
     async with running(smaller, sandbox, clock) as app:
         await admin.command(app, "stats", "2025-01")
     assert "Isian terhitung: 3 dari kuota 30" in plain(admin.last_text)
+
+
+async def test_a_closed_month_changed_behind_the_bots_back_is_told_once_with_old_and_new(
+    staff_config: Config, sandbox: SandboxRequest, clock: Clock
+) -> None:
+    async with started(staff_config, sandbox, clock) as app:
+        add_january(staff_config)
+        clock.current = FEB_1_0800
+        await staff.post_due(app)
+        assert await closed_months.watch(app) == []  # as closed: nothing to tell
+        with sqlite3.connect(staff_config.storage.path) as db:  # someone edits the file
+            db.execute("UPDATE scores SET score = 1 WHERE item = 'U1'")
+        db.close()
+        before = len(to_chat(sandbox, STAFF))
+        assert app.job_queue is not None
+        [job] = app.job_queue.get_jobs_by_name("closed-watch")
+        await job.run(app)
+        await job.run(app)  # told once, not at every check
+        told = to_chat(sandbox, STAFF)[before:]
+        assert len(told) == 1
+        text = plain(told[0].params["text"])
+        assert "Angka Januari 2025 yang sudah dilaporkan berubah" in text
+        assert "Isian terhitung: 3 → 3" in text
+        assert "IPP: 3,92 (Memuaskan) → 3,54" in text
+        assert "IPAK: 4,00 (Bersih dari korupsi) → 4,00 (Bersih dari korupsi)" in text

@@ -328,7 +328,9 @@ async def test_erased_account_still_cannot_answer_the_same_service_and_month_aga
     assert key is not None and str(ratna.chat_id) not in key  # a keyed hash, not the id
 
 
-async def test_privacy_tells_about_the_account_fingerprint(app: App, respondent: Respondent) -> None:
+async def test_privacy_tells_about_the_account_fingerprint(
+    app: App, respondent: Respondent
+) -> None:
     await respondent.command(app, "privacy")
     assert "sidik akun: kode HMAC dari ID Telegram Anda" in (respondent.last_text or "")
     await respondent.command(app, "privacy", "en")
