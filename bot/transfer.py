@@ -171,7 +171,10 @@ def file_format(path: Path) -> str:
 
 
 def read_file(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """Yields (line number, cells as text) for every row of a CSV or XLSX file, header first."""
+    """Yields (line number, cells as text) for every row of a CSV or XLSX file, header first.
+
+    A CSV cell loses the quote that :func:`neutral` put before a formula.
+    """
     kind = file_format(path)
     if not path.is_file():
         raise TransferError(say("transfer.not_found", path=path))
@@ -184,7 +187,7 @@ def read_file(path: Path) -> Iterator[tuple[int, list[str]]]:
         header = text.partition("\n")[0]
         delimiter = ";" if header.count(";") > header.count(",") else ","
         for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1):
-            yield number, row
+            yield number, [unquote(cell) for cell in row]
         return
     from openpyxl import load_workbook
 
@@ -284,7 +287,7 @@ class _RowParser:
         missing = [name for name in self.required if name not in cells]
         if missing:
             problems.append(say("transfer.missing_cells", names=", ".join(missing)))
-        row = {key: unquote(value) for key, value in cells.items()}
+        row = dict(cells)
 
         def check(name: str, parse: Any, *args: Any) -> Any:
             if name not in row:

@@ -304,17 +304,22 @@ def test_xlsx_export_writes_respondent_text_as_text(
     tmp_path: Path, config_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     row = person("2025-03-04 10:00", "-1+2", institution="@SUM(A1)", suggestion=HYPERLINK)
-    assert surveibot("import", write_csv(tmp_path / "in.csv", [row]), "-c", config_file) == 0
+    quoted = person("2025-03-04 11:00", "''=kutip")  # the CSV's way of saying "'=kutip"
+    source = write_csv(tmp_path / "in.csv", [row, quoted])
+    assert surveibot("import", source, "-c", config_file) == 0
     include_personal(config_file)
     out = tmp_path / "out.xlsx"
     assert surveibot("export", "2025-03", "--format", "xlsx", "--out", out, "-c", config_file) == 0
     sheet = load_workbook(out).active
     assert sheet is not None
-    [cells] = sheet.iter_rows(min_row=2)
+    cells, other = sheet.iter_rows(min_row=2)
+    assert (other[3].value, other[3].data_type) == ("'=kutip", "s")
     name, institution, suggestion = cells[3], cells[8], cells[-1]
     assert [c.value for c in (name, institution, suggestion)] == ["-1+2", "@SUM(A1)", HYPERLINK]
     assert {c.data_type for c in (name, institution, suggestion)} == {"s"}
     fresh = other_database(config_file, "fresh.db")
     capsys.readouterr()
     assert surveibot("import", out, "-c", fresh) == 0
-    assert stored(tmp_path / "fresh.db", "suggestion") == [HYPERLINK]
+    assert stored(tmp_path / "fresh.db", "suggestion") == [HYPERLINK, None]
+    names = [json.loads(i)["name"] for i in stored(tmp_path / "fresh.db", "identity")]
+    assert names == ["-1+2", "'=kutip"]  # an XLSX cell is taken as it is
