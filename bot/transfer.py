@@ -36,7 +36,7 @@ import json
 import re
 import sqlite3
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
@@ -282,14 +282,17 @@ class _RowParser:
         self.zone: tzinfo = config.survey.timezone
         self.required = ("period", "service", "submitted_at", *(i.code for i in self.q.items))
 
-    def parse(self, cells: Mapping[str, str], problems: list[str]) -> dict[str, Any]:
-        """Returns the row as it will be stored; adds every problem it finds to ``problems``."""
-        missing = [name for name in self.required if name not in cells]
+    def parse(self, row: Mapping[str, str], problems: list[str]) -> dict[str, Any]:
+        """Returns the row as it will be stored; adds every problem it finds to ``problems``.
+
+        ``row`` lacks the columns a short line does not reach: a required one is named missing,
+        an optional one (identity, suggestion) is empty.
+        """
+        missing = [name for name in self.required if name not in row]
         if missing:
             problems.append(say("transfer.missing_cells", names=", ".join(missing)))
-        row = dict(cells)
 
-        def check(name: str, parse: Any, *args: Any) -> Any:
+        def check(name: str, parse: Callable[..., Any], *args: Any) -> Any:
             if name not in row:
                 return None  # a missing column is said once, above
             try:
