@@ -4,7 +4,7 @@
     surveibot run     [-c config.toml]                  run the bot (polling or webhook)
     surveibot demo    [--out DIR]                        a simulated month, then its report
     surveibot report  YYYY-MM [--service S] [--out DIR] [--json]
-    surveibot export  YYYY-MM [--format csv|xlsx] [--out FILE]
+    surveibot export  YYYY-MM [--format csv|xlsx] [--out FILE] [--personal]
     surveibot import  FILE
     surveibot backup  FILE
 
@@ -195,6 +195,7 @@ def _parser() -> argparse.ArgumentParser:
         "--format", choices=("csv", "xlsx"), default="csv", help=say("cli.help.format")
     )
     export.options.add_argument("--out", type=Path, metavar=file, help=say("cli.help.export_out"))
+    export.options.add_argument("--personal", action="store_true", help=say("cli.help.personal"))
     imported = command("import", _import)
     imported.arguments.add_argument(
         "file", type=Path, metavar=file, help=say("cli.help.import_file")
@@ -308,9 +309,12 @@ def _export(args: argparse.Namespace) -> int:
     out = args.out or Path(f"surveibot-{period}.{args.format}")
     if out.suffix.lower() != f".{args.format}":
         raise UsageError(say("cli.export.suffix", out=out, format=args.format))
-    rows = transfer.export_rows(config, period)
+    personal = args.personal or config.reports.include_personal
+    rows = transfer.export_rows(config, period, personal)
     transfer.write_file(out, transfer.header(config.survey.questionnaire), rows)
-    print(say("cli.export.done", count=len(rows), period=period, out=out))
+    # Which one was written, and why: a file with names must never surprise its reader.
+    which = "option" if args.personal else "config" if personal else "private"
+    print(say(f"cli.export.done_{which}", count=len(rows), period=period, out=out))
     return 0
 
 
@@ -326,14 +330,15 @@ def _import(args: argparse.Namespace) -> int:
     if checked.errors:
         for error in checked.errors:
             print(f"{args.file}: {error}", file=sys.stderr)
-        print(f"surveibot: {say('cli.import.refused', count=len(checked.errors))}", file=sys.stderr)
+        refused = say("cli.import.refused", count=checked.bad_lines)
+        print(f"surveibot: {refused}", file=sys.stderr)
         return 1
     database = config.storage.path
     if not database.exists():  # a first install, or a mistyped [storage] path: say which
         print(say("cli.import.new_database", path=database))
     _prepare_database(Storage(database))
     result = transfer.store(config, checked.rows)
-    print(say("cli.import.done", added=result.added, present=result.already_present))
+    print(say("cli.import.done", added=result.added, identical=result.identical))
     return 0
 
 
