@@ -22,11 +22,10 @@ from analysis.periods import check_period, month_name
 from analysis.summary import history, summary_dict
 from analysis.texts import text
 from analysis.zones import DEFAULT_ZONE, resolve_zone
-from bot.questionnaire import Questionnaire
+from bot.questionnaire import PERSONAL, Questionnaire
 
 __all__ = ["PERSONAL", "TREND_MONTHS", "ReportData", "Suggestion", "gather"]
 
-PERSONAL = ("name", "institution")  # identity keys that name a person or where they work
 TREND_MONTHS = 12
 
 

@@ -29,6 +29,7 @@ StepKind = Literal["language", "text", "integer", "choice", "period", "item", "s
 LANGUAGE = "language"
 PERIOD = "period"
 SUGGESTION = "suggestion"
+PERSONAL = ("name", "institution")  # identity keys that name a person or where they work
 SCORES = (1, 2, 3, 4)
 
 

@@ -44,7 +44,7 @@ from typing import Any
 
 from bot.config import Config
 from bot.console import say
-from bot.questionnaire import Questionnaire
+from bot.questionnaire import PERSONAL, Questionnaire
 
 FORMATS = ("csv", "xlsx")
 # OWASP "CSV injection": a cell beginning with one of these is run by spreadsheets as a formula.
@@ -90,13 +90,6 @@ def header(questionnaire: Questionnaire) -> list[str]:
     ]
 
 
-def personal_keys() -> tuple[str, ...]:
-    """The identity keys that name a person or where they work (the report's own list)."""
-    from analysis.content import PERSONAL
-
-    return PERSONAL
-
-
 # -- export ----------------------------------------------------------------------------------------
 
 
@@ -108,7 +101,7 @@ def export_rows(config: Config, period: str, personal: bool) -> list[list[Any]]:
     from analysis.data import load_period
 
     q = config.survey.questionnaire
-    hidden = () if personal else personal_keys()
+    hidden = () if personal else PERSONAL
     frame = load_period(config.storage.path, period, q, config.survey.monthly_quota)
     rows: list[list[Any]] = []
     for record in frame.to_dict("records"):
@@ -400,7 +393,7 @@ def store(config: Config, rows: Sequence[Mapping[str, Any]]) -> ImportResult:
     has none at all (an export without them).
     """
     keys = [q.key for q in config.survey.questionnaire.identity]
-    personal = [key for key in personal_keys() if key in keys]
+    personal = [key for key in PERSONAL if key in keys]
     if not any(row["identity"].get(key) for row in rows for key in personal):
         keys = [key for key in keys if key not in personal]
     added = identical = 0
