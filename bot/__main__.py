@@ -339,6 +339,8 @@ def _import(args: argparse.Namespace) -> int:
     _prepare_database(Storage(database))
     result = transfer.store(config, checked.rows)
     print(say("cli.import.done", added=result.added, identical=result.identical))
+    for period, count in result.late.items():
+        print(say("cli.import.late", period=period, count=count))
     return 0
 
 

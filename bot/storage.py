@@ -614,8 +614,9 @@ def _submit(
     )
     if earlier is not None:
         return Outcome.DUPLICATE, earlier
-    if closing is not None and closing.closes(period, now):
-        close_month(db, period, "post_time", closing.quota, now)
+    due = closing if closing is not None and closing.closes(period, now) else None
+    if due is not None:
+        close_month(db, period, "post_time", due.quota, now)
     late = closed_month(db, period) is not None
     identity = {k: answers[k] for k in identity_keys}
     submission_id = db.execute(
@@ -638,6 +639,8 @@ def _submit(
         "INSERT INTO scores (submission_id, item, score) VALUES (?, ?, ?)",
         [(submission_id, code, int(answers[code])) for code in item_codes],
     )
+    if due is not None:  # an empty month closes behind its first submission after its post time
+        close_month(db, period, "post_time", due.quota, now)
     db.execute(
         "UPDATE drafts SET status = 'submitted', editing = NULL, closed_at = ?, "
         "updated_at = ? WHERE id = ?",
@@ -655,16 +658,21 @@ def _secret(db: sqlite3.Connection) -> str:
 
 def closed_month(db: sqlite3.Connection, period: str) -> ClosedMonth | None:
     """Returns ``period``'s closing, or None while it is open."""
-    row = first_of(db, "SELECT * FROM closed_months WHERE period = ?", (period,))
+    row = first_of(
+        db,
+        "SELECT closed_at, reason, quota, figures, noticed FROM closed_months WHERE period = ?",
+        (period,),
+    )
     if row is None:
         return None
+    closed_at, reason, quota, figures, noticed = row  # any row factory: the CLI's has none
     return ClosedMonth(
-        period=row["period"],
-        closed_at=parse_time(row["closed_at"]),
-        reason=row["reason"],
-        quota=int(row["quota"]),
-        figures=json.loads(row["figures"]),
-        noticed=None if row["noticed"] is None else json.loads(row["noticed"]),
+        period=period,
+        closed_at=parse_time(closed_at),
+        reason=reason,
+        quota=int(quota),
+        figures=json.loads(figures),
+        noticed=None if noticed is None else json.loads(noticed),
     )
 
 
@@ -672,11 +680,15 @@ def close_month(
     db: sqlite3.Connection, period: str, reason: str, quota: int, now: datetime
 ) -> bool:
     """Closes ``period`` with its figures as they stand and ``quota`` kept; False when it was
-    closed already (the first closing stands)."""
+    closed already (the first closing stands) or holds no submission: a month of which nothing
+    was reported stays open, so history imported for it later still counts."""
+    figures = tally(db, period, quota)
+    if not figures:
+        return False
     cursor = db.execute(
         "INSERT INTO closed_months (period, closed_at, reason, quota, figures) "
         "VALUES (?, ?, ?, ?, ?) ON CONFLICT (period) DO NOTHING",
-        (period, iso(now), reason, quota, json.dumps(tally(db, period, quota))),
+        (period, iso(now), reason, quota, json.dumps(figures)),
     )
     if cursor.rowcount:
         logger.info("month %s closed (%s)", period, reason)

@@ -37,7 +37,7 @@ import re
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
@@ -45,6 +45,7 @@ from typing import Any
 from bot.config import Config
 from bot.console import say
 from bot.questionnaire import PERSONAL, Questionnaire
+from bot.storage import close_month, closed_month
 
 FORMATS = ("csv", "xlsx")
 # OWASP "CSV injection": a cell beginning with one of these is run by spreadsheets as a formula.
@@ -76,6 +77,7 @@ class ImportResult:
     added: int
     identical: int
     errors: tuple[RowError, ...] = ()
+    late: Mapping[str, int] = field(default_factory=dict)  # period → rows added as late
 
 
 def header(questionnaire: Questionnaire) -> list[str]:
@@ -397,12 +399,14 @@ def store(config: Config, rows: Sequence[Mapping[str, Any]]) -> ImportResult:
     if not any(row["identity"].get(key) for row in rows for key in personal):
         keys = [key for key in keys if key not in personal]
     added = identical = 0
+    late: Counter[str] = Counter()
     with sqlite3.connect(config.storage.path, isolation_level=None) as db:
         db.execute("PRAGMA foreign_keys=ON")
         db.execute("PRAGMA busy_timeout=5000")
         db.execute("BEGIN IMMEDIATE")
         try:
             periods = sorted({row["period"] for row in rows})
+            closed = _closed_periods(db, config, periods)
             stored = Counter(_content(row, keys) for row in _stored_rows(db, periods))
             for row in rows:
                 content = _content(row, keys)
@@ -410,20 +414,38 @@ def store(config: Config, rows: Sequence[Mapping[str, Any]]) -> ImportResult:
                     stored[content] -= 1
                     identical += 1
                     continue
-                _insert(db, row, _free_key(db, _row_key(row)))
+                is_late = row["period"] in closed
+                _insert(db, row, _free_key(db, _row_key(row)), is_late)
                 added += 1
+                late[row["period"]] += is_late
+            _closed_periods(db, config, periods)  # months past their post time close behind it
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
-    return ImportResult(added, identical)
+    return ImportResult(added, identical, late={p: n for p, n in sorted(late.items()) if n})
 
 
-def _insert(db: sqlite3.Connection, row: Mapping[str, Any], key: str) -> None:
-    """Adds one checked row, with its scores, as an imported submission."""
+def _closed_periods(db: sqlite3.Connection, config: Config, periods: Sequence[str]) -> set[str]:
+    """The months among ``periods`` that are closed, closing those whose post time has passed
+    when there is no staff chat, as the bot would (a month holding no submission stays open, so
+    history imported for it counts): rows for closed months are added as late."""
+    from bot.closed_months import closing  # the CLI's other commands need no telegram
+
+    rule = closing(config)
+    now = datetime.now(UTC)
+    for period in periods:
+        if rule is not None and rule.closes(period, now):
+            close_month(db, period, "post_time", rule.quota, now)
+    return {period for period in periods if closed_month(db, period) is not None}
+
+
+def _insert(db: sqlite3.Connection, row: Mapping[str, Any], key: str, late: bool) -> None:
+    """Adds one checked row, with its scores, as an imported submission (``late`` for a closed
+    month: kept, never counted)."""
     cursor = db.execute(
         "INSERT INTO submissions (service, period, submitted_at, language, identity, "
-        "suggestion, source, import_key) VALUES (?, ?, ?, ?, ?, ?, 'import', ?)",
+        "suggestion, source, import_key, late) VALUES (?, ?, ?, ?, ?, ?, 'import', ?, ?)",
         (
             row["service"],
             row["period"],
@@ -432,6 +454,7 @@ def _insert(db: sqlite3.Connection, row: Mapping[str, Any], key: str) -> None:
             json.dumps(row["identity"], ensure_ascii=False),
             row["suggestion"],
             key,
+            int(late),
         ),
     )
     db.executemany(

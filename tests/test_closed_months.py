@@ -22,7 +22,7 @@ from bot import closed_months, staff
 from bot.__main__ import main
 from bot.config import Config
 from bot.sandbox import Respondent, SandboxRequest
-from tests.conftest import Clock, running
+from tests.conftest import REPO, TOKEN, Clock, running
 from tests.test_privacy import fill
 from tests.test_staff import (
     ADMIN,
@@ -34,6 +34,7 @@ from tests.test_staff import (
     started,
     to_chat,
 )
+from tests.test_transfer import person, write_csv
 
 pytestmark = pytest.mark.usefixtures("fast_files")
 FEB_20 = datetime(2025, 2, 20, 3, 0, tzinfo=UTC)
@@ -136,14 +137,12 @@ async def test_without_a_staff_chat_a_quiet_month_closes_by_the_daily_job(
 ) -> None:
     clock.current = datetime(2025, 3, 5, 3, 0, tzinfo=UTC)
     async with running(config, sandbox, clock) as app:
+        add_january(config)
         assert app.job_queue is not None
         [job] = app.job_queue.get_jobs_by_name("close-months-catch-up")
         await job.run(app)
-    assert rows(config, "SELECT period FROM closed_months ORDER BY period") == [
-        ("2024-12",),
-        ("2025-01",),
-        ("2025-02",),
-    ]
+    # A month holding nothing stays open: history imported for it later still counts.
+    assert rows(config, "SELECT period, reason FROM closed_months") == [("2025-01", "post_time")]
 
 
 async def test_a_closed_month_keeps_the_quota_it_closed_with(
@@ -183,3 +182,32 @@ async def test_a_closed_month_changed_behind_the_bots_back_is_told_once_with_old
         assert "Isian terhitung: 3 → 3" in text
         assert "IPP: 3,92 (Memuaskan) → 3,54" in text
         assert "IPAK: 4,00 (Bersih dari korupsi) → 4,00 (Bersih dari korupsi)" in text
+
+
+def test_import_into_a_closed_month_adds_late_rows_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The issue's case: February 2026, long past its post time, no staff chat.
+    config = tmp_path / "config.toml"
+    example = (REPO / "config.example.toml").read_text(encoding="utf-8")
+    config.write_text(example.replace('token = ""', f'token = "{TOKEN}"'), encoding="utf-8")
+    first = write_csv(
+        tmp_path / "feb.csv",
+        [person("2026-02-10 09:00", f"P{n}", period="2026-02") for n in range(3)],
+    )
+    assert main(["import", str(first), "-c", str(config)]) == 0
+    assert "3 isian diimpor" in capsys.readouterr().out  # history of an empty month counts
+    assert main(["report", "2026-02", "--json", "-c", str(config)]) == 0
+    before = json.loads(capsys.readouterr().out)
+
+    odd = person("2026-07-01 10:00", "Z", period="2026-02", score="1")
+    assert main(["import", str(write_csv(tmp_path / "odd.csv", [odd])), "-c", str(config)]) == 0
+    said = capsys.readouterr().out
+    assert "1 isian diimpor" in said
+    assert (
+        "2026-02: bulan ini sudah ditutup" in said and "1 isian diimpor sebagai terlambat" in said
+    )
+    assert main(["report", "2026-02", "--json", "-c", str(config)]) == 0
+    after = json.loads(capsys.readouterr().out)
+    assert (after["responses"], after["late"]) == (3, 1)
+    assert after["ipp"] == before["ipp"] and after["ipp"]["display"] == "4,00"
