@@ -29,6 +29,7 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
+from analysis.safe_text import clean
 from bot.config import Config
 from bot.console import say
 from bot.questionnaire import Questionnaire
@@ -199,6 +200,7 @@ class _RowParser:
         self.zone: tzinfo = config.survey.timezone
 
     def parse(self, row: Mapping[str, str]) -> dict[str, Any]:
+        row = {key: clean(value) for key, value in row.items()}  # what a report cannot hold
         period = row["period"].strip()
         if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
             raise ValueError(say("cli.period", value=repr(period)))
