@@ -126,8 +126,8 @@ async def export(update: Update, context: Context) -> None:
         )
     except (TelegramError, BuildFailed) as exc:
         logger.warning("/export %s failed: %s", period, exc)
-        error = type(exc).__name__
-        await _done(progress, request.text("admin_export_failed", month=month, error=error))
+        key = "admin_export_build_failed" if isinstance(exc, BuildFailed) else "admin_export_failed"
+        await _done(progress, request.text(key, month=month, error=type(exc).__name__))
         return
     await _done(progress, request.text("admin_export_done", month=month))
 
