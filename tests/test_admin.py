@@ -422,3 +422,19 @@ async def test_a_report_that_cannot_be_built_tells_the_admin_so_and_nothing_more
     assert not any("/start" in text or "malformed" in text for text in replies(sandbox))
     assert to_chat(sandbox, STAFF) == []
     assert "Bambang" not in caplog.text
+
+
+async def test_suggestions_stored_with_control_characters_are_listed_clean(
+    staffed: App, sandbox: SandboxRequest, admin: Respondent
+) -> None:
+    config = staffed.bot_data["runtime"].config
+    add_submission(
+        config, "2025-01", datetime(2025, 1, 25, 4, 0, tzinfo=UTC), suggestion=CONTROL_SUGGESTION
+    )
+    add_submission(
+        config, "2025-01", datetime(2025, 1, 26, 4, 0, tzinfo=UTC), suggestion="Ramah\x1b\x7f 👍"
+    )
+    await admin.command(staffed, "suggestions", "2025-01")
+    listed = replies(sandbox)[-1]
+    assert "Antrian lebih cepat" in listed and "Ramah 👍" in listed
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]", listed)
