@@ -13,4 +13,5 @@ Modules::
     numbers, periods   Indonesian number and month formats
     zones         the survey's time zone and its abbreviation (WIB)
     texts         the report's words: templates from data/report.toml, by language
+    safe_text     text every file, chart and Telegram message can carry (the bot uses it too)
 """

@@ -9,7 +9,8 @@ closed) are never counted nor ranked: they are reported apart. The bot's own cop
 
 Two readers: :func:`tally_periods` adds scores up inside SQLite (what the indices need, fast for
 any number of months), :func:`load_period` returns one row per submission as a DataFrame (what
-demographics, respondent lists and suggestions need). Only the latter imports pandas.
+demographics, respondent lists and suggestions need), its text made safe for every file and chart
+(:func:`analysis.safe_text.clean`). Only the latter imports pandas.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from analysis.safe_text import clean
 from bot.questionnaire import Questionnaire
 
 if TYPE_CHECKING:
@@ -157,7 +159,7 @@ def load_period(
     with connect_readonly(db_path) as db:
         cursor = db.execute(sql, args)
         names = [d[0] for d in cursor.description]
-        rows = cursor.fetchall()
+        rows = [tuple(_safe(v) for v in row) for row in cursor]
     frame = pd.DataFrame.from_records(rows, columns=names)
     return _typed(frame, period, questionnaire)
 
@@ -206,6 +208,12 @@ def _typed(frame: pd.DataFrame, period: str, questionnaire: Questionnaire) -> pd
     for item in questionnaire.items:
         frame[item.code] = frame[item.code].astype("Int64")
     return frame
+
+
+def _safe(value: object) -> object:
+    """Stored text as every report file can hold it: rows stored before the bot cleaned what it
+    receives may carry control characters (:mod:`analysis.safe_text`)."""
+    return clean(value) if isinstance(value, str) else value
 
 
 def _check_quota(quota: int) -> None:

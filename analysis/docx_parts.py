@@ -3,7 +3,8 @@
 The document is meant to be finished in Word: text the unit must write itself is a bracketed,
 yellow-highlighted placeholder; the table of contents and the page numbers are Word fields;
 the text is tagged Indonesian so Word spell-checks it as such. Web addresses are links a reader
-can click.
+can click. Every text is cleaned of what XML cannot hold (:func:`analysis.safe_text.clean`) as it
+goes in, since lxml refuses a control character from a stored answer.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.run import Run
 
+from analysis.safe_text import clean
 from analysis.texts import Span
 
 __all__ = ["ARABIC", "ROMAN", "ReportDocument"]
@@ -75,7 +77,7 @@ class ReportDocument:
 
     def __init__(self, title: str) -> None:
         self.document: Any = Document()
-        self.document.core_properties.title = title
+        self.document.core_properties.title = clean(title)
         self.document.core_properties.author = "surveibot"
         self.document.core_properties.language = LANGUAGE_TAG
         section = self.document.sections[0]
@@ -92,7 +94,7 @@ class ReportDocument:
         properties.append(language)
 
     def heading(self, text: str, level: int = 1) -> None:
-        self.document.add_heading(text, level=level)
+        self.document.add_heading(clean(text), level=level)
 
     def paragraph(
         self, text: str | Iterable[Span] = "", bold: bool = False, center: bool = False
@@ -101,7 +103,7 @@ class ReportDocument:
         paragraph = self.document.add_paragraph()
         for span in [Span(text, False)] if isinstance(text, str) else text:
             if span.text:
-                run = paragraph.add_run(span.text)
+                run = paragraph.add_run(clean(span.text))
                 run.bold = bold
                 run.italic = span.italic or None
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if center else WD_ALIGN_PARAGRAPH.JUSTIFY
@@ -109,17 +111,18 @@ class ReportDocument:
 
     def placeholder(self, text: str) -> None:
         """A bracketed, highlighted note for the unit to replace with its own text."""
-        run = self.document.add_paragraph().add_run(f"[{text}]")
+        run = self.document.add_paragraph().add_run(f"[{clean(text)}]")
         run.italic = True
         run.font.highlight_color = WD_COLOR_INDEX.YELLOW
 
     def listing(self, lines: Iterable[str], numbered: bool = False) -> None:
         style = "List Number" if numbered else "List Bullet"
         for line in lines:
-            self.document.add_paragraph(line, style=style)
+            self.document.add_paragraph(clean(line), style=style)
 
     def link_line(self, line: str, url: str) -> None:
         """A lettered line (``a. <url> untuk …``), indented, with ``url`` in it a link."""
+        line, url = clean(line), clean(url)
         before, found, after = line.partition(url)
         if not found:
             raise ValueError(f"{url!r} is not in {line!r}")
@@ -159,7 +162,7 @@ class ReportDocument:
             cells = table.add_row().cells
             for c, value in enumerate(values):
                 paragraph = cells[c].paragraphs[0]
-                run = paragraph.add_run(str(value))
+                run = paragraph.add_run(clean(str(value)))
                 if r == 0 or r in bold:
                     run.bold = True
                 if c in right_columns and r > 0:
@@ -174,10 +177,10 @@ class ReportDocument:
         cells = table.rows[row].cells
         merged = cells[0].merge(cells[-1])
         merged.text = ""
-        merged.paragraphs[0].add_run(text).bold = True
+        merged.paragraphs[0].add_run(clean(text)).bold = True
 
     def caption(self, text: str) -> None:
-        paragraph = self.document.add_paragraph(text, style="Caption")
+        paragraph = self.document.add_paragraph(clean(text), style="Caption")
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     def figure(self, path: str | PathLike[str], caption: str, width_cm: float = 15.0) -> None:
@@ -231,7 +234,7 @@ def _field(instruction: str, shown: str = "") -> Any:
     if shown:
         run = OxmlElement("w:r")
         text = OxmlElement("w:t")
-        text.text = shown
+        text.text = clean(shown)
         run.append(text)
         field.append(run)
     return field

@@ -5,6 +5,12 @@ is the value the report shows, rounded half-up to 2 decimals, with the format ``
 shows ``3,92`` in an Indonesian locale); shares are fractions with the format ``0.0%``; counts
 and scores are integers. Where there is no value a dash stands. The words are under ``xlsx`` in
 ``analysis/resources/report.toml``.
+
+Every text cell is a plain string (openpyxl ``data_type`` ``s``), never a formula: a name,
+institution or suggestion that begins with ``=`` (``=HYPERLINK(…)``), ``+``, ``-``, ``@``, a tab
+or a carriage return is shown as typed, and also keeps Excel's quote prefix so that editing the
+cell does not turn it into a formula. Text is cleaned of what XLSX cannot hold
+(:func:`analysis.safe_text.clean`) as it goes in, whatever the database holds.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from analysis.indices import Breakdown
 from analysis.numbers import DASH
 from analysis.periods import check_period
 from analysis.report_text import lke_basis, lke_months
+from analysis.safe_text import clean
 from analysis.texts import text, words
 from analysis.zones import zone_label
 from bot.questionnaire import SCORES
@@ -39,6 +46,7 @@ HEADER_FILL = PatternFill("solid", fgColor="DDE7F3")
 INDEX_FORMAT = "0.00"
 SHARE_FORMAT = "0.0%"
 TIME_FORMAT = "yyyy-mm-dd hh:mm"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what Excel and others read as a formula
 
 
 def write_xlsx(data: ReportData, path: str | PathLike[str]) -> Path:
@@ -72,7 +80,7 @@ def _summary(sheet: Any, data: ReportData) -> None:
         (),
     ]
     for row in rows:
-        sheet.append(list(row))
+        _add(sheet, list(row))
     _header(sheet, words("xlsx.summary.index_header"))
     for key, definition in data.questionnaire.indices.items():
         value = overall.indices.get(key)
@@ -88,7 +96,7 @@ def _summary(sheet: Any, data: ReportData) -> None:
                 _codes(overall, highest),
             ],
         )
-    sheet.append([])
+    _add(sheet, [])
     lke_header = list(words("xlsx.summary.lke_header"))
     if data.service is not None:  # the unit's value, over all services: not the service's
         lke_header[0] = text("xlsx.summary.lke_unit")
@@ -96,7 +104,7 @@ def _summary(sheet: Any, data: ReportData) -> None:
     months = lke_months(data)
     for key, definition in data.questionnaire.indices.items():
         _append(sheet, [definition.short, _shown(data.lke.rounded(key)), months])
-    sheet.append([lke_basis(data)])
+    _add(sheet, [lke_basis(data)])
     _widths(sheet, (44, 16, 22, 26, 22, 34))
 
 
@@ -157,9 +165,9 @@ def _services(sheet: Any, data: ReportData) -> None:
 def _demographics(sheet: Any, data: ReportData) -> None:
     demographics = data.demographics
     _title(sheet, text("xlsx.demographics.title", month=data.month), data)
-    sheet.append([text("xlsx.demographics.total"), demographics.total])
+    _add(sheet, [text("xlsx.demographics.total"), demographics.total])
     for key, counts in demographics.counts.items():
-        sheet.append([])
+        _add(sheet, [])
         title = text("common.age_groups") if key == "age" else demographics.titles[key]
         _header(sheet, (title, *words("xlsx.demographics.header")))
         for label, number in counts.items():
@@ -173,8 +181,13 @@ def _respondents(sheet: Any, data: ReportData) -> None:
     language = questionnaire.reference_language
     counted = data.counted
     _title(sheet, text("xlsx.respondents.title", month=data.month), data)
-    sheet.append(
-        [text("xlsx.respondents.personal" if data.include_personal else "xlsx.respondents.private")]
+    _add(
+        sheet,
+        [
+            text(
+                "xlsx.respondents.personal" if data.include_personal else "xlsx.respondents.private"
+            )
+        ],
     )
     identity = [q for q in questionnaire.identity if q.key in counted.columns]
     codes = [i.code for i in questionnaire.items]
@@ -193,7 +206,8 @@ def _respondents(sheet: Any, data: ReportData) -> None:
         ),
     )
     for number, (row, time) in enumerate(zip(counted.to_dict("records"), times, strict=True), 1):
-        sheet.append(
+        _add(
+            sheet,
             [
                 number,
                 # Excel keeps no time zone: the clock time in the zone the header names.
@@ -201,7 +215,7 @@ def _respondents(sheet: Any, data: ReportData) -> None:
                 data.service_name(str(row["service"])),
                 *(_cell(row[q.key]) for q in identity),
                 *(_cell(row[c]) for c in codes),
-            ]
+            ],
         )
         sheet.cell(sheet.max_row, 2).number_format = TIME_FORMAT
     sheet.freeze_panes = "A4"
@@ -224,11 +238,25 @@ def _suggestions(sheet: Any, data: ReportData) -> None:
         ]
         if data.include_personal:
             line.append(found.name or "")
-        sheet.append([*line, found.text])
+        _add(sheet, [*line, found.text])
         sheet.cell(sheet.max_row, len(line) + 1).alignment = Alignment(wrap_text=True)
     if not suggestions:
-        sheet.append(["", text("common.no_suggestions")])
+        _add(sheet, ["", text("common.no_suggestions")])
     _widths(sheet, (6, 40, 12, *((24,) if data.include_personal else ()), 90))
+
+
+def _add(sheet: Any, values: Sequence[Any]) -> None:
+    """Appends a row, its text as plain strings that XLSX can hold (see the module docstring).
+
+    Every row of the workbook goes through here.
+    """
+    # openpyxl refuses control characters as the value is set: clean before.
+    sheet.append([clean(v) if isinstance(v, str) else v for v in values])
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"  # openpyxl makes text starting with "=" a formula
+            if cell.value.startswith(FORMULA_STARTS):
+                cell.quotePrefix = True
 
 
 def _shown(value: Decimal | None) -> float | str:
@@ -238,7 +266,7 @@ def _shown(value: Decimal | None) -> float | str:
 
 def _append(sheet: Any, values: Sequence[Any], number_format: str = INDEX_FORMAT) -> None:
     """Appends a row, giving its fractional numbers ``number_format``; integers stay as they are."""
-    sheet.append(list(values))
+    _add(sheet, list(values))
     for cell in sheet[sheet.max_row]:
         if isinstance(cell.value, float):
             cell.number_format = number_format
@@ -247,12 +275,12 @@ def _append(sheet: Any, values: Sequence[Any], number_format: str = INDEX_FORMAT
 def _title(sheet: Any, title: str, data: ReportData) -> None:
     if data.service is not None:
         title = text("xlsx.scoped_title", title=title, service=data.service_name(data.service))
-    sheet.append([title])
+    _add(sheet, [title])
     sheet.cell(sheet.max_row, 1).font = TITLE
 
 
 def _header(sheet: Any, names: Iterable[str]) -> None:
-    sheet.append(list(names))
+    _add(sheet, list(names))
     for cell in sheet[sheet.max_row]:
         cell.font = BOLD
         cell.fill = HEADER_FILL

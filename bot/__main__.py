@@ -13,7 +13,10 @@ Everything it prints is in Indonesian, or English with ``--lang en`` or ``SURVEI
 print one line, never a traceback, and exit with 2 when the command line itself is wrong
 (arguments, periods) or 1 when the command cannot be carried out (configuration, database,
 files). Heavy modules (telegram, pandas, matplotlib) are imported only by the commands that use
-them.
+them. ``report`` and ``export`` write into a temporary folder or file beside their target and
+move the result into place only once it is complete: a report that fails leaves nothing
+half-written, and says so in one line (the error's kind, never its text, which may quote a
+respondent).
 """
 
 from __future__ import annotations
@@ -23,8 +26,11 @@ import json
 import logging
 import os
 import re
+import shutil
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -277,26 +283,33 @@ def _report(args: argparse.Namespace) -> int:
     out = args.out or Path(f"report-{period}")
     print(say("cli.report.building", period=period), file=sys.stderr)
     try:
-        files = build_report(
-            config.storage.path,
-            period,
-            config.survey.questionnaire,
-            services,
-            config.survey.monthly_quota,
-            out,
-            include_personal=config.reports.include_personal,
-            service=args.service,
-            unit_name=config.reports.unit_name,
-            zone=config.survey.timezone,
-            allow_empty=False,
-            links=survey_links(config.storage.path, config.services),
-        )
+        with _staged_folder(out) as staging:
+            files = build_report(
+                config.storage.path,
+                period,
+                config.survey.questionnaire,
+                services,
+                config.survey.monthly_quota,
+                staging,
+                include_personal=config.reports.include_personal,
+                service=args.service,
+                unit_name=config.reports.unit_name,
+                zone=config.survey.timezone,
+                allow_empty=False,
+                links=survey_links(config.storage.path, config.services),
+            )
     except NoResponses as empty:  # a report of nothing would read as if the survey had run
         print(say("cli.report.empty", period=period))
         print(_summary_text(dict(empty.summary)))
         return 0
+    except (OSError, UsageError, CommandError):
+        raise
+    except Exception as exc:  # its text may quote a respondent: only its kind is said
+        raise CommandError(
+            say("cli.report.failed", period=period, kind=type(exc).__name__, out=out)
+        ) from None
     print(_summary_text(dict(files.summary)))
-    _print_files(files.paths)
+    _print_files([out / path.relative_to(staging) for path in files.paths])
     return 0
 
 
@@ -310,8 +323,16 @@ def _export(args: argparse.Namespace) -> int:
     if out.suffix.lower() != f".{args.format}":
         raise UsageError(say("cli.export.suffix", out=out, format=args.format))
     personal = args.personal or config.reports.include_personal
-    rows = transfer.export_rows(config, period, personal)
-    transfer.write_file(out, transfer.header(config.survey.questionnaire), rows)
+    try:
+        rows = transfer.export_rows(config, period, personal)
+        with _staged_file(out) as staging:
+            transfer.write_file(staging, transfer.header(config.survey.questionnaire), rows)
+    except (OSError, UsageError, CommandError, transfer.TransferError):
+        raise
+    except Exception as exc:  # its text may quote a respondent: only its kind is said
+        raise CommandError(
+            say("cli.export.failed", period=period, kind=type(exc).__name__, out=out)
+        ) from None
     # Which one was written, and why: a file with names must never surprise its reader.
     which = "option" if args.personal else "config" if personal else "private"
     print(say(f"cli.export.done_{which}", count=len(rows), period=period, out=out))
@@ -352,6 +373,37 @@ def _backup(args: argparse.Namespace) -> int:
     pages = backup(config.storage.path, args.file)
     print(say("cli.backup.done", path=config.storage.path, target=args.file, pages=pages))
     return 0
+
+
+@contextmanager
+def _staged_folder(out: Path) -> Iterator[Path]:
+    """Yields a new folder beside ``out`` to write into; when the block ends without error, its
+    files are moved into ``out`` (made if need be). The folder is removed either way, so a
+    failure leaves ``out`` as it was."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        yield staging
+        out.mkdir(exist_ok=True)
+        for path in sorted(staging.iterdir()):
+            os.replace(path, out / path.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+@contextmanager
+def _staged_file(out: Path) -> Iterator[Path]:
+    """Yields a new file's path beside ``out`` (same suffix) to write; when the block ends
+    without error it replaces ``out`` in one step, otherwise it is removed."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{out.stem}-", suffix=out.suffix, dir=out.parent)
+    os.close(handle)
+    staging = Path(name)
+    try:
+        yield staging
+        os.replace(staging, out)
+    finally:
+        staging.unlink(missing_ok=True)
 
 
 def _existing_database(path: Path) -> None:

@@ -20,6 +20,7 @@ from telegram.constants import ChatAction, ChatMemberStatus, ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, ChatMemberHandler, CommandHandler, ContextTypes, filters
 
+from analysis.safe_text import clean
 from bot import staff_store
 from bot.admin_args import Request, month_argument
 from bot.admin_report import report
@@ -128,8 +129,8 @@ async def export(update: Update, context: Context) -> None:
         )
     except (TelegramError, BuildFailed) as exc:
         logger.warning("/export %s failed: %s", period, exc)
-        error = type(exc).__name__
-        await _done(progress, request.text("admin_export_failed", month=month, error=error))
+        key = "admin_export_build_failed" if isinstance(exc, BuildFailed) else "admin_export_failed"
+        await _done(progress, request.text(key, month=month, error=type(exc).__name__))
         return
     await _done(progress, request.text("admin_export_done", month=month))
 
@@ -205,7 +206,9 @@ async def suggestions(update: Update, context: Context) -> None:
         await request.reply(request.text("admin_suggestions_none", month=month))
         return
     names = request.words.services
-    lines = suggestion_lines([(names.get(s, s), text) for s, text in rows], request.words)
+    # Rows stored before typed answers were cleaned may hold what Telegram cannot carry.
+    shown = [(names.get(s, s), clean(text)) for s, text in rows]
+    lines = suggestion_lines(shown, request.words)
     title = request.text("admin_suggestions_title", month=month, count=len(rows))
     for chunk in split_text("\n\n".join([title, *lines])):
         await request.reply(chunk)

@@ -8,8 +8,10 @@
 - ``/report 2025-01 sini`` (``here``) sends the whole report to the admin's own chat, also for the
   month in progress (interim figures), and is not recorded either.
 
-If the report cannot be built (its child process died) or sent, the admin is told why; only the
-post through the once-only machinery is then retried automatically.
+If the report cannot be built (its child process died or raised: the admin is told that the
+report could not be built, never the error's text, which may quote a respondent) or Telegram
+refuses it (the admin is told the kind of error), the progress message says so; only the post
+through the once-only machinery is then retried automatically.
 
 The staff chat only gets months that have ended; a month in progress goes to the admin alone.
 An admin may post a month that has ended before its scheduled time: the scheduled run then finds
@@ -106,9 +108,9 @@ async def _post_once(request: Request, period: str, context: Context) -> None:
         await _already_posted(request, period)
         return
     key = {"posted": "admin_posted", "busy": "admin_post_busy"}.get(result.state)
-    text = request.text(
-        key or "admin_post_failed", month=request.month(period), error=result.error or ""
-    )
+    if key is None:
+        key = "admin_build_failed" if result.build_failed else "admin_post_failed"
+    text = request.text(key, month=request.month(period), error=result.cause or "")
     await progress.edit_text(text, parse_mode=ParseMode.HTML)
 
 
@@ -155,5 +157,6 @@ async def _failed(
 ) -> None:
     logger.warning("/report %s failed: %s", period, exc)
     month = request.month(period)
-    text = request.text("admin_send_failed", month=month, error=type(exc).__name__)
+    key = "admin_build_failed" if isinstance(exc, BuildFailed) else "admin_send_failed"
+    text = request.text(key, month=month, error=type(exc).__name__)
     await progress.edit_text(text, parse_mode=ParseMode.HTML)

@@ -17,6 +17,7 @@ from telegram import Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
+from analysis.safe_text import clean
 from bot.questions import Screen, offered_periods
 from bot.runtime import Runtime, runtime
 from bot.storage import REVIEW, Draft, Outcome
@@ -144,7 +145,8 @@ async def other_input(update: Update, context: Context) -> None:
 def clean_answer(rt: Runtime, key: str, text: str) -> str | None:
     """Returns the typed answer as it will be stored, or None when it does not fit ``key``."""
     q = rt.questionnaire
-    text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text)).strip()
+    # Control characters would break the report's XLSX and DOCX: never stored.
+    text = unicodedata.normalize("NFC", _INVISIBLE.sub("", clean(text))).strip()
     kind = q.kind(key)
     if kind == "suggestion":
         ok = 0 < len(text) <= q.suggestion_max_length

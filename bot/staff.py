@@ -15,6 +15,13 @@ Once only: :mod:`bot.staff_store` claims a month's unsent parts with a lease in 
 the report's child process dying: :class:`~bot.staff_report.BuildFailed`) gives the rest back to
 a later run. A group upgraded to a supergroup (``ChatMigrated``) is followed, and the new
 id recorded and used from then on.
+
+One month's failure never blocks another's. :func:`post_due` goes on past a month whose report
+could not be built (``BuildFailed``: something in that month's data, or its child process died):
+the next month's data is different and may well build, and a build sends nothing to Telegram, so
+going on cannot flood the chat. It stops at a Telegram or network error (``TelegramError``): the
+chat or the connection is failing, every later month would fail the same way, and sending on
+would only hammer Telegram; the next check (:data:`CHECK_EVERY`) tries again, oldest month first.
 """
 
 from __future__ import annotations
@@ -50,13 +57,20 @@ PERIOD = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 @dataclass(frozen=True)
 class PostResult:
     """What one month's post did: posted (``sent`` lists the parts), or found it done, busy
-    (another run holds it) or failed (``error``; the unsent parts are retried later)."""
+    (another run holds it) or failed (``error``, for the log; ``cause``, the failure's class,
+    for the admin; the unsent parts are retried later)."""
 
     period: str
     chat_id: int
     state: Literal["posted", "done", "busy", "failed"]
     sent: tuple[str, ...] = ()
     error: str | None = None
+    cause: str | None = None
+
+    @property
+    def build_failed(self) -> bool:
+        """Whether the month's report could not be built (nothing reached Telegram)."""
+        return self.cause == BuildFailed.__name__
 
 
 def schedule(app: App) -> None:
@@ -90,8 +104,8 @@ async def post_due(app: App) -> list[PostResult]:
     for period in await due_periods(rt, configured):
         result = await post_month(app, period, pacer)
         results.append(result)
-        if result.state == "failed":
-            break  # the chat or the network is failing; the next check tries again, in order
+        if result.state == "failed" and not result.build_failed:
+            break  # the chat or the network is failing: see the module docstring
     return results
 
 
@@ -146,7 +160,7 @@ async def post_month(app: App, period: str, pacer: Pacer | None = None) -> PostR
         logger.warning("staff post %s: stopped after %s: %s", period, sent or "nothing", error)
         chat_id = await staff_store.current_chat(rt.storage, configured)
         await staff_store.release(rt.storage, period, chat_id, owner, error)
-        return PostResult(period, chat_id, "failed", tuple(sent), error)
+        return PostResult(period, chat_id, "failed", tuple(sent), error, type(exc).__name__)
     except Exception:
         chat_id = await staff_store.current_chat(rt.storage, configured)
         await staff_store.release(rt.storage, period, chat_id, owner, "internal error")

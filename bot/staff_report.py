@@ -12,8 +12,10 @@ without data) needs no pandas and is computed in a worker thread. :func:`build_w
 
 Exceptions::
 
-    BuildFailed   the child building the report ended before it answered (killed, out of memory);
-                  nothing was sent, the caller may try again later
+    BuildFailed   the child building the report ended before it answered (killed, out of memory)
+                  or raised; nothing was sent, the caller may try again later. Its message names
+                  what the child raised and where, never the child's own message, which may
+                  quote a respondent's text
 
 The built :class:`Report` is sent part by part by :mod:`bot.staff_send`.
 """
@@ -23,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import re
 import tempfile
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -129,15 +132,29 @@ async def in_child(function: Callable[[*Ts], T], *args: *Ts) -> T:
     ``function`` and its arguments go to the child by pickle: a module-level function (or a
     :func:`functools.partial` of one). The child re-imports the program's main module, so a
     script calling this must guard its start with ``if __name__ == "__main__"``. The process
-    ends with the call; if it dies first (killed, out of memory), :class:`BuildFailed` is raised.
+    ends with the call; if it dies first (killed, out of memory) or ``function`` raises,
+    :class:`BuildFailed` is raised.
     """
     pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
     try:
         return await asyncio.get_running_loop().run_in_executor(pool, function, *args)
     except BrokenProcessPool as exc:
         raise BuildFailed("the process building the report stopped before it finished") from exc
+    except Exception as exc:
+        # Not chained: the child's message and traceback may quote a respondent's answer.
+        raise BuildFailed(f"building the report raised {_kind_and_place(exc)}") from None
     finally:
         pool.shutdown(wait=False, cancel_futures=True)  # the child exits on its own, at once
+
+
+def _kind_and_place(exc: BaseException) -> str:
+    """``IllegalCharacterError at cell.py:218``: the exception's class and the last line the
+    child ran, from the traceback text concurrent.futures sends back, without its message."""
+    places = re.findall(r'File "([^"]+)", line (\d+)', str(exc.__cause__ or ""))
+    if not places:
+        return type(exc).__name__
+    file, line = places[-1]
+    return f"{type(exc).__name__} at {Path(file).name}:{line}"
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
+from analysis.safe_text import clean
 from bot.config import Config
 from bot.console import say
 from bot.questionnaire import PERSONAL, Questionnaire
@@ -283,6 +284,7 @@ class _RowParser:
         ``row`` lacks the columns a short line does not reach: a required one is named missing,
         an optional one (identity, suggestion) is empty.
         """
+        row = {key: clean(value) for key, value in row.items()}  # what a report cannot hold
         missing = [name for name in self.required if name not in row]
         if missing:
             problems.append(say("transfer.missing_cells", names=", ".join(missing)))

