@@ -35,6 +35,7 @@ class Suggestion:
     text: str
     counted: bool
     name: str | None
+    late: bool = False  # sent after the month closed: neither counted nor beyond quota
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,7 @@ class ReportData:
                         text=text,
                         counted=bool(row.counted),
                         name=None if name is None or pd.isna(name) else str(name),
+                        late=bool(getattr(row, "late", False)),
                     )
                 )
         return found

@@ -187,8 +187,11 @@ def _suggestions(doc: ReportDocument, data: ReportData) -> None:
         doc.listing(lines, numbered=True)
     else:
         doc.paragraph(text("common.no_suggestions"))
-    if beyond := len(found) - len(quoted):
+    late = sum(s.late for s in found)
+    if beyond := len(found) - len(quoted) - late:
         doc.paragraph(text("docx.results.suggestions_beyond", count=count_phrase(beyond)))
+    if late:
+        doc.paragraph(text("docx.results.suggestions_late", count=count_phrase(late)))
 
 
 def _charts_section(doc: ReportDocument, data: ReportData, charts: Mapping[str, Path]) -> None:

@@ -54,8 +54,16 @@ def quota_sentence(data: ReportData) -> str:
     """The criteria of BAB II A applied to the month: how many submissions came, how many count.
 
     The quota is the unit's, across all services: a per-service report says so, and gives the
-    unit's figures before the service's own.
+    unit's figures before the service's own. Late submissions (after the month closed) follow,
+    said apart.
     """
+    sentence = _quota_sentence(data)
+    if late := data.indices.late:
+        sentence += " " + text("sentence.late", late=count_phrase(late), month=data.month)
+    return sentence
+
+
+def _quota_sentence(data: ReportData) -> str:
     counted, beyond = data.indices.responses, data.indices.beyond_quota
     received = count_phrase(counted + beyond)
     if data.service is None:

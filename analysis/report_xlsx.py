@@ -77,6 +77,7 @@ def _summary(sheet: Any, data: ReportData) -> None:
         (text("xlsx.summary.quota"), data.quota),
         (text("xlsx.summary.counted"), overall.responses),
         (text("xlsx.summary.beyond_quota"), overall.beyond_quota),
+        *([(text("xlsx.summary.late"), overall.late)] if overall.late else []),
         (),
     ]
     for row in rows:
@@ -229,12 +230,12 @@ def _suggestions(sheet: Any, data: ReportData) -> None:
     if data.include_personal:
         header.append(text("xlsx.suggestions.name"))
     _header(sheet, (*header, text("xlsx.suggestions.suggestion")))
-    counted, beyond_quota = text("xlsx.suggestions.counted"), text("xlsx.suggestions.beyond_quota")
     for number, found in enumerate(suggestions, start=1):
+        status = "counted" if found.counted else "late" if found.late else "beyond_quota"
         line: list[Any] = [
             number,
             data.service_name(found.service),
-            counted if found.counted else beyond_quota,
+            text(f"xlsx.suggestions.{status}"),
         ]
         if data.include_personal:
             line.append(found.name or "")

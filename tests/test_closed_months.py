@@ -18,11 +18,16 @@ from typing import Any
 
 import pytest
 
+from analysis.report import build_report
 from bot import closed_months, staff
 from bot.__main__ import main
 from bot.config import Config
+from bot.questionnaire import load
 from bot.sandbox import Respondent, SandboxRequest
+from bot.storage import close_month
+from tests.analysis_fixtures import SERVICES, january_2025
 from tests.conftest import REPO, TOKEN, Clock, running
+from tests.test_analysis_files import docx_text, xlsx_rows
 from tests.test_privacy import fill
 from tests.test_staff import (
     ADMIN,
@@ -211,3 +216,32 @@ def test_import_into_a_closed_month_adds_late_rows_and_says_so(
     after = json.loads(capsys.readouterr().out)
     assert (after["responses"], after["late"]) == (3, 1)
     assert after["ipp"] == before["ipp"] and after["ipp"]["display"] == "4,00"
+
+
+def test_the_files_of_a_closed_month_report_late_submissions_apart(tmp_path: Path) -> None:
+    survey = january_2025(tmp_path / "survey.db")
+    with sqlite3.connect(survey.path) as db:
+        close_month(db, "2025-01", "posted", 30, datetime(2025, 2, 1, 1, 0, tzinfo=UTC))
+    db.close()
+    late_id = survey.add(
+        "2025-01", "2025-02-20T03:00:00+00:00", default_score=1, suggestion="Saran yang terlambat"
+    )
+    with sqlite3.connect(survey.path) as db:  # as the bot stores a submission for a closed month
+        db.execute("UPDATE submissions SET late = 1 WHERE id = ?", (late_id,))
+    db.close()
+
+    files = build_report(survey.path, "2025-01", load(), SERVICES, 30, tmp_path / "out")
+    assert (files.summary["responses"], files.summary["late"]) == (3, 1)
+    assert files.summary["ipp"]["display"] == "3,92"
+    [xlsx] = [p for p in files.paths if p.suffix == ".xlsx"]
+    [docx_path] = [p for p in files.paths if p.suffix == ".docx"]
+    summary = xlsx_rows(xlsx, "Ringkasan")
+    assert ("Isian terlambat (masuk setelah bulan ditutup, tidak dihitung)", 1) in [
+        row[:2] for row in summary
+    ]
+    suggestions = xlsx_rows(xlsx, "Saran")
+    assert any("Tidak (terlambat)" in row and "Saran yang terlambat" in row for row in suggestions)
+    text = docx_text(docx_path)
+    assert "Selain itu, 1 (satu) isian untuk periode Januari 2025 masuk setelah bulan" in text
+    assert "Sebanyak 1 (satu) saran lain disampaikan melalui isian terlambat" in text
+    assert "Saran yang terlambat" not in text
