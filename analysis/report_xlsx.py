@@ -230,12 +230,13 @@ def _suggestions(sheet: Any, data: ReportData) -> None:
     if data.include_personal:
         header.append(text("xlsx.suggestions.name"))
     _header(sheet, (*header, text("xlsx.suggestions.suggestion")))
+    counted, beyond_quota = text("xlsx.suggestions.counted"), text("xlsx.suggestions.beyond_quota")
+    late = text("xlsx.suggestions.late")
     for number, found in enumerate(suggestions, start=1):
-        status = "counted" if found.counted else "late" if found.late else "beyond_quota"
         line: list[Any] = [
             number,
             data.service_name(found.service),
-            text(f"xlsx.suggestions.{status}"),
+            counted if found.counted else late if found.late else beyond_quota,
         ]
         if data.include_personal:
             line.append(found.name or "")
