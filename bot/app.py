@@ -79,6 +79,7 @@ def build_application(
     _add_handlers(app)
     staff.schedule(app)
     reminders.schedule(app)
+    privacy.schedule(app)
     return app
 
 
@@ -104,6 +105,7 @@ def _add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 async def _open(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     rt = runtime(app)
     await rt.storage.open()
+    await privacy.finish_erasures(rt.storage)  # one pending when the bot stopped
     # initialize() has asked Telegram who the bot is; reports made offline link to it.
     await staff_store.remember(rt.storage, staff_store.BOT_USERNAME, app.bot.username, rt.now())
     await menus.install(app)
