@@ -24,6 +24,7 @@ from telegram.request import BaseRequest
 
 from bot import (
     admin,
+    alerts,
     buttons,
     conversation,
     menus,
@@ -37,7 +38,7 @@ from bot.config import Config
 from bot.processing import PerUserUpdateProcessor
 from bot.questions import Renderer
 from bot.runtime import KEY, Runtime, runtime, utc_now
-from bot.storage import Storage, StorageUnavailable
+from bot.storage import Storage, StorageGone, StorageUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +87,7 @@ def build_application(
 def _add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     new = filters.UpdateType.MESSAGE  # edited messages change nothing
     private = filters.ChatType.PRIVATE & new
+    alerts.add_handlers(app)
     app.add_handler(CommandHandler("start", conversation.start, filters=private))
     app.add_handler(CommandHandler("cancel", conversation.cancel, filters=private))
     app.add_handler(CommandHandler("help", conversation.help_command, filters=private))
@@ -123,6 +125,8 @@ async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         logger.warning("update %s: Telegram error %s: %s", update_id, type(error).__name__, error)
         return
     logger.error("update %s failed", update_id, exc_info=error)
+    if isinstance(error, StorageGone):
+        await alerts.database_gone(context.application)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     if update.effective_chat.type != ChatType.PRIVATE:
