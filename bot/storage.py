@@ -445,8 +445,13 @@ def _set_aside_wal(path: Path) -> None:
     """
     for suffix in ("-wal", "-shm"):
         leftover = path.with_name(path.name + suffix)
-        if leftover.exists():
+        if not leftover.exists():
+            continue
+        try:
             os.replace(leftover, leftover.with_name(leftover.name + ".orphaned"))
+        except OSError as exc:
+            logger.error("could not set the vanished database's %s aside: %s", suffix, exc)
+        else:
             logger.warning("set the vanished database's %s aside as %s.orphaned", suffix, suffix)
 
 
