@@ -24,6 +24,7 @@ from telegram.request import BaseRequest
 
 from bot import (
     admin,
+    alerts,
     buttons,
     closed_months,
     conversation,
@@ -38,7 +39,7 @@ from bot.config import Config
 from bot.processing import PerUserUpdateProcessor
 from bot.questions import Renderer
 from bot.runtime import KEY, Runtime, runtime, utc_now
-from bot.storage import Storage, StorageUnavailable
+from bot.storage import Storage, StorageGone, StorageUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -81,12 +82,14 @@ def build_application(
     staff.schedule(app)
     closed_months.schedule(app)
     reminders.schedule(app)
+    privacy.schedule(app)
     return app
 
 
 def _add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     new = filters.UpdateType.MESSAGE  # edited messages change nothing
     private = filters.ChatType.PRIVATE & new
+    alerts.add_handlers(app)
     app.add_handler(CommandHandler("start", conversation.start, filters=private))
     app.add_handler(CommandHandler("cancel", conversation.cancel, filters=private))
     app.add_handler(CommandHandler("help", conversation.help_command, filters=private))
@@ -106,6 +109,7 @@ def _add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 async def _open(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     rt = runtime(app)
     await rt.storage.open()
+    await privacy.finish_erasures(rt.storage)  # one pending when the bot stopped
     # initialize() has asked Telegram who the bot is; reports made offline link to it.
     await staff_store.remember(rt.storage, staff_store.BOT_USERNAME, app.bot.username, rt.now())
     await menus.install(app)
@@ -123,6 +127,8 @@ async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         logger.warning("update %s: Telegram error %s: %s", update_id, type(error).__name__, error)
         return
     logger.error("update %s failed", update_id, exc_info=error)
+    if isinstance(error, StorageGone):
+        await alerts.database_gone(context.application)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     if update.effective_chat.type != ChatType.PRIVATE:

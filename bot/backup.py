@@ -8,6 +8,12 @@ mode that read transaction never blocks the bot's writer.
 The copy is written next to the target under a temporary name, switched to a single-file
 (``journal_mode=DELETE``) database, checked, flushed to disk and only then renamed over the
 target, so an interrupted backup never leaves a half-written file where a good one is expected.
+
+The copy is marked as a surveibot backup (``PRAGMA application_id`` =
+:data:`~bot.storage.BACKUP_APPLICATION_ID`), and an existing target is replaced only when it
+carries that mark: any other file, another SQLite database (another surveibot database included)
+and a backup made before backups were marked are refused, so a backup never destroys data.
+:class:`~bot.storage.Storage` clears the mark of a backup restored as the live database.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.console import reason, say
-from bot.storage import StorageError
+from bot.storage import BACKUP_APPLICATION_ID, StorageError
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +51,8 @@ def backup(db_path: Path, target: Path, progress: Progress | None = None) -> int
         raise StorageError(say("backup.is_folder", target=target))
     if target.exists() and not _is_database(target):
         raise StorageError(say("backup.not_a_database", target=target))
+    if target.exists() and not _is_backup(target):
+        raise StorageError(say("backup.not_a_backup", target=target))
     if target.parent.exists() and not target.parent.is_dir():
         raise StorageError(say("backup.parent_is_file", target=target, folder=target.parent))
     if not target.parent.is_dir():
@@ -70,13 +78,29 @@ def backup(db_path: Path, target: Path, progress: Progress | None = None) -> int
     return pages
 
 
-def _is_database(path: Path) -> bool:
-    """Whether ``path`` is an SQLite database (an earlier backup, which may be replaced)."""
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _header(path: Path) -> bytes:
+    """The first 100 bytes of ``path`` (an SQLite file's header), or b"" when unreadable."""
     try:
         with path.open("rb") as fh:
-            return fh.read(16) == b"SQLite format 3\x00" or path.stat().st_size == 0
+            return fh.read(100)
     except OSError:
-        return False
+        return b""
+
+
+def _is_database(path: Path) -> bool:
+    """Whether ``path`` looks like an SQLite database (an empty file may be one in WAL mode)."""
+    header = _header(path)
+    return header.startswith(_SQLITE_MAGIC) or (header == b"" and path.is_file())
+
+
+def _is_backup(path: Path) -> bool:
+    """Whether ``path`` is a backup this module wrote: the only file a backup may replace."""
+    header = _header(path)
+    mark = BACKUP_APPLICATION_ID.to_bytes(4, "big")
+    return header.startswith(_SQLITE_MAGIC) and len(header) == 100 and header[68:72] == mark
 
 
 def _copy(source_path: Path, partial: Path, progress: Progress | None) -> int:
@@ -98,6 +122,7 @@ def _copy(source_path: Path, partial: Path, progress: Progress | None) -> int:
             source.backup(copy, pages=PAGES_PER_STEP, progress=step)
             source.execute("COMMIT")
             copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+            copy.execute(f"PRAGMA application_id = {BACKUP_APPLICATION_ID}")
             check = copy.execute("PRAGMA quick_check").fetchone()
             if check is None or check[0] != "ok":
                 raise sqlite3.DatabaseError(say("backup.check_failed", check=check))

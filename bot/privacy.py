@@ -9,6 +9,12 @@ submit times stay, so every index and the quota order are unchanged; afterwards 
 tell the respondent's rows from anyone's. ``erasures`` records counts only. ``/language`` switches
 the language of the survey in progress (buttons ``lang:<draft>:<code>``).
 
+An erasure also leaves the erased text in the WAL file until a checkpoint empties it, which a
+reader elsewhere (a backup, an export, ``sqlite3`` in a shell) can hold off. The erasure therefore
+records ``settings.erasure_checkpoint`` in its own transaction and clears it once a checkpoint
+succeeds; until then the job ``erasure_checkpoint`` retries every minute, and start-up tries too,
+so a restart does not forget it.
+
 Callback data prefixes ``del:`` and ``lang:`` are matched by pattern, so these handlers run
 before the conversation's catch-all button handler.
 """
@@ -40,6 +46,9 @@ _LANGUAGE_DATA = re.compile(r"lang:([0-9]{1,18}):([A-Za-z_-]{1,16})")
 # "del:0" keeps the data; "del:1:<unix time the question was asked>" erases it, if recent.
 _ERASE_DATA = re.compile(r"del:(0|1)(?::([0-9]{1,12}))?")
 ERASE_CONFIRM_VALID = timedelta(minutes=15)
+# settings key: the id of the last erasure whose text may still be in the WAL file.
+CHECKPOINT_PENDING = "erasure_checkpoint"
+CHECKPOINT_INTERVAL = timedelta(minutes=1)
 
 
 def add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -50,6 +59,27 @@ def add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("language", language, filters=private))
     app.add_handler(CallbackQueryHandler(erase_answer, pattern=r"^del:"))
     app.add_handler(CallbackQueryHandler(language_chosen, pattern=r"^lang:"))
+
+
+def schedule(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Registers the job that finishes an erasure's checkpoint once no reader holds it off."""
+    if app.job_queue is None:
+        logger.warning(
+            "no JobQueue (install python-telegram-bot[job-queue]): erasures that "
+            "meet a reader are checkpointed at the next start only"
+        )
+        return
+    app.job_queue.run_repeating(
+        _checkpoint_job,
+        interval=CHECKPOINT_INTERVAL,
+        first=CHECKPOINT_INTERVAL,
+        name="erasure_checkpoint",
+    )
+
+
+async def _checkpoint_job(context: Context) -> None:
+    """Checkpoints the WAL if an erasure still waits for it."""
+    await finish_erasures(runtime(context).storage)
 
 
 # -- /privacy ------------------------------------------------------------------------------------
@@ -162,20 +192,43 @@ async def erase(storage: Storage, user_id: int, keys: list[str], now: datetime) 
     """Removes answers ``keys`` and the user's Telegram ids from all their rows, keeping scores.
 
     The user's open drafts are cancelled first. Freed space is zeroed (``secure_delete``) and the
-    WAL is checkpointed, so the erased text is gone from the files, not only from the rows.
+    WAL is checkpointed, so the erased text is gone from the files, not only from the rows; while
+    a reader elsewhere holds the WAL, the checkpoint stays pending (see :func:`finish_erasures`).
     """
     done = await storage.write(_erase, user_id, keys, iso(now))
     if done.submissions == done.drafts == 0:
         return done
-    if not await storage.checkpoint():  # a reader elsewhere: the next checkpoint finishes the job
-        logger.warning("erasure: the WAL could not be checkpointed yet")
     logger.info(
         "erasure: %s submissions, %s drafts, %s cancelled",
         done.submissions,
         done.drafts,
         done.cancelled,
     )
+    if not await finish_erasures(storage):
+        logger.warning("erasure: the WAL could not be checkpointed yet (a reader holds it)")
     return done
+
+
+async def finish_erasures(storage: Storage) -> bool:
+    """Checkpoints the WAL if an erasure is waiting for it; returns False while one still waits.
+
+    The pending mark is cleared only if no later erasure replaced it in the meantime.
+    """
+    pending = await storage.read(first_of, _PENDING_SQL, (CHECKPOINT_PENDING,))
+    if pending is None:
+        return True
+    if not await storage.checkpoint():
+        return False
+    await storage.write(_settle, str(pending[0]))
+    logger.info("erasure: the WAL is checkpointed; erased data is gone from the database files")
+    return True
+
+
+_PENDING_SQL = "SELECT value FROM settings WHERE key = ?"
+
+
+def _settle(db: sqlite3.Connection, erasure: str) -> None:
+    db.execute("DELETE FROM settings WHERE key = ? AND value = ?", (CHECKPOINT_PENDING, erasure))
 
 
 def _erase(db: sqlite3.Connection, user_id: int, keys: list[str], now: str) -> Erasure:
@@ -203,9 +256,15 @@ def _erase(db: sqlite3.Connection, user_id: int, keys: list[str], now: str) -> E
     db.execute("UPDATE submissions SET user_id = NULL WHERE user_id = ?", (user_id,))
     db.execute("UPDATE drafts SET user_id = NULL, chat_id = NULL WHERE user_id = ?", (user_id,))
     db.execute("DELETE FROM unreachable WHERE user_id = ?", (user_id,))
-    db.execute(
+    erasure = db.execute(
         "INSERT INTO erasures (erased_at, submissions, drafts, cancelled) VALUES (?, ?, ?, ?)",
         (now, submissions, drafts, cancelled),
+    ).lastrowid
+    # Recorded with the erasure itself, so a crash before the checkpoint cannot forget it.
+    db.execute(
+        "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) "
+        "DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        (CHECKPOINT_PENDING, str(erasure), now),
     )
     return Erasure(submissions=submissions, drafts=drafts, cancelled=cancelled)
 

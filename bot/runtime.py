@@ -8,7 +8,7 @@ storage and ``post_shutdown`` closes it. Handlers call :func:`runtime` instead o
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,6 +34,9 @@ class Runtime:
     messages: Messages
     render: Renderer
     clock: Callable[[], datetime] = utc_now
+    # In memory only, as they must work when the database does not: see bot/alerts.py.
+    admin_languages: dict[int, str] = field(default_factory=dict)
+    alerted: set[str] = field(default_factory=set)
 
     @property
     def questionnaire(self) -> Questionnaire:

@@ -29,6 +29,7 @@ This module runs in the command line, without an event loop: it uses the stdlib 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -402,7 +403,8 @@ def store(config: Config, rows: Sequence[Mapping[str, Any]]) -> ImportResult:
         keys = [key for key in keys if key not in personal]
     added = identical = 0
     late: Counter[str] = Counter()
-    with sqlite3.connect(config.storage.path, isolation_level=None) as db:
+    # closing(): sqlite3's own context manager ends the transaction but leaves the file open.
+    with contextlib.closing(sqlite3.connect(config.storage.path, isolation_level=None)) as db:
         db.execute("PRAGMA foreign_keys=ON")
         db.execute("PRAGMA busy_timeout=5000")
         db.execute("BEGIN IMMEDIATE")

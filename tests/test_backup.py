@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import shutil
 import sqlite3
 import threading
 import time
@@ -15,6 +17,8 @@ import pytest
 
 from bot.backup import PAGES_PER_STEP, backup
 from bot.storage import Storage, StorageError, iso
+from tests.conftest import REPO, TOKEN
+from tests.test_cli import JANUARY, surveibot, write_csv
 
 NOW = iso(datetime(2025, 1, 15, 3, 0, tzinfo=UTC))
 KEYS = ("language", "name", "age")
@@ -199,3 +203,108 @@ def test_a_backup_never_overwrites_what_is_not_a_database(
         backup(source, tmp_path / target)
     assert notes.read_text(encoding="utf-8") == "catatan rapat\n"
     assert list((tmp_path / "folder").iterdir()) == []
+
+
+# -- through the command line: what a backup may overwrite -----------------------------------------
+
+
+def submissions_in(path: Path) -> int:
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        return int(db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0])
+
+
+def application_id(path: Path) -> int:
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        return int(db.execute("PRAGMA application_id").fetchone()[0])
+
+
+def unit_config(folder: Path) -> Path:
+    """A configuration in ``folder``, as a unit writes it; its database is folder/surveibot.db."""
+    text = (REPO / "config.example.toml").read_text(encoding="utf-8")
+    path = folder / "config.toml"
+    path.write_text(text.replace('token = ""', f'token = "{TOKEN}"'), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def config_file(tmp_path: Path) -> Path:
+    return unit_config(tmp_path)
+
+
+@pytest.fixture
+def other_unit(tmp_path: Path) -> Path:
+    """Another unit's surveibot database, with one submission."""
+    folder = tmp_path / "other"
+    folder.mkdir()
+    config = unit_config(folder)
+    assert surveibot("import", write_csv(folder / "old.csv", JANUARY[:1]), "-c", config) == 0
+    return folder / "surveibot.db"
+
+
+def test_a_backup_never_overwrites_another_surveibot_database(
+    tmp_path: Path, config_file: Path, other_unit: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert surveibot("import", write_csv(tmp_path / "jan.csv", JANUARY), "-c", config_file) == 0
+    kept = other_unit.read_bytes()
+    capsys.readouterr()
+    assert surveibot("backup", other_unit, "-c", config_file) == 1
+    err = capsys.readouterr().err
+    assert "sudah ada dan bukan cadangan buatan surveibot" in err
+    assert "Pilih nama lain, atau hapus berkas itu sendiri" in err
+    assert other_unit.read_bytes() == kept and submissions_in(other_unit) == 1
+    assert submissions_in(tmp_path / "surveibot.db") == 3
+
+
+def test_a_backup_made_before_backups_were_marked_is_refused(
+    tmp_path: Path, config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert surveibot("import", write_csv(tmp_path / "jan.csv", JANUARY[:2]), "-c", config_file) == 0
+    old = tmp_path / "old-backup.db"
+    with (
+        contextlib.closing(sqlite3.connect(tmp_path / "surveibot.db")) as live,
+        contextlib.closing(sqlite3.connect(old)) as copy,
+    ):
+        live.backup(copy)  # what an unmarked backup holds: a plain copy
+        copy.execute("PRAGMA journal_mode = DELETE")
+    kept = old.read_bytes()
+    assert surveibot("--lang", "en", "backup", old, "-c", config_file) == 1
+    assert "is not a backup made by surveibot" in capsys.readouterr().err
+    assert old.read_bytes() == kept
+
+
+def test_a_marked_backup_is_replaced_and_restores_as_the_live_database(
+    tmp_path: Path, config_file: Path, other_unit: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    live = tmp_path / "surveibot.db"
+    copy = tmp_path / "copies" / "surveibot-backup.db"
+    copy.parent.mkdir()
+    assert surveibot("import", write_csv(tmp_path / "a.csv", JANUARY[:1]), "-c", config_file) == 0
+    assert surveibot("backup", copy, "-c", config_file) == 0
+    assert submissions_in(copy) == 1
+    assert surveibot("import", write_csv(tmp_path / "b.csv", JANUARY), "-c", config_file) == 0
+    assert surveibot("backup", copy, "-c", config_file) == 0  # an earlier backup: replaced
+    assert submissions_in(copy) == 3
+    assert application_id(copy) != 0  # marked as a backup
+    assert application_id(live) == 0  # the live database is never marked as a backup
+
+    # Restore as the README says: the bot stopped, the backup copied to [storage] path.
+    live.unlink()
+    shutil.copyfile(copy, live)
+    capsys.readouterr()
+    assert surveibot("report", "2025-01", "--json", "-c", config_file) == 0
+    restored = json.loads(capsys.readouterr().out)
+    # January closed behind the first import (no staff chat, long past its post time), so the
+    # second import's two new rows are late: kept, not counted.
+    assert (restored["responses"], restored["late"]) == (1, 2)
+
+    async def start() -> None:
+        storage = Storage(live)
+        await storage.open()
+        await storage.close()
+
+    asyncio.run(start())  # as the bot starts
+    assert application_id(live) == 0 and submissions_in(live) == 3
+    # So the restored database is never taken for a backup another unit may overwrite.
+    other_config = other_unit.parent / "config.toml"
+    assert surveibot("backup", live, "-c", other_config) == 1
+    assert submissions_in(live) == 3

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -249,6 +252,77 @@ async def test_an_old_confirmation_erases_nothing_and_asks_again(
     await respondent.command(app, "hapus_data")  # asked again, it works at once
     await respondent.tap(app, "Ya, hapus data saya")
     assert rows(config, "SELECT COUNT(*) FROM submissions WHERE user_id = 5001") == [(0,)]
+
+
+@contextlib.contextmanager
+def reading(path: Path) -> Iterator[sqlite3.Connection]:
+    """Another connection holds a read transaction (a backup, an export, a shell) until the block
+    ends. Closing it checkpoints nothing while another connection to the database is open."""
+    with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as reader:
+        reader.execute("BEGIN")
+        reader.execute("SELECT COUNT(*) FROM submissions").fetchone()
+        try:
+            yield reader
+        finally:
+            reader.execute("ROLLBACK")
+
+
+def files_holding(path: Path, *secrets: str) -> list[str]:
+    """The database's files (main file and WAL) that still contain any of ``secrets``."""
+    found = []
+    for file in (path, path.with_name(path.name + "-wal")):
+        content = file.read_bytes() if file.exists() else b""
+        if any(secret.encode() in content for secret in secrets):
+            found.append(file.name)
+    return found
+
+
+async def test_an_erasure_held_off_by_a_reader_is_finished_by_the_job(
+    app: App,
+    sandbox: SandboxRequest,
+    config: Config,
+    respondent: Respondent,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    path = config.storage.path
+    await submitted_then_asked_to_erase(respondent, app)
+    assert app.job_queue is not None
+    [job] = app.job_queue.get_jobs_by_name("erasure_checkpoint")
+    caplog.set_level(logging.INFO, logger="bot.privacy")
+    with reading(path):
+        await respondent.tap(app, "Ya, hapus data saya")
+        assert "dihapus dari 1 survei terkirim" in (respondent.last_text or "")
+        assert files_holding(path, NAME) == ["survey.db-wal"]  # the reader keeps the WAL
+        await job.run(app)
+        assert files_holding(path, NAME) == ["survey.db-wal"]  # still held: still there
+    await job.run(app)  # the reader is gone
+    assert files_holding(path, NAME, INSTITUTION) == []
+    assert rows(config, "SELECT COUNT(*) FROM settings WHERE key = 'erasure_checkpoint'") == [(0,)]
+    logged = caplog.text
+    assert "erasure: the WAL is checkpointed" in logged
+    assert NAME not in logged and str(respondent.chat_id) not in logged
+
+
+async def test_an_erasure_held_off_by_a_reader_is_finished_after_a_restart(
+    config: Config, sandbox: SandboxRequest, clock: Clock, respondent: Respondent
+) -> None:
+    path = config.storage.path
+    # Another process keeps the database open throughout (without it, or after a crash, the
+    # bot's close would be the last and checkpoint by itself).
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        async with running(config, sandbox, clock) as app:
+            await submitted_then_asked_to_erase(respondent, app)
+            other.execute("SELECT COUNT(*) FROM drafts").fetchone()  # it has read: it counts
+            with reading(path):
+                await respondent.tap(app, "Ya, hapus data saya")
+                assert "dihapus dari 1 survei terkirim" in (respondent.last_text or "")
+        # Stopped with the name still in the WAL, and the reader gone.
+        assert files_holding(path, NAME) == ["survey.db-wal"]
+        async with running(config, sandbox, clock):
+            assert files_holding(path, NAME, INSTITUTION) == []
+    finally:
+        other.close()
 
 
 # -- /language -----------------------------------------------------------------------------------
