@@ -24,11 +24,11 @@ from bot.questionnaire import PERIOD, SUGGESTION
 from bot.questions import SKIP, offered_periods
 from bot.runtime import Runtime, runtime
 from bot.storage import REVIEW, Draft, Outcome
+from bot.telegram_text import MAX_ALERT, clip
 
 logger = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
-MAX_ALERT = 200  # characters Telegram shows in the notification of a tap (answerCallbackQuery)
 
 
 async def button(update: Update, context: Context) -> None:
@@ -278,8 +278,8 @@ async def acknowledge(
     handler goes on: storing the answer and sending the next question matter more than the
     spinner, which Telegram's app stops by itself.
     """
-    if text is not None and len(text) > MAX_ALERT:  # Telegram refuses a longer one
-        text = text[: MAX_ALERT - 1] + "…"
+    if text is not None:
+        text = clip(text, MAX_ALERT)  # Telegram refuses a longer one
     try:
         await query.answer(text, show_alert=show_alert)
     except TelegramError as exc:
