@@ -27,7 +27,8 @@ from bot.admin_report import report
 from bot.messages import Safe
 from bot.runtime import runtime
 from bot.staff_report import BuildFailed, build, build_workbook
-from bot.staff_text import split_text, stats_text, suggestion_lines
+from bot.staff_text import stats_text, suggestion_lines
+from bot.telegram_text import split_text
 
 logger = logging.getLogger(__name__)
 

@@ -2,9 +2,12 @@
 
 Every button carries its draft and item in its callback data (see :mod:`bot.questions`), so a
 tap stores exactly the item printed on it, whatever the respondent did since; anything forged,
-malformed, someone else's or gone is answered as stale and changes nothing. A tap is answered
-(:func:`acknowledge`) and its message edited (:func:`edit_tapped`) best effort: storing the
-answer and sending the next question come first.
+malformed, someone else's or gone is answered as stale and changes nothing. Submit and the
+service buttons reply with messages once: a second tap on the same button (two quick taps are
+two callback queries) gets only a notice, decided from the database (the draft's status, table
+``taps``), so also across a restart. A tap is answered (:func:`acknowledge`) and its message
+edited (:func:`edit_tapped`) best effort: storing the answer and sending the next question come
+first.
 """
 
 from __future__ import annotations
@@ -25,11 +28,11 @@ from bot.questionnaire import PERIOD, SUGGESTION
 from bot.questions import SKIP, offered_periods
 from bot.runtime import Runtime, runtime
 from bot.storage import REVIEW, Draft, Outcome
+from bot.telegram_text import MAX_ALERT, clip
 
 logger = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
-MAX_ALERT = 200  # characters Telegram shows in the notification of a tap (answerCallbackQuery)
 
 
 async def button(update: Update, context: Context) -> None:
@@ -57,6 +60,14 @@ def _int(text: str) -> int:
     if not re.fullmatch(r"[0-9]{1,18}", text):
         raise _Stale
     return int(text)
+
+
+async def _first_tap(query: CallbackQuery, rt: Runtime) -> bool:
+    """Records the tap on this button of this message; False when one was answered before."""
+    if query.message is None:
+        return True
+    chat_id, message_id = query.message.chat.id, query.message.message_id
+    return await rt.storage.claim_tap(chat_id, message_id, query.data or "", rt.now())
 
 
 async def _own_draft(query: CallbackQuery, context: Context, draft_id: str) -> Draft:
@@ -157,8 +168,13 @@ def _valid_button_value(rt: Runtime, key: str, value: str) -> bool:
 
 
 async def _choose_service(query: CallbackQuery, parts: list[str], context: Context) -> None:
-    if len(parts) != 1 or runtime(context).config.service(parts[0]) is None:
+    rt = runtime(context)
+    if len(parts) != 1 or rt.config.service(parts[0]) is None:
         raise _Stale
+    if not await _first_tap(query, rt):  # a second tap on the same list: the survey is open
+        draft = await rt.storage.find_open_draft(query.from_user.id, parts[0])
+        await acknowledge(query, rt.messages.plain("service_opened", rt.render.language(draft)))
+        return
     await acknowledge(query)
     await edit_tapped(query, None, None, keep_text=True)
     await begin(query.from_user.id, query.from_user.id, parts[0], context)
@@ -184,6 +200,13 @@ async def _submit(query: CallbackQuery, parts: list[str], context: Context) -> N
         key = "survey_closed" if outcome is Outcome.CLOSED else "stale_button"
         await acknowledge(query, rt.messages.plain(key, language))
         return
+    # Only the tap that recorded the survey thanks. A tap finding this draft already submitted
+    # (a second tap, before or after a restart) gets a notice; one finding the month submitted
+    # from another draft is told so once per button.
+    recorded = outcome is Outcome.RECORDED
+    if not recorded and (outcome is not Outcome.DUPLICATE or not await _first_tap(query, rt)):
+        await acknowledge(query, rt.messages.plain("submitted_notice", language))
+        return
     await acknowledge(query)
     await edit_tapped(query, None, None, keep_text=True)
     values = {
@@ -191,7 +214,7 @@ async def _submit(query: CallbackQuery, parts: list[str], context: Context) -> N
         "period": rt.messages.month(submission.period, language),
         "when": rt.messages.when(submission.submitted_at, rt.config.survey.timezone, language),
     }
-    key = "thanks" if outcome is Outcome.RECORDED else "already_submitted"
+    key = "thanks" if recorded else "already_submitted"
     await context.bot.send_message(
         query.from_user.id, rt.messages.get(key, language, **values), parse_mode=ParseMode.HTML
     )
@@ -280,8 +303,8 @@ async def acknowledge(
     handler goes on: storing the answer and sending the next question matter more than the
     spinner, which Telegram's app stops by itself.
     """
-    if text is not None and len(text) > MAX_ALERT:  # Telegram refuses a longer one
-        text = text[: MAX_ALERT - 1] + "…"
+    if text is not None:
+        text = clip(text, MAX_ALERT)  # Telegram refuses a longer one
     try:
         await query.answer(text, show_alert=show_alert)
     except TelegramError as exc:

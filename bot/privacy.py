@@ -256,6 +256,7 @@ def _erase(db: sqlite3.Connection, user_id: int, keys: list[str], now: str) -> E
     db.execute("UPDATE submissions SET user_id = NULL WHERE user_id = ?", (user_id,))
     db.execute("UPDATE drafts SET user_id = NULL, chat_id = NULL WHERE user_id = ?", (user_id,))
     db.execute("DELETE FROM unreachable WHERE user_id = ?", (user_id,))
+    db.execute("DELETE FROM taps WHERE chat_id = ?", (user_id,))  # their private chat's id
     erasure = db.execute(
         "INSERT INTO erasures (erased_at, submissions, drafts, cancelled) VALUES (?, ?, ?, ?)",
         (now, submissions, drafts, cancelled),

@@ -27,6 +27,7 @@ from bot.config import Config
 from bot.messages import Messages, Safe
 from bot.questionnaire import LANGUAGE, PERIOD, SUGGESTION, Questionnaire
 from bot.storage import REVIEW, Draft
+from bot.telegram_text import clip
 
 SKIP = "-"
 SEPARATOR = ":"
@@ -153,7 +154,7 @@ class Renderer:
         lang = self.language(draft)
         lines = [
             f"<b>{html.escape(self.column(key, lang))}</b>: "
-            f"{html.escape(_shorten(self.answer_label(draft, key, draft.answers.get(key, ''))))}"
+            f"{html.escape(clip(self.answer_label(draft, key, draft.answers.get(key, '')), 900))}"
             for key in self.questionnaire.step_keys
         ]
         body = self.messages.get(
@@ -274,10 +275,6 @@ def offered_periods(now: datetime, zone: tzinfo) -> tuple[str, str]:
     this = f"{local.year:04d}-{local.month:02d}"
     year, month = (local.year, local.month - 1) if local.month > 1 else (local.year - 1, 12)
     return this, f"{year:04d}-{month:02d}"
-
-
-def _shorten(text: str, limit: int = 900) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 __all__ = [

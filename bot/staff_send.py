@@ -2,8 +2,9 @@
 
 The four parts of a post are ``text`` (the figures), ``album`` (the charts), ``xlsx`` and
 ``docx``. :func:`send_part` sends one of them and returns the ids of its messages; it keeps to
-Telegram's limits: texts are cut under 4096 characters, captions under 1024, albums hold at most
-10 photos, and a group gets about 20 messages a minute (:class:`Pacer`). A short ``RetryAfter`` is
+Telegram's limits: texts are cut under 4096 UTF-16 units, captions under 1024
+(:mod:`bot.telegram_text`), albums hold at most 10 photos, and a group gets about 20 messages a
+minute (:class:`Pacer`). A short ``RetryAfter`` is
 waited out; every other error goes to the caller, who knows what was already sent.
 """
 
@@ -22,7 +23,8 @@ from telegram.constants import ParseMode
 from telegram.error import RetryAfter
 
 from bot.staff_report import Report
-from bot.staff_text import MAX_CAPTION, Wording, chart_caption, clip, post_text, split_text
+from bot.staff_text import Wording, chart_caption, post_text
+from bot.telegram_text import MAX_CAPTION, clip, split_text
 
 logger = logging.getLogger(__name__)
 

@@ -3,22 +3,18 @@
 Everything here works from the JSON-able summary of :mod:`analysis.summary` and from counts, so a
 name or an institution cannot reach a staff-chat text: none is ever handed in. Numbers are written
 the Indonesian way, with a decimal comma (``3,92``). Texts are HTML; each line closes its own tags,
-so :func:`split_text` may cut between any two lines.
+so :func:`bot.telegram_text.split_text` may cut between any two lines.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bot.messages import Messages
 from bot.questionnaire import Questionnaire, round_half_up
-
-MAX_TEXT = 4096  # Telegram's limit for a message text
-MAX_CAPTION = 1024  # … and for a caption
-_INSIDE_TAG_OR_ENTITY = re.compile(r"<[^>]*$|&[#0-9A-Za-z]*$")
+from bot.telegram_text import clip
 
 
 @dataclass(frozen=True)
@@ -111,41 +107,6 @@ def chart_caption(key: str, period: str, words: Wording) -> str:
     if name in words.messages.texts:
         return clip(words.plain(name, month=month))
     return clip(words.plain("staff_chart_other", month=month, name=key))
-
-
-def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Cuts an HTML text into messages of at most ``limit`` characters, between lines."""
-    chunks: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        for piece in _hard_split(line, limit):
-            joined = f"{current}\n{piece}" if current else piece
-            if len(joined) <= limit:
-                current = joined
-                continue
-            if current.strip():
-                chunks.append(current)
-            current = piece
-    if current.strip():
-        chunks.append(current)
-    return chunks
-
-
-def clip(text: str, limit: int = MAX_CAPTION) -> str:
-    """Shortens a plain text to ``limit`` characters, marking the cut with an ellipsis."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _hard_split(line: str, limit: int) -> list[str]:
-    """Cuts a line longer than ``limit``, never inside a tag or an HTML entity."""
-    pieces = []
-    while len(line) > limit:
-        cut = limit
-        if match := _INSIDE_TAG_OR_ENTITY.search(line[:cut]):
-            cut = match.start() or limit
-        pieces.append(line[:cut])
-        line = line[cut:]
-    return [*pieces, line]
 
 
 def _counts(summary: Mapping[str, Any], words: Wording) -> list[str]:

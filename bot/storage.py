@@ -479,6 +479,16 @@ class Storage:
         )
         return int(row[0]) if row else 0
 
+    # -- button taps ----------------------------------------------------------------------------
+
+    async def claim_tap(self, chat_id: int, message_id: int, button: str, now: datetime) -> bool:
+        """Records that the bot answers ``button`` on a message; False when it already did.
+
+        Two quick taps are two callback queries on one message: only the first gets True, also
+        when they run side by side or on either side of a restart.
+        """
+        return await self.write(_claim_tap, chat_id, message_id, button, now)
+
 
 # -- transactions, on the database's thread --------------------------------------------------------
 
@@ -943,3 +953,14 @@ def _submission_where(
         scores=scores,
         late=bool(row["late"]),
     )
+
+
+def _claim_tap(
+    db: sqlite3.Connection, chat_id: int, message_id: int, button: str, now: datetime
+) -> bool:
+    cursor = db.execute(
+        "INSERT INTO taps (chat_id, message_id, button, tapped_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT DO NOTHING",
+        (chat_id, message_id, button, iso(now)),
+    )
+    return cursor.rowcount == 1

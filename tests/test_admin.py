@@ -316,6 +316,30 @@ async def test_suggestions_are_listed_without_names_across_messages(
     assert not any(p in joined for p in PERSONAL)
 
 
+async def test_suggestions_of_emoji_arrive_whole_in_messages_telegram_takes(
+    staffed: App, sandbox: SandboxRequest, admin: Respondent
+) -> None:
+    # Telegram counts UTF-16 units: an emoji is one Python character but two units, so lines cut
+    # by len() made messages of up to 8,192 units, which the (sandbox) Bot API refuses.
+    config = staffed.bot_data["runtime"].config
+    suggestions = [f"Saran {n} & <catatan>: " + "👍🏽" * 700 for n in range(6)]
+    suggestions.append("Sangat panjang: " + "😀" * 3000 + " <akhir>")  # alone over the limit
+    for n, suggestion in enumerate(suggestions):
+        add_submission(
+            config, "2025-01", datetime(2025, 1, 2, n, tzinfo=UTC), suggestion=suggestion
+        )
+    await admin.command(staffed, "suggestions", "2025-01")
+    sent = [m["text"] for m in sandbox.sent_to(ADMIN)]
+    assert len(sent) > 2
+    assert all(len(text.encode("utf-16-le")) // 2 <= 4096 for text in sent)
+    shown = "\n".join(plain(text) for text in sent)
+    for n, suggestion in enumerate(suggestions, start=1):
+        assert f"{n}. [Sertifikasi/Resertifikasi CPOB] " in shown
+        assert shown.count(suggestion[:9]) == 1
+    assert shown.count("👍🏽") == 6 * 700 and shown.count("😀") == 3000
+    assert "<akhir>" in shown
+
+
 async def test_joining_a_group_logs_its_id_for_the_config(
     staffed: App, sandbox: SandboxRequest, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 from dataclasses import replace
@@ -411,18 +412,107 @@ async def test_second_submission_for_the_same_period_is_refused(
     ]
 
 
-async def test_submit_tapped_twice_records_once(
+TWICE = ["one after the other", "at once", "through the update processor", "across a restart"]
+REPLIES = ("sendMessage", "editMessageText", "editMessageReplyMarkup")
+
+
+async def tap_twice(
+    how: str, config: Config, sandbox: SandboxRequest, clock: Clock, r: Respondent, data: str
+) -> list[str | None]:
+    """Taps the button ``data`` on the newest keyboard twice, as two quick taps do: two callback
+    queries on the same message, both sent before the bot answered either. Returns the texts of
+    the two answers to the queries (None: no notice)."""
+    message = r.keyboard_message()
+    assert message is not None
+    taps = [sandbox.callback_update(r.user, message, data) for _ in range(2)]
+    if how == "across a restart":
+        for tap in taps:
+            async with running(config, sandbox, clock) as app:
+                await r.send(app, tap)
+    else:
+        async with running(config, sandbox, clock) as app:
+            if how == "one after the other":
+                for tap in taps:
+                    await r.send(app, tap)
+            elif how == "at once":  # straight into the handlers, side by side
+                await asyncio.gather(*(r.send(app, tap) for tap in taps))
+            else:
+                await app.start()
+                for tap in taps:
+                    app.update_queue.put_nowait(Update.de_json(tap, app.bot))
+                await app.update_queue.join()
+                await app.stop()
+    ids = {tap["callback_query"]["id"] for tap in taps}
+    answers = [
+        c for c in sandbox.calls_to("answerCallbackQuery") if c.params["callback_query_id"] in ids
+    ]
+    assert len(answers) == 2
+    return [call.params.get("text") for call in answers]
+
+
+def replies_since(sandbox: SandboxRequest, count: int) -> list[str]:
+    """The methods of the bot's messages and edits after the first ``count`` calls."""
+    return [c.method for c in sandbox.calls[count:] if c.method in REPLIES]
+
+
+@pytest.mark.parametrize("how", TWICE)
+async def test_two_taps_on_submit_thank_once_and_only_notice_the_second(
+    config: Config, sandbox: SandboxRequest, clock: Clock, how: str
+) -> None:
+    r = Respondent(sandbox, 5001, "Dini")
+    async with running(config, sandbox, clock) as app:
+        await answer_all(r, app, submit=False)
+    before = len(sandbox.calls)
+    notices = await tap_twice(how, config, sandbox, clock, r, "s:1")
+    assert rows(config, "SELECT COUNT(*) FROM submissions") == [(1,)]
+    assert replies_since(sandbox, before) == ["editMessageReplyMarkup", "sendMessage"]
+    assert "Terima kasih! Jawaban Anda" in (r.last_text or "")
+    assert sorted(notices, key=str) == [None, "Survei Anda sudah terkirim. Terima kasih!"]
+
+
+@pytest.mark.parametrize("how", TWICE)
+async def test_two_taps_on_a_service_start_it_once_and_only_notice_the_second(
+    config: Config, sandbox: SandboxRequest, clock: Clock, how: str
+) -> None:
+    r = Respondent(sandbox, 5001, "Dini")
+    async with running(config, sandbox, clock) as app:
+        await r.command(app, "start")
+    before = len(sandbox.calls)
+    notices = await tap_twice(how, config, sandbox, clock, r, "v:suket_cpob")
+    assert rows(config, "SELECT service FROM drafts") == [("suket_cpob",)]
+    assert replies_since(sandbox, before) == [
+        "editMessageReplyMarkup",
+        "sendMessage",
+        "sendMessage",
+    ]
+    texts = [m.get("text") or "" for m in sandbox.sent_to(r.chat_id)]
+    assert sum("Survei untuk layanan" in t for t in texts) == 1
+    assert r.labels() == ["Bahasa Indonesia", "English"]
+    assert sorted(notices, key=str) == [
+        None,
+        "Survei layanan ini sudah dibuka: lanjutkan di pesan di bawah.",
+    ]
+
+
+async def test_submit_finding_the_month_in_from_elsewhere_says_so_once(
     app: App, respondent: Respondent, config: Config, sandbox: SandboxRequest
 ) -> None:
     await answer_all(respondent, app, submit=False)
+    with sqlite3.connect(config.storage.path) as db:  # the month came in meanwhile, another way
+        db.execute(
+            "INSERT INTO submissions (user_id, service, period, submitted_at, language, identity)"
+            " VALUES (5001, 'cpob', '2025-01', '2025-01-14T03:00:00.000000+00:00', 'id', '{}')"
+        )
     review = respondent.keyboard_message()
     assert review is not None
+    before = len(sandbox.calls)
     for _ in range(2):
         await respondent.send(app, sandbox.callback_update(respondent.user, review, "s:1"))
     assert rows(config, "SELECT COUNT(*) FROM submissions") == [(1,)]
-    texts = [m.get("text") or "" for m in sandbox.sent_to(respondent.chat_id)]
-    assert sum("Terima kasih! Jawaban Anda" in t for t in texts) == 1
-    assert "sudah tercatat pada 15 Januari 2025 pukul 10.00 WIB" in texts[-1]
+    assert replies_since(sandbox, before) == ["editMessageReplyMarkup", "sendMessage"]
+    assert "sudah tercatat pada 14 Januari 2025 pukul 10.00 WIB" in (respondent.last_text or "")
+    notice = sandbox.calls_to("answerCallbackQuery")[-1].params["text"]
+    assert notice == "Survei Anda sudah terkirim. Terima kasih!"
 
 
 async def test_quota_counts_the_first_submissions_across_services(

@@ -130,6 +130,8 @@ async def test_erasure_keeps_the_indices_and_leaves_no_name(
     await fill(ratna, app, NAME, INSTITUTION, 4)
     await fill(budi, app, OTHER_NAME, OTHER_INSTITUTION, 2)
     await fill(ratna, app, NAME, INSTITUTION, 3, service="suket_cpob", submit=False)
+    await ratna.command(app, "start")  # the service list: its tap is recorded with her chat id
+    await ratna.tap(app, "Surat Keterangan Penerapan CPOB")
     before = item_means(config)
     assert before == {item: 3.0 for item in ITEMS}
 

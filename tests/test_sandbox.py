@@ -252,6 +252,11 @@ async def test_lengths_count_utf16_units_like_telegram(app: App) -> None:
     await app.bot.send_message(USER, "x" * 4096)
     with pytest.raises(BadRequest, match="too long"):
         await app.bot.send_message(USER, "😀" * 2049)  # 4098 UTF-16 units
+    await app.bot.send_message(USER, "<b>" + "&amp;" * 4096 + "</b>", parse_mode="HTML")
+    with pytest.raises(BadRequest, match="too long"):  # counted after parsing the HTML
+        await app.bot.send_message(USER, "<b>" + "😀" * 2048 + "</b>!", parse_mode="HTML")
+    with pytest.raises(BadRequest, match="Message_too_long"):
+        await app.bot.answer_callback_query("1", "😀" * 101)  # 202 units of a tap's notice
 
 
 @pytest.mark.parametrize(

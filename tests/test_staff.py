@@ -22,7 +22,7 @@ from bot import staff, staff_report, staff_store
 from bot.config import Config
 from bot.sandbox import Call, Fault, SandboxRequest
 from bot.staff_send import Pacer
-from bot.staff_text import MAX_TEXT, split_text
+from bot.telegram_text import MAX_TEXT, split_text
 from tests.conftest import REPO, App, Clock, running
 from tests.fake_report import PNG, die, use_tiny_files
 

@@ -30,6 +30,7 @@ from bot.sandbox.wire import (
     _commands_key,
     _inline_markup,
     _set_or_drop,
+    _utf16_len,
 )
 
 # What copyMessage/forwardMessage must not carry over from the source message.
@@ -113,9 +114,9 @@ class BotApiMethods(Delivery):
 
     def _answer_callback_query(self, params: JSONDict, files: dict[str, UploadedFile]) -> bool:
         """Takes one answer per query made by ``callback_update``, within 15 s, with a text of
-        at most 200 characters, as Telegram does; a query the sandbox did not make (built by
+        at most 200 UTF-16 units, as Telegram does; a query the sandbox did not make (built by
         hand) is taken as it comes."""
-        if len(str(params.get("text") or "")) > MAX_ALERT:
+        if _utf16_len(str(params.get("text") or "")) > MAX_ALERT:
             raise _bad("MESSAGE_TOO_LONG")
         query_id = str(params.get("callback_query_id"))
         if query_id not in self._queries:
