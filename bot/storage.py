@@ -436,9 +436,7 @@ class Storage:
     async def submission_for(self, user_id: int, service: str, period: str) -> Submission | None:
         """Returns the person's submission for the service and month, also after an erasure."""
         return await self.read(
-            _submission_where,
-            "person_key = ? AND service = ? AND period = ?",
-            (self.person_key(user_id), service, period),
+            _submission_where, _SAME_PERSON, (self.person_key(user_id), user_id, service, period)
         )
 
     def person_key(self, user_id: int) -> str:
@@ -704,9 +702,7 @@ def _submit(
         return (Outcome.CLOSED if draft.status != "open" else Outcome.STALE), earlier
     answers = draft.answers
     period = answers["period"]
-    earlier = _submission_where(
-        db, "person_key = ? AND service = ? AND period = ?", (key, draft.service, period)
-    )
+    earlier = _submission_where(db, _SAME_PERSON, (key, user_id, draft.service, period))
     if earlier is not None:
         return Outcome.DUPLICATE, earlier
     due = closing if closing is not None and closing.closes(period, now) else None
@@ -931,6 +927,11 @@ def _message_used(db: sqlite3.Connection, draft_id: int, message_id: int) -> boo
         (draft_id, message_id),
     )
     return row is not None
+
+
+# The person's submission of a service and month: by the keyed hash, which outlives an erasure,
+# or by the user id, for a row stored without the hash.
+_SAME_PERSON = "(person_key = ? OR user_id = ?) AND service = ? AND period = ?"
 
 
 def _submission_where(
