@@ -63,6 +63,20 @@ def config(tmp_path: Path) -> Config:
     return replace(loaded, storage=replace(loaded.storage, path=tmp_path / "survey.db"))
 
 
+def unit_config(folder: Path) -> Path:
+    """A configuration in ``folder``, as a unit writes it; its database is folder/surveibot.db."""
+    text = (REPO / "config.example.toml").read_text(encoding="utf-8")
+    path = folder / "config.toml"
+    path.write_text(text.replace('token = ""', f'token = "{TOKEN}"'), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def config_file(tmp_path: Path) -> Path:
+    """The example configuration as a file for the command line, its database beside it."""
+    return unit_config(tmp_path)
+
+
 @pytest.fixture
 def sandbox() -> SandboxRequest:
     return SandboxRequest()

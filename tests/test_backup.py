@@ -17,7 +17,7 @@ import pytest
 
 from bot.backup import PAGES_PER_STEP, backup
 from bot.storage import Storage, StorageError, iso
-from tests.conftest import REPO, TOKEN
+from tests.conftest import unit_config
 from tests.test_cli import JANUARY, surveibot, write_csv
 
 NOW = iso(datetime(2025, 1, 15, 3, 0, tzinfo=UTC))
@@ -216,19 +216,6 @@ def submissions_in(path: Path) -> int:
 def application_id(path: Path) -> int:
     with contextlib.closing(sqlite3.connect(path)) as db:
         return int(db.execute("PRAGMA application_id").fetchone()[0])
-
-
-def unit_config(folder: Path) -> Path:
-    """A configuration in ``folder``, as a unit writes it; its database is folder/surveibot.db."""
-    text = (REPO / "config.example.toml").read_text(encoding="utf-8")
-    path = folder / "config.toml"
-    path.write_text(text.replace('token = ""', f'token = "{TOKEN}"'), encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def config_file(tmp_path: Path) -> Path:
-    return unit_config(tmp_path)
 
 
 @pytest.fixture

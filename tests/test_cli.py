@@ -15,7 +15,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from bot.__main__ import main
-from tests.conftest import REPO, TOKEN
+from tests.conftest import REPO
 
 ITEMS = ["U1", "U2", "U3", "U4", "U5", "U6", "U7", "U8", "P1", "P2", "P3", "P4", "P5"]
 HEADER = (
@@ -35,15 +35,6 @@ JANUARY = [
     "2025-01,suket_cpob,2025-01-20 10:00,Sari Lestari,41,Perempuan,D4/S1,Pegawai Swasta,"
     "PT Sehat Farma," + ",".join(["4"] * 13) + ",",
 ]
-
-
-@pytest.fixture
-def config_file(tmp_path: Path) -> Path:
-    text = (REPO / "config.example.toml").read_text(encoding="utf-8")
-    text = text.replace('token = ""', f'token = "{TOKEN}"')
-    path = tmp_path / "config.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def write_csv(path: Path, lines: list[str]) -> Path:

