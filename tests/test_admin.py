@@ -24,13 +24,12 @@ from tests.conftest import App, Clock, running
 from tests.fake_report import die
 from tests.test_staff import (
     ADMIN,
-    CONTROL_INSTITUTION,
-    CONTROL_NAME,
     CONTROL_SUGGESTION,
     FEB_1_0800,
     FULL_POST,
     PERSONAL,
     STAFF,
+    add_control_characters,
     add_january,
     add_submission,
     add_unreadable,
@@ -383,14 +382,7 @@ async def test_report_and_export_of_a_month_with_control_characters_and_formulas
     monkeypatch.setattr(staff_report, "build_files", build_files)  # the real files, this time
     config = personal.bot_data["runtime"].config
     add_january(config)
-    add_submission(
-        config,
-        "2025-01",
-        datetime(2025, 1, 25, 4, 0, tzinfo=UTC),
-        name=CONTROL_NAME,
-        institution=CONTROL_INSTITUTION,
-        suggestion=CONTROL_SUGGESTION,
-    )
+    add_control_characters(config)
     add_submission(
         config,
         "2025-01",

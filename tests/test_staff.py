@@ -454,6 +454,18 @@ CONTROL_INSTITUTION = "PT\x1b[1m Farmasi\x0bNusantara"
 CONTROL_SUGGESTION = "Antrian\x00 lebih\x0bcepat\uffff\x1b"
 
 
+def add_control_characters(config: Config) -> None:
+    """A January submission stored before text was cleaned: control characters in every text."""
+    add_submission(
+        config,
+        "2025-01",
+        datetime(2025, 1, 25, 4, 0, tzinfo=UTC),
+        name=CONTROL_NAME,
+        institution=CONTROL_INSTITUTION,
+        suggestion=CONTROL_SUGGESTION,
+    )
+
+
 def add_unreadable(config: Config, period: str, submitted_at: datetime) -> None:
     """Stores a submission whose identity is not JSON: its month's report cannot be built."""
     with sqlite3.connect(config.storage.path) as db:
@@ -471,14 +483,7 @@ async def test_control_characters_in_stored_text_do_not_stop_the_monthly_post(
     config = replace(staff_config, reports=replace(staff_config.reports, include_personal=True))
     async with started(config, sandbox, clock) as app:
         add_january(config)
-        add_submission(
-            config,
-            "2025-01",
-            datetime(2025, 1, 25, 4, 0, tzinfo=UTC),
-            name=CONTROL_NAME,
-            institution=CONTROL_INSTITUTION,
-            suggestion=CONTROL_SUGGESTION,
-        )
+        add_control_characters(config)
         clock.current = FEB_1_0800
         [result] = await staff.post_due(app)
         assert result.state == "posted"
