@@ -216,30 +216,44 @@ def time_record_answer(app: h.App) -> list[float]:
 class DatabaseThread:
     """Times every transaction on aiosqlite's thread: wall time (the thread is busy) and CPU.
 
-    ``bot.storage._transaction`` is what :meth:`bot.storage.Storage.write` and ``read`` run there.
+    ``bot.storage._commit_batch`` is what :meth:`bot.storage.Storage.write` runs there (one
+    transaction for every write queued meanwhile: group commit), ``bot.storage._transaction``
+    what :meth:`~bot.storage.Storage.read` runs.
     """
+
+    NAMES = ("_commit_batch", "_transaction")
 
     def __init__(self) -> None:
         self.count = 0
+        self.writes = 0
         self.busy = 0.0
         self.cpu = 0.0
-        self._inner = bot.storage._transaction
+        self._inner = {name: getattr(bot.storage, name) for name in self.NAMES}
 
-    def _timed(self, *args: Any, **kwargs: Any) -> Any:
-        began, cpu = time.perf_counter(), time.thread_time()
-        try:
-            return self._inner(*args, **kwargs)
-        finally:
-            self.count += 1
-            self.busy += time.perf_counter() - began
-            self.cpu += time.thread_time() - cpu
+    def _timer(self, name: str) -> Any:
+        inner = self._inner[name]
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            began, cpu = time.perf_counter(), time.thread_time()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                self.count += 1
+                if name == "_commit_batch":
+                    self.writes += len(args[-1])  # the batch
+                self.busy += time.perf_counter() - began
+                self.cpu += time.thread_time() - cpu
+
+        return timed
 
     def __enter__(self) -> DatabaseThread:
-        bot.storage._transaction = self._timed
+        for name in self.NAMES:
+            setattr(bot.storage, name, self._timer(name))
         return self
 
     def __exit__(self, *exc: object) -> None:
-        bot.storage._transaction = self._inner
+        for name, inner in self._inner.items():
+            setattr(bot.storage, name, inner)
 
     def report(self, wall: float) -> None:
         each = self.busy / max(self.count, 1) * 1000
@@ -247,7 +261,8 @@ class DatabaseThread:
             "database thread busy (transactions / run time)",
             self.busy / wall * 100,
             "%",
-            note=f"{self.count:,} transactions, {each:.2f} ms each on the thread of which "
+            note=f"{self.count:,} transactions ({self.writes:,} writes in group commits), "
+            f"{each:.2f} ms each on the thread of which "
             f"{self.cpu / max(self.count, 1) * 1000:.2f} ms CPU; the rest is the commit's "
             "fsync and waiting for the GIL after each SQLite call",
         )

@@ -29,6 +29,7 @@ never overwrite a live database.
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import hashlib
 import hmac
@@ -237,8 +238,9 @@ class Storage:
     """The database. Open it with :meth:`open`, close it with :meth:`close`.
 
     Every transaction is one plain function over a :class:`sqlite3.Connection`, run whole on the
-    connection's thread: :meth:`write` wraps it in ``BEGIN IMMEDIATE`` … ``COMMIT``, :meth:`read`
-    in ``BEGIN`` … ``COMMIT``. aiosqlite runs the calls queued to its thread one after another in
+    connection's thread: :meth:`write` wraps it in a savepoint of ``BEGIN IMMEDIATE`` … ``COMMIT``
+    (the writes queued meanwhile share that commit: group commit), :meth:`read` in ``BEGIN`` …
+    ``COMMIT``. aiosqlite runs the calls queued to its thread one after another in
     the order they were made, so two transactions never interleave and no lock is needed; and a
     transaction costs one hand-over between the event loop and that thread, not one per statement.
     Under load those hand-overs, each waiting for a turn of a busy loop, were what limited the bot
@@ -248,6 +250,8 @@ class Storage:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._db: aiosqlite.Connection | None = None
+        self._queued: list[_Write] = []  # writes waiting for the next group commit
+        self._writer: asyncio.Task[None] | None = None
         self._identity: tuple[int, int] | None = None  # (st_dev, st_ino) of the file opened
         self._secret = ""
 
@@ -274,6 +278,8 @@ class Storage:
             raise StorageError(say("storage.cannot_open", path=self.path, reason=why)) from exc
 
     async def close(self) -> None:
+        if self._writer is not None:  # the writes already queued are committed first
+            await asyncio.shield(self._writer)
         if self._db is not None:
             await self._db.close()
             self._db = None
@@ -301,12 +307,50 @@ class Storage:
         *args: P.args,
         **kwargs: P.kwargs,
     ) -> T:
-        """Runs ``work(connection, …)`` as one ``BEGIN IMMEDIATE`` transaction; rolls back on error.
+        """Runs ``work(connection, …)`` in a ``BEGIN IMMEDIATE`` transaction, within a savepoint
+        of its own, and returns once it is committed; rolls it back on error.
 
+        Writes queued while a commit is on its way share the next one (:meth:`_commit_queued`).
         A failure from outside (locked, disk full, read-only) raises :class:`StorageUnavailable`
         with nothing written.
         """
-        return await self._transaction("BEGIN IMMEDIATE", work, *args, **kwargs)
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._queued.append(_Write(work, args, kwargs, future))
+        if self._writer is None:
+            self._writer = asyncio.create_task(self._commit_queued(), name="storage-writer")
+        return await future
+
+    async def _commit_queued(self) -> None:
+        """Group commit: runs every write queued meanwhile in one ``BEGIN IMMEDIATE … COMMIT``,
+        each in a savepoint of its own, and answers each caller only after the commit.
+
+        One commit (one fsync) then serves every answer that arrived while the previous one was
+        on disk; a write that fails is rolled back to its savepoint alone and raises for its
+        caller only. Durability is unchanged: no caller hears back before its write is on disk.
+        """
+        batch: list[_Write] = []
+        try:
+            while self._queued:
+                batch, self._queued = self._queued, []
+                db = self.db
+                try:
+                    outcomes: list[tuple[bool, Any]] = await db._execute(  # type: ignore[no-untyped-call]
+                        _commit_batch, db._conn, self.path, self._identity, batch
+                    )
+                except Exception as exc:  # the batch as a whole: nothing was written
+                    outcomes = [(False, exc)] * len(batch)
+                for write, (ok, value) in zip(batch, outcomes, strict=True):
+                    if write.future.done():  # its caller was cancelled; the write stands
+                        continue
+                    if ok:
+                        write.future.set_result(value)
+                    else:
+                        write.future.set_exception(_unavailable(value))
+        finally:
+            self._writer = None
+            for write in (*batch, *self._queued):  # the writer itself was cancelled
+                if not write.future.done():
+                    write.future.cancel()
 
     async def read(
         self,
@@ -331,18 +375,14 @@ class Storage:
         self, begin: str, work: Callable[..., T], *args: Any, **kwargs: Any
     ) -> T:
         db = self.db
-        # Only writes are refused: a read of a vanished file still shows what it held.
-        expected = self._identity if begin == "BEGIN IMMEDIATE" else None
         try:
             # aiosqlite's public calls run one statement each; its _execute queues any function
             # on the connection's thread, which one trip per transaction needs.
             result: T = await db._execute(  # type: ignore[no-untyped-call]
-                _transaction, db._conn, self.path, expected, begin, work, *args, **kwargs
+                _transaction, db._conn, begin, work, *args, **kwargs
             )
         except sqlite3.DatabaseError as exc:
-            if _outside_reason(exc):
-                raise StorageUnavailable(str(exc)) from exc
-            raise
+            raise _unavailable(exc) from exc
         return result
 
     async def _migrate(self) -> None:
@@ -492,16 +532,8 @@ class Storage:
 
 
 def _transaction(
-    db: sqlite3.Connection,
-    path: Path,
-    expected: tuple[int, int] | None,
-    begin: str,
-    work: Callable[..., T],
-    *args: Any,
-    **kwargs: Any,
+    db: sqlite3.Connection, begin: str, work: Callable[..., T], *args: Any, **kwargs: Any
 ) -> T:
-    if expected is not None and _identity(path) != expected:
-        raise StorageGone(f"the database file {path} was deleted or replaced while open")
     db.execute(begin)
     try:
         result = work(db, *args, **kwargs)
@@ -515,6 +547,60 @@ def _transaction(
                 logger.exception("rollback failed")
         raise
     return result
+
+
+@dataclass(frozen=True)
+class _Write:
+    """A write waiting for the group commit: ``work(connection, *args, **kwargs)``."""
+
+    work: Callable[..., Any]
+    args: tuple[Any, ...]
+    kwargs: Mapping[str, Any]
+    future: asyncio.Future[Any]
+
+
+def _commit_batch(
+    db: sqlite3.Connection,
+    path: Path,
+    expected: tuple[int, int] | None,
+    batch: Sequence[_Write],
+) -> list[tuple[bool, Any]]:
+    """Runs each write of ``batch`` in its own savepoint of one transaction, then commits; returns
+    (True, result) or (False, exception) per write. Raises when the batch as a whole fails
+    (nothing is written then)."""
+    if expected is not None and _identity(path) != expected:
+        raise StorageGone(f"the database file {path} was deleted or replaced while open")
+    db.execute("BEGIN IMMEDIATE")
+    outcomes: list[tuple[bool, Any]] = []
+    try:
+        for write in batch:
+            db.execute("SAVEPOINT write")
+            try:
+                outcomes.append((True, write.work(db, *write.args, **write.kwargs)))
+            except Exception as exc:
+                if not db.in_transaction:  # SQLite rolled everything back (disk full, I/O)
+                    raise
+                db.execute("ROLLBACK TO write")
+                outcomes.append((False, exc))
+            db.execute("RELEASE write")
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            try:
+                db.execute("ROLLBACK")
+            except sqlite3.Error:
+                logger.exception("rollback failed")
+        raise
+    return outcomes
+
+
+def _unavailable(exc: BaseException) -> BaseException:
+    """The exception a caller sees: a failure from outside as :class:`StorageUnavailable`."""
+    if isinstance(exc, sqlite3.DatabaseError) and _outside_reason(exc):
+        unavailable = StorageUnavailable(str(exc))
+        unavailable.__cause__ = exc
+        return unavailable
+    return exc
 
 
 def _checkpoint(db: sqlite3.Connection) -> bool:

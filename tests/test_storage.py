@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -211,3 +212,18 @@ async def test_transactions_run_whole_and_in_call_order(storage: Storage) -> Non
     rows = await storage.read(rows_of, "SELECT key FROM settings WHERE key LIKE 'k%' ORDER BY key")
     assert [row[0] for row in rows] == [key for key in keys if key != "k07"]
     assert not storage.db.in_transaction
+
+
+async def test_a_write_returns_only_once_it_is_committed_for_every_reader(
+    storage: Storage,
+) -> None:
+    """Writes made at once share commits, but none returns before its own row is on disk:
+    another connection sees it at that moment."""
+
+    async def write_then_look(key: str) -> bool:
+        await storage.write(_note, [], key)
+        with contextlib.closing(sqlite3.connect(storage.path)) as other:
+            found = other.execute("SELECT 1 FROM settings WHERE key = ?", (key,)).fetchone()
+        return found is not None
+
+    assert await asyncio.gather(*(write_then_look(f"c{n:02}") for n in range(30))) == [True] * 30
