@@ -184,11 +184,10 @@ async def _submit(query: CallbackQuery, parts: list[str], context: Context) -> N
     if len(parts) != 1:
         raise _Stale
     rt = runtime(context)
-    draft = await _own_draft(query, context, parts[0])
-    language = rt.render.language(draft)
     q = rt.questionnaire
+    # The draft is read inside the submit's own transaction: one trip to the database.
     outcome, submission = await rt.storage.submit(
-        draft.id,
+        _int(parts[0]),
         query.from_user.id,
         q.step_keys,
         [question.key for question in q.identity],
@@ -197,9 +196,11 @@ async def _submit(query: CallbackQuery, parts: list[str], context: Context) -> N
         closing(rt.config),
     )
     if submission is None:
+        draft = await _own_draft(query, context, parts[0])  # rare: for the notice's language
         key = "survey_closed" if outcome is Outcome.CLOSED else "stale_button"
-        await acknowledge(query, rt.messages.plain(key, language))
+        await acknowledge(query, rt.messages.plain(key, rt.render.language(draft)))
         return
+    language = submission.language
     # Only the tap that recorded the survey thanks. A tap finding this draft already submitted
     # (a second tap, before or after a restart) gets a notice; one finding the month submitted
     # from another draft is told so once per button.

@@ -104,26 +104,30 @@ async def text_answer(update: Update, context: Context) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None or message.text is None:
         return
-    draft = await rt.storage.active_draft(user.id)
+    text = message.text
+
+    def value_for(key: str) -> str | None:
+        typed = key != REVIEW and rt.questionnaire.kind(key) in TEXT_KINDS
+        return clean_answer(rt, key, text) if typed else None
+
+    # The draft is found, the text checked against its step and stored in one transaction.
+    outcome, draft = await rt.storage.record_typed(
+        user.id, value_for, rt.questionnaire.step_keys, rt.now(), message.message_id
+    )
     if draft is None:
         await message.reply_html(rt.messages.get("no_survey", rt.config.survey.default_language))
         return
+    if outcome is Outcome.RECORDED:
+        await send_step(context, draft)
+        return
+    if outcome is not Outcome.STALE:  # a message delivered twice: stored the first time
+        return
     key = draft.step(rt.questionnaire.step_keys)
-    kind = "review" if key == REVIEW else rt.questionnaire.kind(key)
-    if kind not in TEXT_KINDS:
-        await _reask(
-            message, context, draft, rt.messages.get("use_buttons", rt.render.language(draft))
-        )
-        return
-    value = clean_answer(rt, key, message.text)
-    if value is None:
-        await _reask(message, context, draft, rt.render.hint(draft, key))
-        return
-    outcome, updated = await rt.storage.record_answer(
-        draft.id, user.id, key, value, rt.questionnaire.step_keys, rt.now(), message.message_id
-    )
-    if outcome is Outcome.RECORDED and updated is not None:
-        await send_step(context, updated)
+    if key == REVIEW or rt.questionnaire.kind(key) not in TEXT_KINDS:
+        hint = rt.messages.get("use_buttons", rt.render.language(draft))
+    else:
+        hint = rt.render.hint(draft, key)
+    await _reask(message, context, draft, hint)
 
 
 async def other_input(update: Update, context: Context) -> None:

@@ -432,6 +432,22 @@ class Storage:
             _record_answer, draft_id, user_id, key, value, steps, now, source_message_id
         )
 
+    async def record_typed(
+        self,
+        user_id: int,
+        value_for: Callable[[str], str | None],
+        steps: Sequence[str],
+        now: datetime,
+        source_message_id: int,
+    ) -> tuple[Outcome, Draft | None]:
+        """Stores a typed answer for the step the user's active draft is asking, in one trip.
+
+        ``value_for(key)`` gives what to store for that step, or None when the text does not
+        answer it (the outcome is then STALE and nothing changes). The draft is None when the
+        user has no survey open.
+        """
+        return await self.write(_record_typed, user_id, value_for, steps, now, source_message_id)
+
     async def set_editing(
         self, draft_id: int, user_id: int, key: str | None, steps: Sequence[str], now: datetime
     ) -> Draft | None:
@@ -737,6 +753,24 @@ def _record_answer(
     return Outcome.RECORDED, replace(
         draft, editing=None, updated_at=parse_time(iso(now)), answers=answers
     )
+
+
+def _record_typed(
+    db: sqlite3.Connection,
+    user_id: int,
+    value_for: Callable[[str], str | None],
+    steps: Sequence[str],
+    now: datetime,
+    source_message_id: int,
+) -> tuple[Outcome, Draft | None]:
+    draft = _active_draft(db, user_id)
+    if draft is None:
+        return Outcome.STALE, None
+    key = draft.step(steps)
+    value = value_for(key)
+    if value is None:
+        return Outcome.STALE, draft
+    return _record_answer(db, draft.id, user_id, key, value, steps, now, source_message_id)
 
 
 def _set_editing(
