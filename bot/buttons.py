@@ -89,15 +89,17 @@ async def _answer_button(query: CallbackQuery, parts: list[str], context: Contex
             await _period_gone(query, context, draft_id)
             return
         raise _Stale
-    if key == PERIOD and await _period_taken(query, context, draft_id, value):
-        return
     stored = "" if key == SUGGESTION and value == SKIP else value
-    # The draft is read inside the same transaction as the answer: one trip to the database.
+    # The draft is read, and a period already submitted refused, inside the same transaction as
+    # the answer: one trip to the database.
     outcome, draft = await rt.storage.record_answer(
         draft_id, query.from_user.id, key, stored, rt.questionnaire.step_keys, rt.now()
     )
     if draft is None:
         raise _Stale
+    if outcome is Outcome.TAKEN:
+        await _period_taken(query, context, draft, value)
+        return
     language = rt.render.language(draft)
     if outcome is Outcome.STALE:
         await acknowledge(query, rt.messages.plain("already_answered", language))
@@ -127,17 +129,15 @@ async def _period_gone(query: CallbackQuery, context: Context, draft_id: int) ->
     await send_step(context, draft)
 
 
-async def _period_taken(query: CallbackQuery, context: Context, draft_id: int, value: str) -> bool:
+async def _period_taken(query: CallbackQuery, context: Context, draft: Draft, value: str) -> None:
     """Tells the respondent when they already submitted the chosen month for this service."""
     rt = runtime(context)
-    draft = await _own_draft(query, context, str(draft_id))
-    if draft.status != "open" or draft.answers.get(PERIOD) == value:
-        return False
     earlier = await rt.storage.submission_for(query.from_user.id, draft.service, value)
-    if earlier is None:
-        return False
     language = rt.render.language(draft)
     await acknowledge(query)
+    if earlier is None:  # gone since the answer was refused (erased by hand): ask again
+        await send_step(context, draft)
+        return
     text = rt.messages.get(
         "period_taken",
         language,
@@ -145,7 +145,6 @@ async def _period_taken(query: CallbackQuery, context: Context, draft_id: int, v
         when=rt.messages.when(earlier.submitted_at, rt.config.survey.timezone, language),
     )
     await context.bot.send_message(query.from_user.id, text, parse_mode=ParseMode.HTML)
-    return True
 
 
 def _valid_button_value(rt: Runtime, key: str, value: str) -> bool:

@@ -53,28 +53,24 @@ async def begin(chat_id: int, user_id: int, service: str, context: Context) -> N
     """Starts or resumes the user's draft for ``service`` and asks its current step."""
     rt = runtime(context)
     now = rt.now()
-    if await rt.storage.find_open_draft(user_id, service) is None:
-        earlier = [
-            await rt.storage.submission_for(user_id, service, period)
-            for period in offered_periods(now, rt.config.survey.timezone)
-        ]
-        submitted = [s for s in earlier if s is not None]
-        if submitted:
-            # Said even when the other month is still open: someone whose "thank you" never
-            # arrived and who reopens the link learns that their survey is in.
-            latest = max(submitted, key=lambda s: s.submitted_at)
-            language = latest.language
-            text = rt.messages.get(
-                "already_submitted",
-                language,
-                service=rt.render.service_name(service),
-                period=rt.messages.month(latest.period, language),
-                when=rt.messages.when(latest.submitted_at, rt.config.survey.timezone, language),
-            )
-            await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
-            if len(submitted) == len(earlier):
-                return
-    draft, created = await rt.storage.open_draft(user_id, chat_id, service, now)
+    periods = offered_periods(now, rt.config.survey.timezone)
+    # The open draft is found or made, and the months already in checked, in one transaction.
+    draft, created, submitted = await rt.storage.begin(user_id, chat_id, service, periods, now)
+    if submitted:
+        # Said even when the other month is still open: someone whose "thank you" never
+        # arrived and who reopens the link learns that their survey is in.
+        latest = max(submitted, key=lambda s: s.submitted_at)
+        language = latest.language
+        text = rt.messages.get(
+            "already_submitted",
+            language,
+            service=rt.render.service_name(service),
+            period=rt.messages.month(latest.period, language),
+            when=rt.messages.when(latest.submitted_at, rt.config.survey.timezone, language),
+        )
+        await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+    if draft is None:
+        return
     language = rt.render.language(draft)
     note = "started" if created else "resumed"
     text = rt.messages.get(note, language, service=rt.render.service_name(service))

@@ -47,6 +47,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 import aiosqlite
 
 from bot.console import reason, say
+from bot.questionnaire import PERIOD
 
 logger = logging.getLogger(__name__)
 
@@ -145,6 +146,7 @@ class Outcome(enum.Enum):
     DUPLICATE = "duplicate"  # the same answer was already stored: nothing changes
     STALE = "stale"  # the key is not the one being asked: nothing changes
     CLOSED = "closed"  # the draft is no longer open: nothing changes
+    TAKEN = "taken"  # the person already submitted the service for that period: nothing changes
 
 
 @dataclass(frozen=True)
@@ -402,6 +404,16 @@ class Storage:
         """Returns the user's open draft for the service, creating it; and whether it is new."""
         return await self.write(_open_draft, user_id, chat_id, service, now)
 
+    async def begin(
+        self, user_id: int, chat_id: int, service: str, periods: Sequence[str], now: datetime
+    ) -> tuple[Draft | None, bool, list[Submission]]:
+        """Opens the user's survey of ``service`` in one trip: returns the open draft (None when
+        every one of ``periods`` is already submitted), whether it is new, and the person's
+        submissions of ``periods`` for the service when no draft was open."""
+        return await self.write(
+            _begin, user_id, self.person_key(user_id), chat_id, service, periods, now
+        )
+
     async def find_open_draft(self, user_id: int, service: str) -> Draft | None:
         return await self.read(_find_open_draft, user_id, service)
 
@@ -425,11 +437,20 @@ class Storage:
         """Stores ``value`` for ``key`` if, and only if, ``key`` is the step being asked.
 
         A tap on an older message, a second tap, or a redelivered update finds its key already
-        answered (or not yet asked) and changes nothing. The draft comes back as it is now, or
-        None when it does not exist or is another user's.
+        answered (or not yet asked) and changes nothing; a period the person already submitted
+        the service for is TAKEN. The draft comes back as it is now, or None when it does not
+        exist or is another user's.
         """
         return await self.write(
-            _record_answer, draft_id, user_id, key, value, steps, now, source_message_id
+            _record_answer,
+            draft_id,
+            user_id,
+            key,
+            value,
+            steps,
+            now,
+            source_message_id,
+            self.person_key(user_id),
         )
 
     async def record_typed(
@@ -704,6 +725,25 @@ def _open_draft(
     return draft, created
 
 
+def _begin(
+    db: sqlite3.Connection,
+    user_id: int,
+    key: str,
+    chat_id: int,
+    service: str,
+    periods: Sequence[str],
+    now: datetime,
+) -> tuple[Draft | None, bool, list[Submission]]:
+    earlier: list[Submission] = []
+    if _open_draft_id(db, user_id, service) is None:
+        found = [_submission_where(db, _SAME_PERSON, (key, user_id, service, p)) for p in periods]
+        earlier = [s for s in found if s is not None]
+        if len(earlier) == len(periods):
+            return None, False, earlier
+    draft, created = _open_draft(db, user_id, chat_id, service, now)
+    return draft, created, earlier
+
+
 def _find_open_draft(db: sqlite3.Connection, user_id: int, service: str) -> Draft | None:
     found = _open_draft_id(db, user_id, service)
     return None if found is None else _load_draft(db, found)
@@ -728,6 +768,7 @@ def _record_answer(
     steps: Sequence[str],
     now: datetime,
     source_message_id: int | None,
+    person: str | None = None,
 ) -> tuple[Outcome, Draft | None]:
     draft = _load_draft(db, draft_id)
     if draft is None or draft.user_id != user_id:
@@ -739,6 +780,9 @@ def _record_answer(
     if key != draft.step(steps):
         same = draft.answers.get(key) == value
         return (Outcome.DUPLICATE if same else Outcome.STALE), draft
+    taken = (person, user_id, draft.service, value)
+    if key == PERIOD and person is not None and _submission_where(db, _SAME_PERSON, taken):
+        return Outcome.TAKEN, draft
     db.execute(
         "INSERT INTO answers (draft_id, key, value, answered_at, source_message_id) "
         "VALUES (?, ?, ?, ?, ?) ON CONFLICT (draft_id, key) DO UPDATE SET "

@@ -211,9 +211,11 @@ class Person:
 
 
 def _done_prefixes(messages: Messages) -> list[str]:
+    # "period_taken": a survey reopened after its month went in (the bot was killed between
+    # opening the new draft and saying so) is told, at the period, that the month is recorded.
     return [
         str(messages.texts[key][language]).split("{", 1)[0]
-        for key in ("thanks", "already_submitted")
+        for key in ("thanks", "already_submitted", "period_taken")
         for language in messages.languages
     ]
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.questionnaire import load as load_questionnaire
-from bot.storage import MIGRATIONS, REVIEW, Outcome, Storage, first_of, rows_of
+from bot.storage import MIGRATIONS, Outcome, Storage, first_of, rows_of
 
 Q = load_questionnaire()
 STEPS = Q.step_keys
@@ -133,11 +133,9 @@ async def test_submit_is_final_and_once(storage: Storage) -> None:
     with pytest.raises(AssertionError):
         await complete(storage, 7, "cpob", "2025-01", T0 + timedelta(hours=1))
     later = await storage.find_open_draft(7, "cpob")
-    assert later is not None and later.step(STEPS) == REVIEW
-    outcome, earlier = await storage.submit(
-        later.id, 7, STEPS, [q.key for q in Q.identity], [i.code for i in Q.items], T0
-    )
-    assert outcome is Outcome.DUPLICATE and earlier is not None and earlier.id == submission_id
+    assert later is not None and later.step(STEPS) == "period"  # the taken month is refused
+    outcome, _ = await storage.record_answer(later.id, 7, "period", "2025-01", STEPS, T0)
+    assert outcome is Outcome.TAKEN
 
 
 async def test_submitted_draft_takes_no_more_answers(storage: Storage) -> None:
