@@ -2,10 +2,11 @@
 SPAK): Kata Pengantar, BAB I–V (the respondents' suggestions in BAB III, after the IPP results,
 where the reference has them) and Lampiran 1.
 
-The month named everywhere is the report's period, from the data. Kata Pengantar, the unit's
-own description and the follow-up are yellow placeholders for staff to write. Given the survey
-links, BAB II B and BAB IV A list them per service, as the reference does; without them the
-services are only named. The cover has no page number, the foreword and contents are numbered
+The month named everywhere is the report's period, from the data. Kata Pengantar, BAB I and the
+legal basis of BAB II A come from the unit's own texts (:mod:`analysis.report_unit_texts`); what
+the unit has not written is a yellow placeholder for staff to write. Given the survey links, BAB
+II B and BAB IV A list them per service, as the reference does; without them BAB II B names the
+services: one list either way. The cover has no page number, the foreword and contents are numbered
 i, ii …, and BAB I starts at page 1, as in the reference's Daftar Isi. Names and
 institutions appear only when the data carries them (``include_personal``). The words are under
 ``docx`` in ``analysis/resources/report.toml``.
