@@ -8,8 +8,8 @@ links, when given, are checked here to cover every configured service.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Any
 
@@ -23,6 +23,7 @@ from analysis.summary import history, summary_dict
 from analysis.texts import text
 from analysis.zones import DEFAULT_ZONE, resolve_zone
 from bot.questionnaire import PERSONAL, Questionnaire
+from bot.unit_texts import UnitTexts
 
 __all__ = ["PERSONAL", "TREND_MONTHS", "ReportData", "Suggestion", "gather"]
 
@@ -48,6 +49,8 @@ class ReportData:
     quota and the LKE PMPZI value are the unit's, over all services: ``unit_total`` is the
     period across all services and ``lke`` the unit's value, in a per-service report too.
     ``links`` maps service codes to their survey links (the bot's deep links), None when unknown.
+    ``legal_basis`` and ``unit_texts`` are the unit's own words (``[reports]``); what they leave
+    out is a placeholder in the draft.
     """
 
     period: str
@@ -66,6 +69,8 @@ class ReportData:
     lke: Lke
     demographics: Demographics
     summary: Mapping[str, Any]
+    legal_basis: tuple[str, ...] = ()
+    unit_texts: UnitTexts = field(default_factory=UnitTexts)
 
     @property
     def month(self) -> str:
@@ -141,6 +146,8 @@ def gather(
     *,
     zone: tzinfo | str = DEFAULT_ZONE,
     links: Mapping[str, str] | None = None,
+    legal_basis: Sequence[str] = (),
+    unit_texts: UnitTexts | None = None,
 ) -> ReportData:
     """Reads and computes everything the report needs: one tally query for 12 months, one row
     query for the period. ``zone`` (a tzinfo or an IANA name) is the survey's time zone.
@@ -183,6 +190,8 @@ def gather(
         lke=lke_value,
         demographics=demographics(frame, questionnaire),
         summary=summary_dict(months[period], lke_value),
+        legal_basis=tuple(legal_basis),
+        unit_texts=unit_texts or UnitTexts(),
     )
 
 

@@ -103,9 +103,12 @@ class ReportDocument:
         paragraph = self.document.add_paragraph()
         for span in [Span(text, False)] if isinstance(text, str) else text:
             if span.text:
-                run = paragraph.add_run(clean(span.text))
+                shown = f"[{span.text}]" if span.placeholder else span.text
+                run = paragraph.add_run(clean(shown))
                 run.bold = bold
-                run.italic = span.italic or None
+                run.italic = span.italic or span.placeholder or None
+                if span.placeholder:
+                    run.font.highlight_color = WD_COLOR_INDEX.YELLOW
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if center else WD_ALIGN_PARAGRAPH.JUSTIFY
         return paragraph
 
@@ -119,6 +122,13 @@ class ReportDocument:
         style = "List Number" if numbered else "List Bullet"
         for line in lines:
             self.document.add_paragraph(clean(line), style=style)
+
+    def lettered(self, line: str) -> Any:
+        """A lettered line (``a. Jika …``), indented, its letter hanging."""
+        paragraph = self.paragraph(line)
+        paragraph.paragraph_format.left_indent = Cm(1.0)
+        paragraph.paragraph_format.first_line_indent = Cm(-0.6)  # the letter hangs
+        return paragraph
 
     def link_line(self, line: str, url: str) -> None:
         """A lettered line (``a. <url> untuk …``), indented, with ``url`` in it a link."""

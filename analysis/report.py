@@ -10,7 +10,7 @@ both write nothing for a month without a counted response and raise :class:`NoRe
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
 from os import PathLike
@@ -23,6 +23,7 @@ from analysis.report_xlsx import write_xlsx
 from analysis.texts import text
 from analysis.zones import DEFAULT_ZONE
 from bot.questionnaire import Questionnaire
+from bot.unit_texts import UnitTexts
 
 __all__ = ["NoResponses", "ReportFiles", "build_report", "build_workbook", "write_charts"]
 
@@ -73,6 +74,8 @@ def build_report(
     zone: tzinfo | str = DEFAULT_ZONE,
     allow_empty: bool = True,
     links: Mapping[str, str] | None = None,
+    legal_basis: Sequence[str] = (),
+    unit_texts: UnitTexts | None = None,
 ) -> ReportFiles:
     """Writes ``period``'s report into ``out_dir`` (created if needed).
 
@@ -84,7 +87,9 @@ def build_report(
     ``links`` maps each service code to its survey link (``https://t.me/<bot>?start=<code>``):
     with them the draft lists the reported services' links, as the reference does in BAB II B
     and BAB IV A; without them (None) it names the services only. A configured service missing
-    from ``links`` raises ValueError before any file is made.
+    from ``links`` raises ValueError before any file is made. ``legal_basis`` (what BAB II A
+    cites) and ``unit_texts`` (the unit's own texts, :mod:`bot.unit_texts`) fill the draft's
+    unit-written parts; without them those parts are yellow placeholders.
 
     A period (or a service in it) without a counted response has nothing to report: with
     ``allow_empty=False`` that raises :class:`NoResponses` before any file or folder is made.
@@ -102,6 +107,8 @@ def build_report(
         unit_name,
         zone=zone,
         links=links,
+        legal_basis=legal_basis,
+        unit_texts=unit_texts,
     )
     target, stem = _target(data, out_dir, allow_empty)
     chart_paths = write_charts(data, target, stem)

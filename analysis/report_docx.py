@@ -2,10 +2,11 @@
 SPAK): Kata Pengantar, BAB I–V (the respondents' suggestions in BAB III, after the IPP results,
 where the reference has them) and Lampiran 1.
 
-The month named everywhere is the report's period, from the data. Kata Pengantar, the unit's
-own description and the follow-up are yellow placeholders for staff to write. Given the survey
-links, BAB II B and BAB IV A list them per service, as the reference does; without them the
-services are only named. The cover has no page number, the foreword and contents are numbered
+The month named everywhere is the report's period, from the data. Kata Pengantar, BAB I and the
+legal basis of BAB II A come from the unit's own texts (:mod:`analysis.report_unit_texts`); what
+the unit has not written is a yellow placeholder for staff to write. Given the survey links, BAB
+II B and BAB IV A list them per service, as the reference does; without them BAB II B names the
+services: one list either way. The cover has no page number, the foreword and contents are numbered
 i, ii …, and BAB I starts at page 1, as in the reference's Daftar Isi. Names and
 institutions appear only when the data carries them (``include_personal``). The words are under
 ``docx`` in ``analysis/resources/report.toml``.
@@ -30,7 +31,8 @@ from analysis.report_text import (
     quota_sentence,
     survey_period,
 )
-from analysis.texts import spans, text, words
+from analysis.report_unit_texts import write_blocks, write_signature
+from analysis.texts import Span, spans, text, words
 
 __all__ = ["write_docx"]
 
@@ -71,7 +73,14 @@ def _cover(doc: ReportDocument, data: ReportData) -> None:
 
 def _foreword(doc: ReportDocument, data: ReportData) -> None:
     doc.heading(text("docx.foreword.heading"))
-    doc.placeholder(text("docx.foreword.placeholder", month=data.month))
+    if data.unit_texts.foreword:
+        write_blocks(doc, data, data.unit_texts.foreword)
+    else:
+        doc.placeholder(text("docx.foreword.placeholder", month=data.month))
+    if data.unit_texts.signature:
+        write_signature(doc, data, data.unit_texts.signature)
+    else:
+        doc.placeholder(text("docx.foreword.signature_placeholder"))
     doc.page_break()  # Daftar Isi on a page of its own, ii
     doc.heading(text("docx.foreword.contents_heading"))
     # chapters (level 1) and their A./B. parts (level 2), as the reference's Daftar Isi: not
@@ -82,6 +91,9 @@ def _foreword(doc: ReportDocument, data: ReportData) -> None:
 
 def _introduction(doc: ReportDocument, data: ReportData) -> None:
     doc.heading(text("docx.chapters.introduction"))
+    if data.unit_texts.introduction:
+        write_blocks(doc, data, data.unit_texts.introduction)
+        return
     # Not data.unit: its own bracketed placeholder would sit inside this one.
     unit = data.unit_name or text("docx.introduction.unit")
     doc.placeholder(text("docx.introduction.placeholder", unit=unit))
@@ -95,26 +107,30 @@ def _method(doc: ReportDocument, data: ReportData) -> None:
     services = list(data.reported_services.values())
     doc.heading(text("docx.chapters.method"))
     doc.heading(text("docx.method.criteria_heading"), 2)
-    doc.paragraph(text("docx.method.criteria"))
-    doc.listing(
-        [
-            text("docx.method.criteria_within", quota=quota),
-            text("docx.method.criteria_beyond", quota=quota),
-        ]
+    basis = (
+        join_id(list(data.legal_basis))
+        if data.legal_basis
+        else Span(text("docx.method.legal_basis_placeholder"), False, True)
     )
+    doc.paragraph(spans("docx.method.criteria", basis=basis))
+    criteria = (
+        text("docx.method.criteria_within", quota=quota),
+        text("docx.method.criteria_beyond", quota=quota),
+    )
+    for n, criterion in enumerate(criteria):
+        doc.lettered(text("docx.method.criterion", letter=list_letter(n), criterion=criterion))
     doc.heading(text("docx.method.enumeration_heading"), 2)
-    doc.paragraph(
-        text(
-            "docx.method.enumeration",
-            period=survey_period(data),
-            count=count_phrase(len(services)),
-        )
-    )
-    doc.listing(services)
+    period, count = survey_period(data), count_phrase(len(services))
+    # One list of the services: their survey links when known, else their names.
     if data.survey_links:
+        doc.paragraph(
+            text("docx.method.enumeration_linked", period=period, count=count, unit=data.unit)
+        )
         doc.paragraph(text("docx.method.channel_links"))
         _links(doc, data)
     else:
+        doc.paragraph(text("docx.method.enumeration", period=period, count=count))
+        doc.listing(services)
         doc.paragraph(text("docx.method.channel"))
     doc.heading(text("docx.method.processing_heading"), 2)
     doc.paragraph(text("docx.method.processing"))

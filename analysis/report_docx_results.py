@@ -1,6 +1,7 @@
 """BAB III of the report draft: who answered (Gambar 1–4), IPP (Tabel 1) with the respondents'
-suggestions, IPAK (Tabel 2), the item chart, the 12-month trend and the LKE PMPZI value, and the
-follow-up placeholders.
+suggestions, IPAK (Tabel 2) with the unit's efforts against corruption, the item chart, the
+12-month trend and the LKE PMPZI value, and the follow-up: placeholders, except for IPAK in its
+top band, where the reference needs none.
 
 The words are under ``docx.results`` and ``figures`` in ``analysis/resources/report.toml``; the
 figures' and tables' numbers are here, with the order they come in."""
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from analysis.content import ReportData
 from analysis.docx_parts import ReportDocument
-from analysis.indices import CONVERSION
+from analysis.indices import CONVERSION, IndexValue
 from analysis.numbers import DASH, count_phrase, format_id
 from analysis.report_text import (
     demographic_sentence,
@@ -21,6 +22,7 @@ from analysis.report_text import (
     index_sentence,
     lke_sentence,
 )
+from analysis.report_unit_texts import write_blocks
 from analysis.texts import text
 from bot.questionnaire import IndexDef
 
@@ -72,7 +74,12 @@ def write_results(doc: ReportDocument, data: ReportData, charts: Mapping[str, Pa
         lowest, highest = data.indices.overall.extremes(definition.items)
         title = text(f"docx.results.index.{key}.follow_up")
         doc.paragraph(text("docx.results.follow_up_survey", number=number, title=title), bold=True)
-        if lowest and set(lowest) != set(highest):
+        if key == "ipak" and _top_band(definition, data.indices.overall.indices.get(key)):
+            if data.unit_texts.spak_follow_up:
+                write_blocks(doc, data, data.unit_texts.spak_follow_up)
+            else:
+                doc.paragraph(text("docx.results.follow_up_none", unit=data.unit))
+        elif lowest and set(lowest) != set(highest):
             doc.placeholder(
                 text(
                     "docx.results.follow_up_placeholder_lowest",
@@ -163,6 +170,26 @@ def _index_section(
     doc.paragraph(paragraph)
     if definition.key == "ipp":
         _suggestions(doc, data)
+    if definition.key == "ipak":
+        _efforts(doc, data, _top_band(definition, value))
+
+
+def _top_band(definition: IndexDef, value: IndexValue | None) -> bool:
+    """Whether ``value`` is in the best of ``definition``'s bands (IPAK: bersih dari korupsi)."""
+    if value is None:
+        return False
+    return definition.category(value.rounded).max == max(band.max for band in definition.bands)
+
+
+def _efforts(doc: ReportDocument, data: ReportData, top: bool) -> None:
+    """The unit's efforts against corruption, after the SPAK results as in the reference."""
+    doc.paragraph(
+        text("docx.results.efforts_top" if top else "docx.results.efforts", unit=data.unit)
+    )
+    if data.unit_texts.anti_corruption_efforts:
+        write_blocks(doc, data, data.unit_texts.anti_corruption_efforts)
+    else:
+        doc.placeholder(text("docx.results.efforts_placeholder"))
 
 
 def _suggestions(doc: ReportDocument, data: ReportData) -> None:

@@ -10,13 +10,24 @@ into the placeholders, are decided in Python; the words are in the file.
 
 from __future__ import annotations
 
+import string
 import tomllib
 from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib import resources
 from typing import Any, NamedTuple
 
-__all__ = ["REPORT_LANGUAGE", "SOURCE", "Span", "catalogue", "spans", "templates", "text", "words"]
+__all__ = [
+    "REPORT_LANGUAGE",
+    "SOURCE",
+    "Span",
+    "catalogue",
+    "fill",
+    "spans",
+    "templates",
+    "text",
+    "words",
+]
 
 REPORT_LANGUAGE = "id"
 SOURCE = "resources/report.toml"  # inside the analysis package
@@ -30,10 +41,12 @@ def catalogue() -> Mapping[str, Any]:
 
 
 class Span(NamedTuple):
-    """A run of a text: a foreign term is ``italic``."""
+    """A run of a text: a foreign term is ``italic``; a ``placeholder`` is text for the unit to
+    write in its place (the draft shows it bracketed and highlighted)."""
 
     text: str
     italic: bool
+    placeholder: bool = False
 
 
 def text(key: str, language: str = REPORT_LANGUAGE, /, **values: object) -> str:
@@ -45,17 +58,32 @@ def spans(key: str, language: str = REPORT_LANGUAGE, /, **values: object) -> tup
     """Returns text ``key`` as runs, the ``*``-marked foreign terms in italics.
 
     The template is split before ``values`` go in, so an asterisk in a value (a respondent's
-    words) is printed as it is.
+    words) is printed as it is. A value that is a :class:`Span` (a placeholder) stays a run of
+    its own.
     """
     template = _entry(key, language)
     if not isinstance(template, str):
         raise TypeError(f"analysis/{SOURCE}: {key!r} is a list of words, not a text")
-    parts = template.split("*")
-    if len(parts) % 2 == 0:
+    if template.count("*") % 2:
         raise ValueError(f"analysis/{SOURCE}: {key!r} has a '*' without its pair")
-    return tuple(
-        Span(part.format(**values), italic=bool(n % 2)) for n, part in enumerate(parts) if part
-    )
+    return fill(template, **values)
+
+
+def fill(template: str, /, **values: object) -> tuple[Span, ...]:
+    """Returns ``template`` (``*``-marked italics, ``{name}`` placeholders) as runs, as
+    :func:`spans` does for a text of the file: a template from elsewhere (the unit's texts)."""
+    found: list[Span] = []
+    for n, part in enumerate(template.split("*")):
+        italic = bool(n % 2)
+        if not any(isinstance(value, Span) for value in values.values()):
+            found.append(Span(part.format(**values), italic))
+            continue
+        for literal, field, _spec, _conversion in string.Formatter().parse(part):
+            found.append(Span(literal, italic))
+            if field is not None:
+                value = values[field]
+                found.append(value if isinstance(value, Span) else Span(str(value), italic))
+    return tuple(span for span in found if span.text)
 
 
 def words(key: str, language: str = REPORT_LANGUAGE, /) -> tuple[str, ...]:

@@ -297,6 +297,8 @@ def _report(args: argparse.Namespace) -> int:
                 zone=config.survey.timezone,
                 allow_empty=False,
                 links=survey_links(config.storage.path, config.services),
+                legal_basis=config.reports.legal_basis,
+                unit_texts=config.reports.unit_texts,
             )
     except NoResponses as empty:  # a report of nothing would read as if the survey had run
         print(say("cli.report.empty", period=period))

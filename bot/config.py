@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import questionnaire as questionnaire_module
+from bot import unit_texts as unit_texts_module
 from bot.console import reason, say
 
 TOKEN_ENV = "SURVEIBOT_TOKEN"
@@ -85,6 +86,8 @@ class ReportsConfig:
     post_time: time
     include_personal: bool
     unit_name: str | None = None  # None: the report shows a placeholder to fill in
+    legal_basis: tuple[str, ...] = ()  # what BAB II A cites; empty: a placeholder
+    unit_texts: unit_texts_module.UnitTexts | None = None  # None: placeholders where they belong
 
 
 @dataclass(frozen=True)
@@ -280,7 +283,30 @@ class _Reader:
             post_time=self.clock_time(table, "reports", "post_time", "08:00"),
             include_personal=self.value(table, "reports", "include_personal", bool, False),
             unit_name=" ".join(unit_name.split()) if unit_name is not None else None,
+            legal_basis=self.legal_basis(table),
+            unit_texts=self.unit_texts(table),
         )
+
+    def legal_basis(self, table: dict[str, Any]) -> tuple[str, ...]:
+        lines = self.value(table, "reports", "legal_basis", list, [])
+        for line in lines:
+            if not isinstance(line, str) or not line.strip():
+                raise self.fail(
+                    "[reports] legal_basis", say("config.legal_basis", value=repr(line))
+                )
+        return tuple(" ".join(line.split()) for line in lines)
+
+    def unit_texts(self, table: dict[str, Any]) -> unit_texts_module.UnitTexts | None:
+        name = self.value(table, "reports", "unit_texts", str, None)
+        if name is None:
+            return None
+        source = Path(name).expanduser()
+        if not source.is_absolute():
+            source = self.path.parent / source
+        try:
+            return unit_texts_module.load(source)
+        except unit_texts_module.UnitTextsError as exc:
+            raise self.fail("[reports] unit_texts", say("config.unit_texts", reason=exc)) from None
 
     def reminders(self) -> RemindersConfig:
         table = self.table("reminders", required=False)

@@ -98,6 +98,8 @@ async def _simulate_and_report(
         unit_name=config.reports.unit_name,
         zone=config.survey.timezone,
         links=survey_links(config.storage.path, config.services),
+        legal_basis=config.reports.legal_basis,
+        unit_texts=config.reports.unit_texts,
     )
     _tidy(config.storage.path)
     return DemoResult(period, submitted, abandoned, config.storage.path, files, dict(files.summary))

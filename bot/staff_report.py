@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, TypeVarTuple
 
 from bot.questionnaire import Questionnaire
 from bot.staff_store import BOT_USERNAME, links_of, setting, suggestions
+from bot.unit_texts import UnitTexts
 
 if TYPE_CHECKING:  # the child process, which imports this module, needs no telegram
     from bot.runtime import Runtime
@@ -96,8 +97,8 @@ async def build_workbook(rt: Runtime, period: str) -> Attachment:
 class Job:
     """One build, as the child process receives it: the database, the month, the questionnaire,
     services and quota, and what the configuration adds: personal data or not, the unit's name,
-    the time zone submit times are shown in (an IANA name), and each service's survey link (None
-    before the bot has learnt its username)."""
+    the time zone submit times are shown in (an IANA name), each service's survey link (None
+    before the bot has learnt its username), and the unit's own texts for the draft."""
 
     db_path: Path
     period: str
@@ -108,6 +109,8 @@ class Job:
     unit_name: str | None
     zone: str
     links: dict[str, str] | None
+    legal_basis: tuple[str, ...] = ()
+    unit_texts: UnitTexts | None = None
 
 
 async def _job(rt: Runtime, period: str) -> Job:
@@ -123,6 +126,8 @@ async def _job(rt: Runtime, period: str) -> Job:
         unit_name=config.reports.unit_name,
         zone=config.survey.timezone.key,
         links=links_of(username, config.services),
+        legal_basis=config.reports.legal_basis,
+        unit_texts=config.reports.unit_texts,
     )
 
 
@@ -190,6 +195,8 @@ def build_files(job: Job) -> Files:
             unit_name=job.unit_name,
             zone=job.zone,
             links=job.links,
+            legal_basis=job.legal_basis,
+            unit_texts=job.unit_texts,
         )
         return Files(
             summary=files.summary,

@@ -493,7 +493,7 @@ def test_single_service_report_says_the_quota_and_lke_are_the_units(
         "antaranya dihitung sebagai responden, sedangkan 1 (satu) isian diterima setelah kuota "
         "unit kerja terpenuhi sehingga tidak dihitung (di luar kuota)."
     ) in chapter(files.docx, "BAB IV DATA SURVEI")
-    assert "dari seluruh layanan bersama-sama, tidak lebih dari 3 orang" in text
+    assert "a. Jika dalam 1 bulan jumlah penerima layanan kurang dari 3 pelanggan" in text
     # the service's values are the service's, and said to be
     assert docx.Document(str(files.docx)).core_properties.title == (
         "Laporan Analisis SPKP dan SPAK Januari 2025 – Layanan Sertifikasi/Resertifikasi CPOB"

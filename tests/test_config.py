@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import console
 from bot.config import TOKEN_ENV, ConfigError, load
 
 TOKEN = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef"
@@ -195,3 +196,87 @@ def test_command_line_exits_non_zero_without_traceback(tmp_path: Path, text: str
     assert done.returncode == 1  # the command line was right; the configuration is not
     assert "Traceback" not in done.stderr
     assert str(path) in done.stderr
+
+
+# -- [reports] legal_basis and unit_texts ---------------------------------------------------------
+
+EXAMPLE_TEXTS = REPO / "bot" / "data" / "unit-texts.example.toml"
+
+
+def test_example_config_cites_the_inspektur_utamas_letter() -> None:
+    config = load(REPO / "config.example.toml", {TOKEN_ENV: TOKEN})
+
+    assert config.reports.legal_basis == (
+        "surat dari Inspektur Utama No. B-PI.06.06.7.72.03.23.130 tanggal 7 Maret 2023 perihal "
+        "Pelaksanaan Survei Persepsi Kualitas Pelayanan (SPKP) dan Persepsi Anti Korupsi (SPAK)",
+    )
+    assert config.reports.unit_texts is None  # until the unit copies the example and names it
+
+
+@pytest.mark.parametrize("line", ['legal_basis = "surat"', 'legal_basis = ["  "]'])
+def test_legal_basis_is_a_list_of_lines(tmp_path: Path, line: str) -> None:
+    path = write(tmp_path, f"{GOOD}\n[reports]\n{line}\n")
+
+    with pytest.raises(ConfigError) as caught:
+        load(path, {})
+    assert f"{path}: [reports] legal_basis" in str(caught.value)
+
+
+def test_the_unit_texts_load_as_the_example_config_says(tmp_path: Path) -> None:
+    # config.example.toml: cp bot/data/unit-texts.example.toml unit-texts.toml, then uncomment
+    example = (REPO / "config.example.toml").read_text(encoding="utf-8")
+    assert "#     cp bot/data/unit-texts.example.toml unit-texts.toml" in example
+    (tmp_path / "unit-texts.toml").write_bytes(EXAMPLE_TEXTS.read_bytes())
+    text = example.replace('# unit_texts = "unit-texts.toml"', 'unit_texts = "unit-texts.toml"')
+    path = write(tmp_path, text)
+
+    texts = load(path, {TOKEN_ENV: TOKEN}).reports.unit_texts
+    assert texts is not None and texts.source == tmp_path / "unit-texts.toml"
+    assert texts.foreword[0].template.endswith("periode {bulan} ini dapat diselesaikan.")
+    assert texts.signature[0] == "Jakarta, {tanggal}"
+    assert texts.introduction and texts.anti_corruption_efforts and texts.spak_follow_up
+
+
+@pytest.mark.parametrize(
+    ("body", "key", "problem_id", "problem_en"),
+    [
+        ('forword = "Puji syukur"', "forword", "bukan kunci yang dikenal", "is not a known key"),
+        (
+            'foreword = "periode {bulan} di {unit_kerja}"',
+            "foreword",
+            "memakai {unit_kerja}, yang tidak dikenal",
+            "uses {unit_kerja}, which is not known",
+        ),
+        (
+            'signature = ["Jakarta, {tanggal:>10}"]',
+            "signature",
+            "memakai {tanggal:>10}",
+            "uses {tanggal:>10}",
+        ),
+        ('introduction = "a { b"', "introduction", "kurung kurawal", "brace"),
+        ('spak_follow_up = "*Tidak"', "spak_follow_up", "tanpa pasangan", "without its pair"),
+        ('introduction = " "', "introduction", "kosong", "is empty"),
+        ("signature = 3", "signature", "harus daftar", "must be a list"),
+    ],
+)
+def test_a_unit_text_file_with_an_unknown_key_or_placeholder_is_refused(
+    tmp_path: Path, body: str, key: str, problem_id: str, problem_en: str
+) -> None:
+    texts = tmp_path / "unit-texts.toml"
+    texts.write_text(body + "\n", encoding="utf-8")
+    path = write(tmp_path, f'{GOOD}\n[reports]\nunit_texts = "unit-texts.toml"\n')
+
+    for language, problem in (("id", problem_id), ("en", problem_en)):
+        console.use(language)
+        with pytest.raises(ConfigError) as caught:
+            load(path, {})
+        message = str(caught.value)
+        assert message.startswith(f"{path}: [reports] unit_texts ")
+        assert f"{texts}: {key} " in message and problem in message, message
+
+
+def test_a_missing_unit_text_file_says_to_copy_the_example(tmp_path: Path) -> None:
+    path = write(tmp_path, f'{GOOD}\n[reports]\nunit_texts = "unit-texts.toml"\n')
+
+    with pytest.raises(ConfigError, match=r"\[reports\] unit_texts .*unit-texts\.example\.toml"):
+        load(path, {})
