@@ -8,6 +8,7 @@ Modules::
     indices       item indices, IPP, IPAK, categories, LKE PMPZI 3-month value
     summary       the JSON-able summary (``surveibot report --json``)
     demographics  gender, age group, education and occupation counts
+    suggestions   which answers are suggestions, which are the same, which concern the SPAK
     charts        Gambar 1–6 as matplotlib Figures
     report        build_report(): charts + XLSX workbook + DOCX draft in one call
     numbers, periods   Indonesian number and month formats

@@ -19,6 +19,7 @@ from analysis.data import DbPath, load_period
 from analysis.demographics import Demographics, demographics
 from analysis.indices import LKE_MONTHS, Breakdown, Lke, PeriodIndices, lke
 from analysis.periods import check_period, month_name
+from analysis.suggestions import Suggestion
 from analysis.summary import history, summary_dict
 from analysis.texts import text
 from analysis.zones import DEFAULT_ZONE, resolve_zone
@@ -28,15 +29,6 @@ from bot.unit_texts import UnitTexts
 __all__ = ["PERSONAL", "TREND_MONTHS", "ReportData", "Suggestion", "gather"]
 
 TREND_MONTHS = 12
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    service: str
-    text: str
-    counted: bool
-    name: str | None
-    late: bool = False  # sent after the month closed: neither counted nor beyond quota
 
 
 @dataclass(frozen=True)
@@ -108,7 +100,9 @@ class ReportData:
         return {code: links[code] for code in self.reported_services if code in links}
 
     def suggestions(self) -> list[Suggestion]:
-        """Every suggestion of the period (beyond-quota ones too), in submission order."""
+        """Every non-empty answer to the suggestion question (beyond-quota and late ones, and
+        placeholders such as "-" or "Tidak ada": see :attr:`Suggestion.placeholder`), in
+        submission order."""
         rows = self.frame[self.frame["suggestion"].notna()]
         found = []
         for row in rows.itertuples(index=False):

@@ -1,7 +1,9 @@
 """BAB III of the report draft: who answered (Gambar 1–4), IPP (Tabel 1) with the respondents'
-suggestions, IPAK (Tabel 2) with the unit's efforts against corruption, the item chart, the
-12-month trend and the LKE PMPZI value, and the follow-up: placeholders, except for IPAK in its
-top band, where the reference needs none.
+suggestions, IPAK (Tabel 2) with those that concern anti-corruption and the unit's efforts against
+corruption, the item chart, the 12-month trend and the LKE PMPZI value, and the follow-up:
+placeholders, except for IPAK in its top band, where the reference needs none. Which answers are
+suggestions, which are the same and which concern anti-corruption is decided in
+:mod:`analysis.suggestions`.
 
 The words are under ``docx.results`` and ``figures`` in ``analysis/resources/report.toml``; the
 figures' and tables' numbers are here, with the order they come in."""
@@ -23,6 +25,7 @@ from analysis.report_text import (
     lke_sentence,
 )
 from analysis.report_unit_texts import write_blocks
+from analysis.suggestions import Group, concerns_anti_corruption, group
 from analysis.texts import text
 from bot.questionnaire import IndexDef
 
@@ -165,9 +168,15 @@ def _index_section(
         right=(2,),
     )
     paragraph = index_sentence(value, survey, data)
+    spak: list[Group] = []
     if value is not None:
         paragraph = f"{paragraph} {extremes_sentence(data, overall, definition.items)}"
+        if definition.key == "ipak":
+            spak, sentence = _anti_corruption(data)
+            paragraph = f"{paragraph} {sentence}"
     doc.paragraph(paragraph)
+    if spak:  # bullets: a second numbered list would go on from the first one's numbers
+        doc.listing([_quoted(data, g) for g in spak])
     if definition.key == "ipp":
         _suggestions(doc, data)
     if definition.key == "ipak":
@@ -195,30 +204,55 @@ def _efforts(doc: ReportDocument, data: ReportData, top: bool) -> None:
 def _suggestions(doc: ReportDocument, data: ReportData) -> None:
     """The counted respondents' suggestions, quoted, after the IPP results as in the reference.
 
-    Suggestions sent after the quota was full come from people who are not respondents: they
-    are counted here, not quoted (the workbook lists them all).
+    Placeholders ("-", "Tidak ada") are not suggestions: they are counted apart, in one
+    sentence. The same suggestion from several respondents is quoted once, with how many sent
+    it. Suggestions sent after the quota was full come from people who are not respondents:
+    they are counted here, not quoted (the workbook lists them all).
     """
     found = data.suggestions()
-    quoted = [s for s in found if s.counted]
+    real = [s for s in found if not s.placeholder]
+    quoted = [s for s in real if s.counted]
     if quoted:
         count = count_phrase(len(quoted))
         doc.paragraph(text("docx.results.suggestions", month=data.month, count=count))
-        lines = []
-        for suggestion in quoted:
-            details = [] if data.service else [data.service_name(suggestion.service)]
-            if suggestion.name:
-                details.append(suggestion.name)
-            lines.append(
-                f"{suggestion.text} ({'; '.join(details)})" if details else suggestion.text
-            )
-        doc.listing(lines, numbered=True)
+        doc.listing([_quoted(data, g) for g in group(quoted)], numbered=True)
     else:
         doc.paragraph(text("common.no_suggestions"))
-    late = sum(s.late for s in found)
-    if beyond := len(found) - len(quoted) - late:
+    if placeholders := len(found) - len(real):
+        doc.paragraph(
+            text("docx.results.suggestions_placeholders", count=count_phrase(placeholders))
+        )
+    late = sum(s.late for s in real)
+    if beyond := len(real) - len(quoted) - late:
         doc.paragraph(text("docx.results.suggestions_beyond", count=count_phrase(beyond)))
     if late:
         doc.paragraph(text("docx.results.suggestions_late", count=count_phrase(late)))
+
+
+def _anti_corruption(data: ReportData) -> tuple[list[Group], str]:
+    """The counted respondents' suggestions that concern anti-corruption, grouped, and the
+    sentence that follows the IPAK results: they are quoted, or there is none."""
+    quoted = [s for s in data.suggestions() if s.counted and not s.placeholder]
+    if not quoted:
+        return [], text("common.no_suggestions")
+    spak = group(s for s in quoted if concerns_anti_corruption(s.text))
+    if not spak:
+        return [], text("docx.results.suggestions_spak_none")
+    count = count_phrase(sum(g.count for g in spak))
+    return spak, text("docx.results.suggestions_spak", count=count)
+
+
+def _quoted(data: ReportData, same: Group) -> str:
+    """One quoted suggestion: its text, then how many sent it, their services (in a report of
+    all services) and, with personal data, their names."""
+    details = []
+    if same.count > 1:
+        details.append(text("docx.results.suggestion_respondents", count=same.count))
+    if not data.service:
+        details.append(", ".join(data.service_name(code) for code in same.services))
+    if same.names:
+        details.append(", ".join(same.names))
+    return f"{same.text} ({'; '.join(details)})" if details else same.text
 
 
 def _charts_section(doc: ReportDocument, data: ReportData, charts: Mapping[str, Path]) -> None:

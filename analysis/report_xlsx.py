@@ -11,6 +11,11 @@ institution or suggestion that begins with ``=`` (``=HYPERLINK(…)``), ``+``, `
 or a carriage return is shown as typed, and also keeps Excel's quote prefix so that editing the
 cell does not turn it into a formula. Text is cleaned of what XLSX cannot hold
 (:func:`analysis.safe_text.clean`) as it goes in, whatever the database holds.
+
+The Saran sheet lists every answer to the suggestion question, one row per submission, as sent:
+placeholders ("-", "Tidak ada") and repeated suggestions too, so staff can check what the draft
+left out or grouped. Its last column says which answers the draft does not count as suggestions
+and which concern anti-corruption (:mod:`analysis.suggestions`).
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from analysis.numbers import DASH
 from analysis.periods import check_period
 from analysis.report_text import lke_basis, lke_months
 from analysis.safe_text import clean
+from analysis.suggestions import Suggestion, concerns_anti_corruption
 from analysis.texts import text, words
 from analysis.zones import zone_label
 from bot.questionnaire import SCORES
@@ -229,7 +235,7 @@ def _suggestions(sheet: Any, data: ReportData) -> None:
     header = list(words("xlsx.suggestions.header"))
     if data.include_personal:
         header.append(text("xlsx.suggestions.name"))
-    _header(sheet, (*header, text("xlsx.suggestions.suggestion")))
+    _header(sheet, (*header, text("xlsx.suggestions.suggestion"), text("xlsx.suggestions.remark")))
     counted, beyond_quota = text("xlsx.suggestions.counted"), text("xlsx.suggestions.beyond_quota")
     late = text("xlsx.suggestions.late")
     for number, found in enumerate(suggestions, start=1):
@@ -240,11 +246,21 @@ def _suggestions(sheet: Any, data: ReportData) -> None:
         ]
         if data.include_personal:
             line.append(found.name or "")
-        _add(sheet, [*line, found.text])
+        _add(sheet, [*line, found.text, _remark(found)])
         sheet.cell(sheet.max_row, len(line) + 1).alignment = Alignment(wrap_text=True)
     if not suggestions:
         _add(sheet, ["", text("common.no_suggestions")])
-    _widths(sheet, (6, 40, 12, *((24,) if data.include_personal else ()), 90))
+    _widths(sheet, (6, 40, 12, *((24,) if data.include_personal else ()), 90, 40))
+
+
+def _remark(found: Suggestion) -> str | None:
+    """What the draft does with an answer, where it is not simply quoted: a placeholder is
+    left out, one that concerns anti-corruption is quoted after the SPAK results too."""
+    if found.placeholder:
+        return text("xlsx.suggestions.placeholder")
+    if concerns_anti_corruption(found.text):
+        return text("xlsx.suggestions.anti_corruption")
+    return None
 
 
 def _add(sheet: Any, values: Sequence[Any]) -> None:

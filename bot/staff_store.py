@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
+from analysis.suggestions import is_placeholder
 from bot.config import Service
 from bot.storage import Storage, changes_of, close_month, first_of, iso, parse_time, rows_of
 
@@ -254,14 +255,18 @@ async def has_submissions(storage: Storage, period: str) -> bool:
 
 
 async def suggestions(storage: Storage, period: str) -> list[tuple[str, str]]:
-    """Returns the month's suggestions as (service code, text), oldest first; never a name."""
+    """Returns the month's suggestions as (service code, text), oldest first; never a name.
+
+    Placeholders ("-", "Tidak ada": :func:`analysis.suggestions.is_placeholder`) are left out:
+    the report does not count them as suggestions, and neither do the staff post and
+    ``/suggestions``."""
     rows = await storage.read(
         rows_of,
         "SELECT service, suggestion FROM submissions WHERE period = ? "
         "AND suggestion IS NOT NULL AND TRIM(suggestion) != '' ORDER BY submitted_at, id",
         (period,),
     )
-    return [(str(service), str(text)) for service, text in rows]
+    return [(str(service), str(text)) for service, text in rows if not is_placeholder(str(text))]
 
 
 async def open_drafts(storage: Storage) -> int:

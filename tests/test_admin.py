@@ -315,6 +315,24 @@ async def test_suggestions_are_listed_without_names_across_messages(
     assert not any(p in joined for p in PERSONAL)
 
 
+async def test_placeholders_are_neither_listed_nor_counted_as_suggestions(
+    staffed: App, sandbox: SandboxRequest, admin: Respondent, clock: Clock
+) -> None:
+    # Imports from the previous platform answer "-" or "Tidak ada" where there is no suggestion.
+    config = staffed.bot_data["runtime"].config
+    add_january(config)  # one suggestion: "Perlu menambah jumlah personil."
+    for n, answer in enumerate(("-", "Tidak ada", "N/A", "tidak ada saran."), start=1):
+        add_submission(config, "2025-01", datetime(2025, 1, 23, n, tzinfo=UTC), suggestion=answer)
+    await admin.command(staffed, "suggestions", "2025-01")
+    assert replies(sandbox)[-1] == (
+        "💬 Saran responden Januari 2025 (1)\n\n"
+        "1. [Sertifikasi/Resertifikasi CPOB] Perlu menambah jumlah personil."
+    )
+    clock.current = datetime(2025, 1, 31, 23, 0, tzinfo=UTC)
+    await admin.command(staffed, "report", "2025-01")
+    assert "Saran responden: <b>1</b>" in to_chat(sandbox, STAFF)[0].params["text"]
+
+
 async def test_suggestions_of_emoji_arrive_whole_in_messages_telegram_takes(
     staffed: App, sandbox: SandboxRequest, admin: Respondent
 ) -> None:

@@ -225,8 +225,10 @@ def test_submission_times_are_the_surveys_clock_time(
 def test_suggestions_are_listed_with_their_quota_status(built: Built) -> None:
     rows = xlsx_rows(built.default.xlsx, "Saran")
 
-    listed = {r[-1]: r[2] for r in rows[2:]}
+    assert rows[1][-2:] == ("Saran", "Keterangan")
+    listed = {r[-2]: r[2] for r in rows[2:]}
     assert listed == {SUGGESTION: "Ya", LATE_SUGGESTION: "Tidak"}
+    assert [r[-1] for r in rows[2:]] == [None, None]  # neither a placeholder nor about SPAK
 
 
 def test_draft_quotes_the_respondents_suggestions_after_the_ipp_results(built: Built) -> None:

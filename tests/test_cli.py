@@ -8,12 +8,14 @@ import sqlite3
 import subprocess
 import sys
 import tomllib
+from itertools import takewhile
 from pathlib import Path
 
 import pytest
 from docx import Document
 from openpyxl import load_workbook
 
+from analysis.suggestions import is_placeholder
 from bot.__main__ import main
 from tests.conftest import REPO
 
@@ -250,6 +252,13 @@ def test_demo_runs_offline_and_writes_the_report(tmp_path: Path) -> None:
     names = tomllib.loads((REPO / "bot" / "data" / "demo_people.toml").read_text("utf-8"))
     for person in people:  # "Dewi Lestari — Laki-laki" would look careless in the demo's files
         assert person["name"].split()[0] in names["first_names"][person["gender"]], person
+    [draft] = out.glob("*.docx")
+    found = [(p.style.name if p.style else "", p.text) for p in Document(str(draft)).paragraphs]
+    at = next(n for n, (_, text) in enumerate(found) if text.startswith("Saran dan masukan"))
+    quoted = list(takewhile(lambda f: f[0] == "List Number", found[at + 1 :]))
+    said = [text.rsplit(" (", 1)[0] for _, text in quoted]  # without "(3 responden; service)"
+    assert quoted and len(set(said)) == len(said)  # each suggestion once, however many sent it
+    assert not any(is_placeholder(s) for s in said)
 
 
 def test_an_output_that_cannot_be_written_is_one_clear_line(
