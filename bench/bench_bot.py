@@ -48,15 +48,11 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+import echo_bots
 import harness as h
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
     ApplicationBuilder,
-    CallbackQueryHandler,
-    ContextTypes,
-    MessageHandler,
     SimpleUpdateProcessor,
-    filters,
 )
 
 import bot.app
@@ -396,35 +392,6 @@ async def runtime_counted(config: Config) -> tuple[int, int]:
 # -- 4. echo bots ----------------------------------------------------------------------------------
 
 
-def echo_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(str(n), callback_data=f"e:{n}")] for n in range(1, 5)]
-    )
-
-
-async def echo_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Echoes the message (PTB's examples/echobot.py)."""
-    assert update.message is not None and update.message.text is not None
-    await update.message.reply_text(update.message.text)
-
-
-async def echo_with_buttons(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Echoes the message with four buttons under it."""
-    assert update.message is not None and update.message.text is not None
-    await update.message.reply_text(update.message.text, reply_markup=echo_keyboard())
-
-
-async def echo_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Answers the tap, shows it on its message, and sends the next buttons: the survey's calls."""
-    query = update.callback_query
-    assert query is not None and update.effective_chat is not None
-    await query.answer()
-    await query.edit_message_text(f"✅ {query.data}")
-    await context.bot.send_message(
-        update.effective_chat.id, f"{query.data}", reply_markup=echo_keyboard()
-    )
-
-
 def echo_plans(people: Sequence[h.Plan], taps: bool) -> list[h.Plan]:
     """The same respondents and number of updates; every tap becomes a text when ``taps`` is off."""
     result = []
@@ -449,11 +416,7 @@ async def echo(args: argparse.Namespace, people: Sequence[h.Plan], taps: bool) -
         .concurrent_updates(PerUserUpdateProcessor(CONCURRENT_UPDATES))
         .build()
     )
-    if taps:
-        app.add_handler(MessageHandler(filters.TEXT, echo_with_buttons))
-        app.add_handler(CallbackQueryHandler(echo_tap))
-    else:
-        app.add_handler(MessageHandler(filters.TEXT, echo_text))
+    echo_bots.add_handlers(app, "taps" if taps else "plain")
     tracker = h.Tracker()
     tracker.install(app)
     await app.initialize()

@@ -44,6 +44,7 @@ from bot.storage import Storage, StorageGone, StorageUnavailable
 logger = logging.getLogger(__name__)
 
 CONCURRENT_UPDATES = 256
+POOL_TIMEOUT = 10.0  # seconds an API call may wait for a free connection
 
 
 def build_application(
@@ -62,8 +63,18 @@ def build_application(
         builder = builder.base_file_url(file_url)
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    else:
+        # httpx's pool is scheduled in Python on every request: a few dozen connections cost far
+        # less CPU than PTB's default 256 and still carry more than Telegram lets a bot send
+        # (bench/bench_http.py). Updates wait for a free connection instead of failing after 1 s.
+        builder = builder.connection_pool_size(config.telegram.connection_pool_size)
+        builder = builder.pool_timeout(POOL_TIMEOUT)
     if rate_limited:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+        # Bulk sends (reminders, staff posts) are paced by bot.pacing; a reply to a respondent is
+        # not held to 30/s overall (that capped the bot at ~17 updates/s). The limiter keeps
+        # groups to 20/min and retries a 429 after its retry_after, pausing every call meanwhile.
+        limiter = AIORateLimiter(overall_max_rate=0, max_retries=3)
+        builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
     app = (
         builder.concurrent_updates(PerUserUpdateProcessor(CONCURRENT_UPDATES))
         .post_init(_open)

@@ -38,6 +38,7 @@ class TelegramConfig:
     base_url: str | None
     staff_chat_id: int | None
     admin_ids: tuple[int, ...]
+    connection_pool_size: int = 16
 
     @property
     def base_file_url(self) -> str | None:
@@ -211,8 +212,17 @@ class _Reader:
         for admin in admins:
             if not isinstance(admin, int) or isinstance(admin, bool) or admin <= 0:
                 raise self.fail("[telegram] admin_ids", say("config.admin_ids", value=repr(admin)))
+        pool = self.value(table, "telegram", "connection_pool_size", int, 16)
+        if pool < 1:
+            raise self.fail(
+                "[telegram] connection_pool_size", say("config.at_least_one", value=pool)
+            )
         return TelegramConfig(
-            token=token, base_url=base_url, staff_chat_id=staff, admin_ids=tuple(admins)
+            token=token,
+            base_url=base_url,
+            staff_chat_id=staff,
+            admin_ids=tuple(admins),
+            connection_pool_size=pool,
         )
 
     def storage(self) -> StorageConfig:

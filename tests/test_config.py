@@ -107,6 +107,12 @@ def test_missing_token_says_how_to_set_it(tmp_path: Path) -> None:
         ("admin_ids = [42]", 'admin_ids = ["alice"]', "[telegram] admin_ids"),
         ("admin_ids = [42]", "admin_ids = 42", "[telegram] admin_ids"),
         ("[telegram]", '[telegram]\nbase_url = "ftp://x"', "[telegram] base_url"),
+        ("[telegram]", "[telegram]\nconnection_pool_size = 0", "[telegram] connection_pool_size"),
+        (
+            "[telegram]",
+            '[telegram]\nconnection_pool_size = "16"',
+            "[telegram] connection_pool_size",
+        ),
         ('path = "data/survey.db"', "", "[storage] path"),
         ('path = "data/survey.db"', 'path = ""', "[storage] path"),
         ("monthly_quota = 30", "monthly_quota = 0", "[survey] monthly_quota"),

@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 from telegram import Update
 from telegram.error import NetworkError, RetryAfter
+from telegram.ext import AIORateLimiter
+from telegram.request import HTTPXRequest
 
 from bot import reminders, staff
 from bot.app import build_application
@@ -432,6 +434,26 @@ async def test_a_429_is_waited_out_by_the_rate_limiter_and_the_question_arrives(
         await app.post_shutdown(app)
     statuses = [c.result_status for c in sandbox.calls_to("sendMessage")[-2:]]
     assert statuses == [429, 200]
+
+
+def test_the_production_limiter_paces_groups_and_429s_but_not_replies(config: Config) -> None:
+    """Replies to respondents are not held to 30 calls/s overall (that capped the running bot at
+    ~17 updates/s, bench/bench_http.py); bulk sends are paced by bot.pacing, the staff group by
+    the limiter's 20/min, and a 429 is still waited out (test above)."""
+    limiter = build_application(config).bot.rate_limiter
+    assert isinstance(limiter, AIORateLimiter)
+    assert limiter._base_limiter is None  # no overall 30/s
+    assert limiter._group_max_rate == 20
+    assert limiter._max_retries == 3
+
+
+def test_the_running_bot_uses_the_configured_connection_pool(config: Config) -> None:
+    app = build_application(
+        replace(config, telegram=replace(config.telegram, connection_pool_size=7))
+    )
+    request = app.bot.request
+    assert isinstance(request, HTTPXRequest)
+    assert request._client_kwargs["limits"].max_connections == 7
 
 
 # -- one user's taps right behind their /start -----------------------------------------------------
