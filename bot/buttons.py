@@ -22,6 +22,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
+from bot import replies
 from bot.closed_months import closing
 from bot.conversation import begin, send_step
 from bot.questionnaire import PERIOD, SUGGESTION
@@ -215,8 +216,8 @@ async def _submit(query: CallbackQuery, parts: list[str], context: Context) -> N
         "when": rt.messages.when(submission.submitted_at, rt.config.survey.timezone, language),
     }
     key = "thanks" if recorded else "already_submitted"
-    await context.bot.send_message(
-        query.from_user.id, rt.messages.get(key, language, **values), parse_mode=ParseMode.HTML
+    await replies.send_text(
+        context.bot, query.from_user.id, rt.messages.get(key, language, **values)
     )
 
 
@@ -331,11 +332,9 @@ async def edit_tapped(
     bot = query.get_bot()
     try:
         if text is None or keep_text:
-            await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=keyboard)
+            await replies.edit_keyboard(bot, chat_id, message_id, keyboard)
         else:
-            await bot.edit_message_text(
-                text, chat_id, message_id, parse_mode=ParseMode.HTML, reply_markup=keyboard
-            )
+            await replies.edit_text(bot, chat_id, message_id, text, keyboard)
     except BadRequest as exc:
         logger.debug("edit skipped: %s", exc.message)
         return False

@@ -18,6 +18,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from analysis.safe_text import clean
+from bot import replies
 from bot.questions import Screen, offered_periods
 from bot.runtime import Runtime, runtime
 from bot.storage import REVIEW, Draft, Outcome
@@ -74,7 +75,7 @@ async def begin(chat_id: int, user_id: int, service: str, context: Context) -> N
     language = rt.render.language(draft)
     note = "started" if created else "resumed"
     text = rt.messages.get(note, language, service=rt.render.service_name(service))
-    await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+    await replies.send_text(context.bot, chat_id, text)
     await send_step(context, draft)
 
 
@@ -86,9 +87,7 @@ async def send_step(context: Context, draft: Draft) -> None:
     screen = (
         rt.render.review(draft) if step == REVIEW else rt.render.question(draft, step, rt.now())
     )
-    await context.bot.send_message(
-        draft.chat_id, screen.text, parse_mode=ParseMode.HTML, reply_markup=screen.keyboard
-    )
+    await replies.send_text(context.bot, draft.chat_id, screen.text, screen.keyboard)
 
 
 # -- typed answers and stray input ---------------------------------------------------------------

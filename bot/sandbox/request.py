@@ -86,6 +86,7 @@ class SandboxRequest(FaultInjection, UpdateBuilders, BotApiMethods, BaseRequest)
         self._queries = {}
         self._media_group_seq = itertools.count(1)
         self._methods = self._method_table()
+        self._method_names = {name.lower(): name for name in (*self._methods, "getUpdates")}
 
     # -- the BaseRequest seam ---------------------------------------------------------------
 
@@ -115,7 +116,9 @@ class SandboxRequest(FaultInjection, UpdateBuilders, BotApiMethods, BaseRequest)
         """Answer one Bot API call with the status code and body Telegram would send."""
         if self._closed:
             raise RuntimeError("This SandboxRequest is not initialized!")
+        # Telegram's method names are case-insensitive; calls are recorded by their usual name.
         api_method = url.rstrip("/").rsplit("/", 1)[-1]
+        api_method = self._method_names.get(api_method.lower(), api_method)
         if method != "POST":  # file downloads: nothing is hosted here
             return 404, _encode({"ok": False, "error_code": 404, "description": "Not Found"})
         self._learn_bot_id(url)
