@@ -242,8 +242,11 @@ def _appendix(doc: ReportDocument, data: ReportData) -> None:
     language = data.questionnaire.reference_language
     doc.heading(text("docx.chapters.appendix"))
     identity = [q for q in data.questionnaire.identity if q.key in data.counted.columns]
-    if not data.include_personal:
-        doc.paragraph(text("docx.appendix.private"))
+    # who may see the file, or that names are left out and how to include them
+    if data.include_personal:
+        doc.paragraph(text("common.personal"))
+    else:
+        doc.paragraph(text("docx.appendix.private", include=text("common.include_personal")))
     if data.counted.empty:
         doc.paragraph(no_data_sentence(data))
         return

@@ -188,14 +188,13 @@ def _respondents(sheet: Any, data: ReportData) -> None:
     language = questionnaire.reference_language
     counted = data.counted
     _title(sheet, text("xlsx.respondents.title", month=data.month), data)
-    _add(
-        sheet,
-        [
-            text(
-                "xlsx.respondents.personal" if data.include_personal else "xlsx.respondents.private"
-            )
-        ],
+    # who may see the file, or that names are left out and how to include them
+    note = (
+        text("common.personal")
+        if data.include_personal
+        else text("xlsx.respondents.private", include=text("common.include_personal"))
     )
+    _add(sheet, [note])
     identity = [q for q in questionnaire.identity if q.key in counted.columns]
     codes = [i.code for i in questionnaire.items]
     times = [t.to_pydatetime() for t in counted["submitted_at"]]

@@ -20,6 +20,7 @@ import openpyxl
 import pytest
 from matplotlib.figure import Figure
 
+from analysis import texts
 from analysis.periods import MONTHS_ID
 from analysis.report import NoResponses, ReportFiles, build_report, build_workbook
 from analysis.report_xlsx import SHEETS
@@ -318,6 +319,37 @@ def test_names_and_institutions_are_left_out_by_default(built: Built) -> None:
     assert [name for name in PERSONAL if name in text] == []
     assert "tidak dicantumkan" in chapter(built.default.docx, "Lampiran 1. Data Responden")
     assert "tidak dicantumkan" in xlsx_rows(built.default.xlsx, "Responden")[1][0]
+
+
+INCLUDE_PERSONAL = (
+    "Untuk mencantumkannya, atur [reports] include_personal = true pada konfigurasi bot lalu "
+    "buat ulang laporan. Laporan dengan data pribadi hanya untuk petugas yang menangani data "
+    "pribadi responden."
+)
+
+
+def test_left_out_names_say_how_to_include_them_and_who_may_see_them(built: Built) -> None:
+    appendix = chapter(built.default.docx, "Lampiran 1. Data Responden").splitlines()
+    sheet = xlsx_rows(built.default.xlsx, "Responden")
+
+    assert appendix[0] == (
+        "Nama responden dan nama instansi/perusahaan tempat bekerja tidak dicantumkan karena "
+        f"merupakan data pribadi. {INCLUDE_PERSONAL}"
+    )
+    assert sheet[1][0] == (
+        "Nama dan instansi responden tidak dicantumkan karena merupakan data pribadi. "
+        f"{INCLUDE_PERSONAL}"
+    )
+    assert "include_personal = true" in texts.text("common.include_personal", "en")
+
+
+def test_a_file_with_names_says_who_may_see_it(built: Built) -> None:
+    said = (
+        "Berisi data pribadi responden: hanya untuk petugas yang menangani data pribadi responden."
+    )
+
+    assert chapter(built.personal.docx, "Lampiran 1. Data Responden").splitlines()[0] == said
+    assert xlsx_rows(built.personal.xlsx, "Responden")[1][0] == said
 
 
 def test_names_appear_with_include_personal(built: Built) -> None:
