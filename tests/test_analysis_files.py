@@ -165,6 +165,40 @@ def test_summary_sheet_shows_ipp_3_92_and_its_category(built: Built) -> None:
     assert ("Periode", "Januari 2025") in [r[:2] for r in rows]
 
 
+CONVERSION_NOTE = (
+    "*) Nilai konversi adalah indeks × 25 yang dihitung dari indeks sebelum pembulatan, "
+    "sehingga dapat berbeda sedikit dari indeks yang ditampilkan dikali 25. Contoh: IPP "
+    "3,9167 × 25 = 97,92, bukan 3,92 × 25 = 98,00."
+)
+
+
+def test_converted_value_is_explained_once_in_the_draft_and_on_the_summary_sheet(
+    built: Built,
+) -> None:
+    # The reference converts the unrounded index (97,92): a reader multiplying the shown 3,92
+    # by 25 gets 98,00 and needs to be told why it differs.
+    lines = [p.text for p in docx.Document(str(built.default.docx)).paragraphs]
+    rows = xlsx_rows(built.default.xlsx, "Ringkasan")
+    header = next(r for r in rows if r[0] == "Indeks")
+    ipak = next(n for n, r in enumerate(rows) if r[0] == "Indeks Persepsi Anti Korupsi (IPAK)")
+
+    assert lines.count(CONVERSION_NOTE) == 1
+    note = lines.index(CONVERSION_NOTE)
+    assert "(dari skala 4; nilai konversi*) 97,92)" in lines[note - 1]  # under Tabel 1's IPP
+    assert lines.index("Tabel 1. Hasil SPKP Bulan Januari 2025") < note
+    assert note < lines.index("b. Indeks Persepsi Anti Korupsi")
+    assert [line for line in lines if "nilai konversi*) 100,00)" in line]  # IPAK: same mark
+    assert header[2] == "Nilai konversi*)"
+    assert rows[ipak + 1][:2] == (CONVERSION_NOTE, None)  # under the index table
+    assert [r for r in rows if r[0] == CONVERSION_NOTE] == [rows[ipak + 1]]
+
+
+def test_month_without_index_has_no_conversion_note(built: Built) -> None:
+    text = docx_text(built.empty.docx) + xlsx_text(built.empty.xlsx)
+
+    assert "*)" not in text and "sebelum pembulatan" not in text
+
+
 def test_item_and_service_sheets(built: Built) -> None:
     items = {r[0]: r for r in xlsx_rows(built.default.xlsx, "Per unsur")}
     services = {r[0]: r for r in xlsx_rows(built.default.xlsx, "Per layanan")}
@@ -248,9 +282,10 @@ def test_draft_quotes_the_respondents_suggestions_after_the_ipp_results(built: B
         "1 (satu), yaitu:"
     )
 
-    assert paragraphs[at - 1].startswith(
+    assert paragraphs[at - 2].startswith(
         "Berdasarkan hasil SPKP periode Januari 2025, diperoleh IPP"
     )
+    assert paragraphs[at - 1] == CONVERSION_NOTE  # the IPP's converted value explained
     quoted = document.paragraphs[at + 1]
     assert (quoted.text, style(quoted)) == (
         f"{SUGGESTION} (Sertifikasi/Resertifikasi CPOB)",
@@ -400,7 +435,7 @@ def test_draft_reports_the_reference_numbers_with_decimal_commas(built: Built) -
 
     assert "Tabel 1. Hasil SPKP Bulan Januari 2025" in text
     assert (
-        "IPP sebesar 3,92 (dari skala 4; nilai konversi 97,92) yang dikategorikan “Memuaskan”"
+        "IPP sebesar 3,92 (dari skala 4; nilai konversi*) 97,92) yang dikategorikan “Memuaskan”"
         in text
     )
     assert "Respon/kecepatan pelayanan (U3) dan Penanganan pengaduan (U4)" in text
