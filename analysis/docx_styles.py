@@ -1,15 +1,16 @@
 """The look of the report draft: a government report's, not python-docx's default template.
 
-One font, :data:`BODY_FONT`, everywhere, at one size, :data:`BODY_SIZE`: the body, the headings and
-the captions. Two exceptions: the cover's title is larger (:data:`TITLE_SIZE`), and table text is a
-point smaller (:data:`TABLE_SIZE`), so that more words of the narrow columns (BAB IV's table per
-service, Lampiran 1) fit whole on a line. The font is named for every
-script Word picks a font by (``w:rFonts`` ``ascii``, ``hAnsi``, ``eastAsia``, ``cs``) and the
-template's theme fonts are dropped, since a theme font wins over a named one and Word would fall
-back to Calibri or Cambria for a run it reads as East Asian or complex script. Headings, the title
-and captions are black, not the template's blue. A chapter (``Heading 1``: KATA PENGANTAR, DAFTAR
-ISI, BAB I–V, Lampiran) is centred and starts a page of its own, so it does so in Word too when
-staff add one.
+One font, :data:`BODY_FONT`, at one size, :data:`BODY_SIZE`: the body, the headings and the
+captions, as the reference's 12 pt. Two exceptions: the cover's title is larger
+(:data:`TITLE_SIZE`), and table text is a point smaller (:data:`TABLE_SIZE`), so that more words of
+the narrow columns (BAB IV's table per service, Lampiran 1) fit whole on a line. The font is named
+for every script Word picks a font by (``w:rFonts`` ``ascii``, ``hAnsi``, ``eastAsia``, ``cs``)
+and the template's theme fonts are dropped: a theme font wins over a named one, and Word would
+fall back to Calibri or Cambria for a run it reads as East Asian or complex script.
+
+Headings, the title and captions are black, not the template's blue. A chapter (``Heading 1``:
+KATA PENGANTAR, DAFTAR ISI, BAB I–V, Lampiran) is centred and starts a page of its own, so that a
+chapter staff add in Word does too; the title has no rule under it.
 """
 
 from __future__ import annotations
