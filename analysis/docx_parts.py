@@ -4,7 +4,8 @@ The document is meant to be finished in Word: text the unit must write itself is
 yellow-highlighted placeholder; the table of contents and the page numbers are Word fields;
 the text is tagged Indonesian so Word spell-checks it as such. Web addresses are links a reader
 can click. Every text is cleaned of what XML cannot hold (:func:`analysis.safe_text.clean`) as it
-goes in, since lxml refuses a control character from a stored answer.
+goes in, since lxml refuses a control character from a stored answer. The look (one font, black
+headings, a chapter a page) is :mod:`analysis.docx_styles`'s.
 """
 
 from __future__ import annotations
