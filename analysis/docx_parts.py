@@ -4,7 +4,8 @@ The document is meant to be finished in Word: text the unit must write itself is
 yellow-highlighted placeholder; the table of contents and the page numbers are Word fields;
 the text is tagged Indonesian so Word spell-checks it as such. Web addresses are links a reader
 can click. Every text is cleaned of what XML cannot hold (:func:`analysis.safe_text.clean`) as it
-goes in, since lxml refuses a control character from a stored answer.
+goes in, since lxml refuses a control character from a stored answer. The look (one font, black
+headings, a chapter a page) is :mod:`analysis.docx_styles`'s.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from typing import Any
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, RGBColor
 from docx.text.run import Run
 
+from analysis.docx_styles import TABLE_SIZE, apply_house_style
 from analysis.safe_text import clean
 from analysis.texts import Span
 
@@ -70,6 +72,7 @@ _AFTER_PAGE_NUMBERS = (
     "w:printerSettings",
     "w:sectPrChange",
 )
+_AFTER_VERTICAL_ALIGNMENT = _AFTER_PAGE_NUMBERS[_AFTER_PAGE_NUMBERS.index("w:vAlign") + 1 :]
 
 
 class ReportDocument:
@@ -85,15 +88,15 @@ class ReportDocument:
         section.page_width, section.page_height = Cm(21.0), Cm(29.7)  # A4
         for margin in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
             setattr(section, margin, Cm(2.5))
-        normal = self.document.styles["Normal"]
-        normal.font.name = "Calibri"
-        normal.font.size = Pt(11)
-        properties = normal.element.get_or_add_rPr()
+        apply_house_style(self.document)
+        properties = self.document.styles["Normal"].element.get_or_add_rPr()
         language = OxmlElement("w:lang")
         language.set(qn("w:val"), LANGUAGE_TAG)
         properties.append(language)
 
     def heading(self, text: str, level: int = 1) -> None:
+        """A heading; a chapter's (level 1) starts a page. A line feed in ``text`` breaks the
+        line ("BAB I", "PENDAHULUAN"), which the table of contents shows as a space."""
         self.document.add_heading(clean(text), level=level)
 
     def paragraph(
@@ -173,6 +176,7 @@ class ReportDocument:
             for c, value in enumerate(values):
                 paragraph = cells[c].paragraphs[0]
                 run = paragraph.add_run(clean(str(value)))
+                run.font.size = TABLE_SIZE
                 if r == 0 or r in bold:
                     run.bold = True
                 if c in right_columns and r > 0:
@@ -187,7 +191,8 @@ class ReportDocument:
         cells = table.rows[row].cells
         merged = cells[0].merge(cells[-1])
         merged.text = ""
-        merged.paragraphs[0].add_run(clean(text)).bold = True
+        run = merged.paragraphs[0].add_run(clean(text))
+        run.bold, run.font.size = True, TABLE_SIZE
 
     def caption(self, text: str) -> None:
         paragraph = self.document.add_paragraph(clean(text), style="Caption")
@@ -210,6 +215,15 @@ class ReportDocument:
             update.set(qn("w:val"), "true")
             settings.insert_element_before(update, *_AFTER_UPDATE_FIELDS)
 
+    def centre_page(self) -> None:
+        """Centres the current section's text between the top and bottom margins (the cover)."""
+        properties = self.document.sections[-1]._sectPr
+        centred = properties.find(qn("w:vAlign"))
+        if centred is None:
+            centred = OxmlElement("w:vAlign")
+            properties.insert_element_before(centred, *_AFTER_VERTICAL_ALIGNMENT)
+        centred.set(qn("w:val"), "center")
+
     def new_section(self, numbering: str) -> None:
         """Goes on on a new page, numbered from 1 in Word's ``numbering`` (:data:`ROMAN`,
         :data:`ARABIC`), the number centred in the footer; the pages before keep theirs (the first
@@ -221,15 +235,15 @@ class ReportDocument:
             numbers = OxmlElement("w:pgNumType")
             properties.insert_element_before(numbers, *_AFTER_PAGE_NUMBERS)
         numbers.set(qn("w:fmt"), numbering)
+        centred = properties.find(qn("w:vAlign"))  # copied from the cover's section
+        if centred is not None:
+            properties.remove(centred)
         numbers.set(qn("w:start"), "1")
         footer = section.footer
         footer.is_linked_to_previous = False
         paragraph = footer.paragraphs[0]
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph._p.append(_field("PAGE"))
-
-    def page_break(self) -> None:
-        self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def save(self, path: str | PathLike[str]) -> Path:
         target = Path(path)

@@ -57,8 +57,6 @@ def write_docx(data: ReportData, charts: Mapping[str, Path], path: str | PathLik
 
 
 def _cover(doc: ReportDocument, data: ReportData) -> None:
-    for _ in range(6):
-        doc.paragraph()
     doc.document.add_paragraph(text("docx.cover.title"), style="Title")
     doc.paragraph(data.month.upper(), bold=True, center=True)
     if data.service:
@@ -68,6 +66,7 @@ def _cover(doc: ReportDocument, data: ReportData) -> None:
             center=True,
         )
     doc.paragraph(data.unit, center=True)
+    doc.centre_page()
     doc.new_section(ROMAN)  # as the reference numbers them: Kata Pengantar i, Daftar Isi ii
 
 
@@ -81,7 +80,6 @@ def _foreword(doc: ReportDocument, data: ReportData) -> None:
         write_signature(doc, data, data.unit_texts.signature)
     else:
         doc.placeholder(text("docx.foreword.signature_placeholder"))
-    doc.page_break()  # Daftar Isi on a page of its own, ii
     doc.heading(text("docx.foreword.contents_heading"))
     # chapters (level 1) and their A./B. parts (level 2), as the reference's Daftar Isi: not
     # BAB III's "Kelompok …" and "a./b./c." (level 3)
@@ -192,7 +190,7 @@ def _survey_data(doc: ReportDocument, data: ReportData) -> None:
     doc.table(
         (*words("docx.survey_data.services_header"), *shorts),
         service_rows,
-        widths=(6.0, 2.2, 2.2, *(3.0 for _ in shorts)),
+        widths=(4.8, 2.8, 2.8, *(3.0 for _ in shorts)),  # "Responden" whole on its line
         right=(1, 2),
     )
 
@@ -242,11 +240,13 @@ def _closing(doc: ReportDocument, data: ReportData) -> None:
 
 def _appendix(doc: ReportDocument, data: ReportData) -> None:
     language = data.questionnaire.reference_language
-    doc.page_break()
     doc.heading(text("docx.chapters.appendix"))
     identity = [q for q in data.questionnaire.identity if q.key in data.counted.columns]
-    if not data.include_personal:
-        doc.paragraph(text("docx.appendix.private"))
+    # who may see the file, or that names are left out and how to include them
+    if data.include_personal:
+        doc.paragraph(text("common.personal"))
+    else:
+        doc.paragraph(text("docx.appendix.private", include=text("common.include_personal")))
     if data.counted.empty:
         doc.paragraph(no_data_sentence(data))
         return

@@ -1,6 +1,7 @@
 """BAB III of the report draft: who answered (Gambar 1–4), IPP (Tabel 1) with the respondents'
 suggestions, IPAK (Tabel 2) with those that concern anti-corruption and the unit's efforts against
-corruption, the item chart, the 12-month trend and the LKE PMPZI value, and the follow-up:
+corruption (a note under the first index's result explains the converted value: index × 25
+before rounding), the item chart, the 12-month trend and the LKE PMPZI value, and the follow-up:
 placeholders, except for IPAK in its top band, where the reference needs none. Which answers are
 suggestions, which are the same and which concern anti-corruption is decided in
 :mod:`analysis.suggestions`.
@@ -19,6 +20,7 @@ from analysis.docx_parts import ReportDocument
 from analysis.indices import CONVERSION, IndexValue
 from analysis.numbers import DASH, count_phrase, format_id
 from analysis.report_text import (
+    conversion_note,
     demographic_sentence,
     extremes_sentence,
     index_sentence,
@@ -61,10 +63,13 @@ def write_results(doc: ReportDocument, data: ReportData, charts: Mapping[str, Pa
             doc.figure(
                 charts[key], text("docx.figure_caption", number=number, caption=caption), 13.0
             )
+    # the converted value's note goes under the first section that shows a converted value
+    overall = data.indices.overall.indices
+    valued = [k for k, _letter, _table in INDEX_SECTIONS if overall.get(k) is not None]
     for key, letter, table in INDEX_SECTIONS:
         definition = data.questionnaire.indices.get(key)
         if definition is not None:
-            _index_section(doc, data, definition, letter, table)
+            _index_section(doc, data, definition, letter, table, noted=valued[:1] == [key])
     _charts_section(doc, data, charts)
     doc.heading(text("docx.results.follow_up_heading"), 2)
     doc.paragraph(text("docx.results.follow_up", unit=data.unit))
@@ -95,8 +100,14 @@ def write_results(doc: ReportDocument, data: ReportData, charts: Mapping[str, Pa
 
 
 def _index_section(
-    doc: ReportDocument, data: ReportData, definition: IndexDef, letter: str, table: int
+    doc: ReportDocument,
+    data: ReportData,
+    definition: IndexDef,
+    letter: str,
+    table: int,
+    noted: bool,
 ) -> None:
+    """Writes an index's part of BAB III A; ``noted``: with the converted value's note."""
     language = data.questionnaire.reference_language
     name = definition.name[language]
     survey = definition.survey
@@ -175,6 +186,8 @@ def _index_section(
             spak, sentence = _anti_corruption(data)
             paragraph = f"{paragraph} {sentence}"
     doc.paragraph(paragraph)
+    if noted and (note := conversion_note(data)):
+        doc.paragraph(note)
     if spak:  # bullets: a second numbered list would go on from the first one's numbers
         doc.listing([_quoted(data, g) for g in spak])
     if definition.key == "ipp":

@@ -13,12 +13,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from analysis.content import ReportData
-from analysis.indices import Breakdown, IndexValue
-from analysis.numbers import count_phrase
+from analysis.indices import CONVERSION, Breakdown, IndexValue
+from analysis.numbers import count_phrase, format_id
 from analysis.periods import last_day, month_name, month_span
 from analysis.texts import text
 
 __all__ = [
+    "NOTE_MARK",
+    "conversion_note",
     "demographic_sentence",
     "extremes_sentence",
     "index_sentence",
@@ -30,6 +32,8 @@ __all__ = [
     "quota_sentence",
     "survey_period",
 ]
+
+NOTE_MARK = "*)"  # marks the converted value and starts its note: a sign, in every language
 
 
 def join_id(parts: Sequence[str]) -> str:
@@ -177,8 +181,33 @@ def index_sentence(value: IndexValue | None, survey: str, data: ReportData) -> s
         short=value.short,
         value=value.display,
         converted=value.converted_display,
+        mark=NOTE_MARK,
         category=value.category,
     )
+
+
+def conversion_note(data: ReportData) -> str | None:
+    """The note on the converted value (:data:`NOTE_MARK`): it is index × 25 before rounding, so
+    it can differ from the shown index × 25; the month's first index where it does is the example
+    (IPP 3,9167 × 25 = 97,92, not 3,92 × 25 = 98,00). None when no index has a value."""
+    values = [v for v in data.indices.overall.indices.values() if v is not None]
+    if not values:
+        return None
+    note = text("common.conversion_note", mark=NOTE_MARK, conversion=CONVERSION)
+    for value in values:
+        shown = value.rounded * CONVERSION
+        if shown != value.converted_rounded:
+            example = text(
+                "common.conversion_example",
+                short=value.short,
+                exact=format_id(value.index, 4),
+                shown=value.display,
+                conversion=CONVERSION,
+                converted=value.converted_display,
+                naive=format_id(shown),
+            )
+            return f"{note} {example}"
+    return note
 
 
 def lke_months(data: ReportData) -> str:

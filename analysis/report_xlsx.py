@@ -3,7 +3,9 @@
 Every number is a number staff can sum, sort and chart. An index, item index or converted value
 is the value the report shows, rounded half-up to 2 decimals, with the format ``0.00`` (Excel
 shows ``3,92`` in an Indonesian locale); shares are fractions with the format ``0.0%``; counts
-and scores are integers. Where there is no value a dash stands. The words are under ``xlsx`` in
+and scores are integers. Where there is no value a dash stands. The converted value is index × 25
+before rounding (97,92, not 3,92 × 25 = 98,00), as the reference computes it: a note under the
+Ringkasan's index table says so. The words are under ``xlsx`` in
 ``analysis/resources/report.toml``.
 
 Every text cell is a plain string (openpyxl ``data_type`` ``s``), never a formula: a name,
@@ -36,7 +38,7 @@ from analysis.content import ReportData
 from analysis.indices import Breakdown
 from analysis.numbers import DASH
 from analysis.periods import check_period
-from analysis.report_text import lke_basis, lke_months
+from analysis.report_text import NOTE_MARK, conversion_note, lke_basis, lke_months
 from analysis.safe_text import clean
 from analysis.suggestions import Suggestion, concerns_anti_corruption
 from analysis.texts import text, words
@@ -88,7 +90,11 @@ def _summary(sheet: Any, data: ReportData) -> None:
     ]
     for row in rows:
         _add(sheet, list(row))
-    _header(sheet, words("xlsx.summary.index_header"))
+    index_header = list(words("xlsx.summary.index_header"))
+    note = conversion_note(data)
+    if note:  # the converted value, explained under the table
+        index_header[2] += NOTE_MARK
+    _header(sheet, index_header)
     for key, definition in data.questionnaire.indices.items():
         value = overall.indices.get(key)
         lowest, highest = overall.extremes(definition.items)
@@ -103,6 +109,8 @@ def _summary(sheet: Any, data: ReportData) -> None:
                 _codes(overall, highest),
             ],
         )
+    if note:
+        _add(sheet, [note])
     _add(sheet, [])
     lke_header = list(words("xlsx.summary.lke_header"))
     if data.service is not None:  # the unit's value, over all services: not the service's
@@ -188,14 +196,13 @@ def _respondents(sheet: Any, data: ReportData) -> None:
     language = questionnaire.reference_language
     counted = data.counted
     _title(sheet, text("xlsx.respondents.title", month=data.month), data)
-    _add(
-        sheet,
-        [
-            text(
-                "xlsx.respondents.personal" if data.include_personal else "xlsx.respondents.private"
-            )
-        ],
+    # who may see the file, or that names are left out and how to include them
+    note = (
+        text("common.personal")
+        if data.include_personal
+        else text("xlsx.respondents.private", include=text("common.include_personal"))
     )
+    _add(sheet, [note])
     identity = [q for q in questionnaire.identity if q.key in counted.columns]
     codes = [i.code for i in questionnaire.items]
     times = [t.to_pydatetime() for t in counted["submitted_at"]]

@@ -20,6 +20,7 @@ import openpyxl
 import pytest
 from matplotlib.figure import Figure
 
+from analysis import texts
 from analysis.periods import MONTHS_ID
 from analysis.report import NoResponses, ReportFiles, build_report, build_workbook
 from analysis.report_xlsx import SHEETS
@@ -101,12 +102,17 @@ def docx_text(path: Path) -> str:
     return "\n".join(parts)
 
 
+def as_listed(paragraph: Any) -> str:
+    """A heading as the table of contents lists it: "BAB I PENDAHULUAN", set on two lines."""
+    return " ".join(paragraph.text.split())
+
+
 def chapter(path: Path, heading: str) -> str:
     """The text under a level-1 heading, up to the next one."""
     found, inside = [], False
     for paragraph in docx.Document(str(path)).paragraphs:
         if style(paragraph) == "Heading 1":
-            inside = paragraph.text == heading
+            inside = as_listed(paragraph) == heading
         elif inside:
             found.append(paragraph.text)
     return "\n".join(found)
@@ -157,6 +163,40 @@ def test_summary_sheet_shows_ipp_3_92_and_its_category(built: Built) -> None:
     assert ("Responden dihitung", 3) in [r[:2] for r in rows]
     assert ("Isian di luar kuota", 1) in [r[:2] for r in rows]
     assert ("Periode", "Januari 2025") in [r[:2] for r in rows]
+
+
+CONVERSION_NOTE = (
+    "*) Nilai konversi adalah indeks × 25 yang dihitung dari indeks sebelum pembulatan, "
+    "sehingga dapat berbeda sedikit dari indeks yang ditampilkan dikali 25. Contoh: IPP "
+    "3,9167 × 25 = 97,92, bukan 3,92 × 25 = 98,00."
+)
+
+
+def test_converted_value_is_explained_once_in_the_draft_and_on_the_summary_sheet(
+    built: Built,
+) -> None:
+    # The reference converts the unrounded index (97,92): a reader multiplying the shown 3,92
+    # by 25 gets 98,00 and needs to be told why it differs.
+    lines = [p.text for p in docx.Document(str(built.default.docx)).paragraphs]
+    rows = xlsx_rows(built.default.xlsx, "Ringkasan")
+    header = next(r for r in rows if r[0] == "Indeks")
+    ipak = next(n for n, r in enumerate(rows) if r[0] == "Indeks Persepsi Anti Korupsi (IPAK)")
+
+    assert lines.count(CONVERSION_NOTE) == 1
+    note = lines.index(CONVERSION_NOTE)
+    assert "(dari skala 4; nilai konversi*) 97,92)" in lines[note - 1]  # under Tabel 1's IPP
+    assert lines.index("Tabel 1. Hasil SPKP Bulan Januari 2025") < note
+    assert note < lines.index("b. Indeks Persepsi Anti Korupsi")
+    assert [line for line in lines if "nilai konversi*) 100,00)" in line]  # IPAK: same mark
+    assert header[2] == "Nilai konversi*)"
+    assert rows[ipak + 1][:2] == (CONVERSION_NOTE, None)  # under the index table
+    assert [r for r in rows if r[0] == CONVERSION_NOTE] == [rows[ipak + 1]]
+
+
+def test_month_without_index_has_no_conversion_note(built: Built) -> None:
+    text = docx_text(built.empty.docx) + xlsx_text(built.empty.xlsx)
+
+    assert "*)" not in text and "sebelum pembulatan" not in text
 
 
 def test_item_and_service_sheets(built: Built) -> None:
@@ -242,9 +282,10 @@ def test_draft_quotes_the_respondents_suggestions_after_the_ipp_results(built: B
         "1 (satu), yaitu:"
     )
 
-    assert paragraphs[at - 1].startswith(
+    assert paragraphs[at - 2].startswith(
         "Berdasarkan hasil SPKP periode Januari 2025, diperoleh IPP"
     )
+    assert paragraphs[at - 1] == CONVERSION_NOTE  # the IPP's converted value explained
     quoted = document.paragraphs[at + 1]
     assert (quoted.text, style(quoted)) == (
         f"{SUGGESTION} (Sertifikasi/Resertifikasi CPOB)",
@@ -315,6 +356,37 @@ def test_names_and_institutions_are_left_out_by_default(built: Built) -> None:
     assert "tidak dicantumkan" in xlsx_rows(built.default.xlsx, "Responden")[1][0]
 
 
+INCLUDE_PERSONAL = (
+    "Untuk mencantumkannya, atur [reports] include_personal = true pada konfigurasi bot lalu "
+    "buat ulang laporan. Laporan dengan data pribadi hanya untuk petugas yang menangani data "
+    "pribadi responden."
+)
+
+
+def test_left_out_names_say_how_to_include_them_and_who_may_see_them(built: Built) -> None:
+    appendix = chapter(built.default.docx, "Lampiran 1. Data Responden").splitlines()
+    sheet = xlsx_rows(built.default.xlsx, "Responden")
+
+    assert appendix[0] == (
+        "Nama responden dan nama instansi/perusahaan tempat bekerja tidak dicantumkan karena "
+        f"merupakan data pribadi. {INCLUDE_PERSONAL}"
+    )
+    assert sheet[1][0] == (
+        "Nama dan instansi responden tidak dicantumkan karena merupakan data pribadi. "
+        f"{INCLUDE_PERSONAL}"
+    )
+    assert "include_personal = true" in texts.text("common.include_personal", "en")
+
+
+def test_a_file_with_names_says_who_may_see_it(built: Built) -> None:
+    said = (
+        "Berisi data pribadi responden: hanya untuk petugas yang menangani data pribadi responden."
+    )
+
+    assert chapter(built.personal.docx, "Lampiran 1. Data Responden").splitlines()[0] == said
+    assert xlsx_rows(built.personal.xlsx, "Responden")[1][0] == said
+
+
 def test_names_appear_with_include_personal(built: Built) -> None:
     document = docx.Document(str(built.personal.docx))
     appendix = document.tables[-1]
@@ -334,7 +406,7 @@ def test_names_appear_with_include_personal(built: Built) -> None:
 
 def test_draft_follows_the_reference_structure(built: Built) -> None:
     document = docx.Document(str(built.default.docx))
-    headings = [p.text for p in document.paragraphs if style(p) == "Heading 1"]
+    headings = [as_listed(p) for p in document.paragraphs if style(p) == "Heading 1"]
 
     assert [h for h in headings if h.startswith("BAB")] == [
         "BAB I PENDAHULUAN",
@@ -363,7 +435,7 @@ def test_draft_reports_the_reference_numbers_with_decimal_commas(built: Built) -
 
     assert "Tabel 1. Hasil SPKP Bulan Januari 2025" in text
     assert (
-        "IPP sebesar 3,92 (dari skala 4; nilai konversi 97,92) yang dikategorikan “Memuaskan”"
+        "IPP sebesar 3,92 (dari skala 4; nilai konversi*) 97,92) yang dikategorikan “Memuaskan”"
         in text
     )
     assert "Respon/kecepatan pelayanan (U3) dan Penanganan pengaduan (U4)" in text
@@ -568,7 +640,7 @@ def test_empty_month_still_gives_a_complete_draft_unless_refused(built: Built) -
 
     assert built.empty.summary["responses"] == 0
     assert "Belum ada responden yang dihitung pada periode Maret 2023" in text
-    assert "BAB V PENUTUP" in text
+    assert "BAB V\nPENUTUP" in text
     assert xlsx_rows(built.empty.xlsx, "Ringkasan")[9][1] == "–"
 
 
