@@ -37,11 +37,11 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import harness as h
@@ -52,6 +52,7 @@ from bot.sandbox_http import SandboxServer
 SURVEIBOT = str(Path(sys.executable).parent / "surveibot")
 ECHO = str(Path(__file__).resolve().parent / "echo_bots.py")
 TICKS = os.sysconf("SC_CLK_TCK")
+T = TypeVar("T")
 WAIT = 30.0  # seconds a respondent waits for the bot before counting as stuck
 
 
@@ -182,10 +183,14 @@ async def respond(sandbox: HttpSandbox, plan: h.Plan) -> None:
                 arrived.clear()
 
 
-async def run_bot(
-    sandbox: HttpSandbox, command: Sequence[str], log: Path, people: Sequence[h.Plan]
-) -> Outcome:
-    """Starts the bot process, lets ``people`` answer at once, stops it; its figures."""
+async def run_process(
+    sandbox: HttpSandbox,
+    command: Sequence[str],
+    log: Path,
+    work: Callable[[], Awaitable[T]],
+) -> tuple[T, float, float]:
+    """Starts the bot process, awaits ``work()`` once it polls, stops it; what ``work`` returned,
+    the wall seconds it took and the bot's CPU seconds meanwhile."""
     sandbox.polling.clear()
     with log.open("ab") as stderr:
         process = await asyncio.create_subprocess_exec(
@@ -201,9 +206,7 @@ async def run_bot(
         await asyncio.sleep(0.5)  # start-up calls done, the bot idles in getUpdates
         cpu = cpu_seconds(process.pid)
         began = time.perf_counter()
-        outcomes = await asyncio.gather(
-            *(respond(sandbox, p) for p in people), return_exceptions=True
-        )
+        result = await work()
         wall = time.perf_counter() - began
         cpu = cpu_seconds(process.pid) - cpu
     finally:
@@ -214,6 +217,18 @@ async def run_bot(
         except TimeoutError:
             process.kill()
             await process.wait()
+    return result, wall, cpu
+
+
+async def run_bot(
+    sandbox: HttpSandbox, command: Sequence[str], log: Path, people: Sequence[h.Plan]
+) -> Outcome:
+    """Starts the bot process, lets ``people`` answer at once, stops it; its figures."""
+
+    async def everyone() -> list[BaseException | None]:
+        return await asyncio.gather(*(respond(sandbox, p) for p in people), return_exceptions=True)
+
+    outcomes, wall, cpu = await run_process(sandbox, command, log, everyone)
     stuck = [o for o in outcomes if isinstance(o, BaseException)]
     for failure in stuck[:3]:
         print(f"  respondent stuck: {failure!r}", file=sys.stderr)
@@ -222,7 +237,7 @@ async def run_bot(
 
 
 def median(outcomes: Sequence[Outcome], attribute: str) -> float:
-    return statistics.median(getattr(o, attribute) for o in outcomes)
+    return float(statistics.median(getattr(o, attribute) for o in outcomes))
 
 
 async def main(args: argparse.Namespace) -> None:

@@ -138,6 +138,7 @@ class SandboxServer:
             self._server.close()
         # Closing the transports ends each connection's task at its next read; cancelling the
         # tasks instead makes asyncio's stream callback log the CancelledError (Python 3.11).
+        self.sandbox.release_polls()  # a long poll would otherwise hold its task until it ends
         for writer in self._connections.values():
             writer.transport.abort()
         if self._connections:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import httpx
@@ -118,3 +119,20 @@ async def test_get_json_and_chunked_bodies_and_garbage(server: SandboxServer) ->
         assert unknown.status_code == 404
         download = await client.get(f"{server.base_url.removesuffix('/bot')}/file/bot{TOKEN}/x.png")
         assert download.status_code == 404
+
+
+async def test_stopping_ends_a_long_poll_at_once(
+    sandbox: SandboxRequest, caplog: pytest.LogCaptureFixture
+) -> None:
+    sandbox.max_poll_wait = 30.0
+    front = SandboxServer(sandbox)
+    await front.start()
+    async with httpx.AsyncClient() as client:
+        poll = asyncio.create_task(
+            client.post(f"{front.base_url}{TOKEN}/getUpdates", json={"timeout": 30})
+        )
+        await asyncio.sleep(0.3)  # the poll now waits inside the server for an update
+        async with asyncio.timeout(2):  # not the poll's 30 s, nor the 5 s grace for connections
+            await front.stop()
+        await asyncio.gather(poll, return_exceptions=True)
+    assert not [r for r in caplog.records if r.name == "asyncio"]  # no task left to be cancelled

@@ -38,6 +38,11 @@ class UpdateBuilders(Store):
             waiter.set()
         return copy.deepcopy(data)
 
+    def release_polls(self) -> None:
+        """Ends every getUpdates waiting for an update now, as if its timeout had run out."""
+        for waiter in self._waiters:
+            waiter.set()
+
     async def _get_updates(self, params: Mapping[str, Any]) -> list[JSONDict]:
         offset = params.get("offset")
         if isinstance(offset, int) and offset < 0:
