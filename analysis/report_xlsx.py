@@ -31,6 +31,7 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -270,18 +271,26 @@ def _remark(found: Suggestion) -> str | None:
     return None
 
 
-def _add(sheet: Any, values: Sequence[Any]) -> None:
-    """Appends a row, its text as plain strings that XLSX can hold (see the module docstring).
+def _add(sheet: Any, values: Sequence[Any], number_format: str | None = None) -> None:
+    """Appends a row, its text as plain strings that XLSX can hold (see the module docstring),
+    its fractional numbers in ``number_format`` when given.
 
-    Every row of the workbook goes through here.
+    Every row of the workbook goes through here. The cells are made before they are appended:
+    finding an appended row again (``sheet[sheet.max_row]``) scans every cell of the sheet, which
+    made a thousand respondents take seconds.
     """
-    # openpyxl refuses control characters as the value is set: clean before.
-    sheet.append([clean(v) if isinstance(v, str) else v for v in values])
-    for cell in sheet[sheet.max_row]:
+    cells = []
+    for value in values:
+        # openpyxl refuses control characters as the value is set: clean before.
+        cell = Cell(sheet, value=clean(value) if isinstance(value, str) else value)
         if isinstance(cell.value, str):
             cell.data_type = "s"  # openpyxl makes text starting with "=" a formula
             if cell.value.startswith(FORMULA_STARTS):
                 cell.quotePrefix = True
+        elif number_format is not None and isinstance(cell.value, float):
+            cell.number_format = number_format
+        cells.append(cell)
+    sheet.append(cells)
 
 
 def _shown(value: Decimal | None) -> float | str:
@@ -291,10 +300,7 @@ def _shown(value: Decimal | None) -> float | str:
 
 def _append(sheet: Any, values: Sequence[Any], number_format: str = INDEX_FORMAT) -> None:
     """Appends a row, giving its fractional numbers ``number_format``; integers stay as they are."""
-    _add(sheet, list(values))
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, float):
-            cell.number_format = number_format
+    _add(sheet, list(values), number_format)
 
 
 def _title(sheet: Any, title: str, data: ReportData) -> None:
