@@ -39,11 +39,17 @@ import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import harness as h
-
-from bot.config import Config
 from bot.storage import Storage
+
+if TYPE_CHECKING:
+    from bot.config import Config
+
+# harness (which imports telegram) is imported inside the functions: the bot's report child
+# re-imports this script as its main module, and should import what it does under
+# `surveibot run`, not more.
+REPO = Path(__file__).resolve().parent.parent
 
 PERIOD = "2025-01"
 TIME_GOAL = 3.0  # seconds, through the bot's child process
@@ -68,7 +74,8 @@ def generate(path: Path, count: int, config: Config) -> None:
         "Pelayanan sudah baik, pertahankan.",
         "Sistem e-sertifikasi kadang lambat saat jam sibuk.",
     ]
-    rows, scores = [], []
+    rows: list[tuple[object, ...]] = []
+    scores: list[tuple[int, str, int]] = []
     for n in range(1, count + 1):
         second = rng.randrange(27 * 86400)
         day, rest = divmod(second, 86400)
@@ -115,7 +122,7 @@ def generate(path: Path, count: int, config: Config) -> None:
 
 def config_file(folder: Path, quota: int) -> Path:
     """The example config with its database in ``folder`` and the given quota."""
-    text = (h.REPO / "config.example.toml").read_text("utf-8")
+    text = (REPO / "config.example.toml").read_text("utf-8")
     text = re.sub(r'(?m)^path = ".*"$', f'path = "{folder / "survey.db"}"', text, count=1)
     text = re.sub(r"(?m)^monthly_quota = \d+$", f"monthly_quota = {quota}", text, count=1)
     path = folder / "config.toml"
@@ -173,7 +180,7 @@ def profile(config: Config) -> None:
         quota=config.survey.monthly_quota,
         include_personal=False,
         unit_name=config.reports.unit_name,
-        zone=config.survey.timezone,
+        zone=str(config.survey.timezone),
         links=None,
     )
     profiler = cProfile.Profile()
@@ -182,6 +189,8 @@ def profile(config: Config) -> None:
 
 
 def main() -> int:
+    import harness as h
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--submissions", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)
