@@ -24,7 +24,10 @@ What runs, in one process and one event loop, as in production:
    late it wakes; then the process's RSS.
 4. **Echo bots** on the same fake (same latency, same processor, same respondents and arrival
    model): PTB's echobot (one reply per text message) and an echo bot making the survey's calls
-   (a tap: answer the query, edit its message, send a message with buttons).
+   (a tap: answer the query, edit its message, send a message with buttons). They take turns
+   with the survey bot's phase 1 (on a new database each time), survey / echo / same-calls echo,
+   ``--rounds`` times, so that load drift on the machine moves all three alike; the ratios are
+   of the medians.
 5. **Sequential survey bot** (``SimpleUpdateProcessor(1)``, i.e. ``concurrent_updates(False)``)
    with a few respondents, for comparison.
 
@@ -40,6 +43,7 @@ import asyncio
 import gc
 import importlib.util
 import random
+import statistics
 import sys
 import tempfile
 import time
@@ -442,6 +446,21 @@ def calls_per_update(sandbox: h.TimedSandbox, driver: h.Driver) -> float:
     return sum(sandbox.statuses.values()) / max(driver.updates, 1)
 
 
+async def survey_capacity(args: argparse.Namespace, folder: Path) -> float:
+    """Phase 1 alone, on a new database: the survey bot's updates/s, for the interleaved rounds."""
+    config = h.bench_config(folder)
+    sandbox = h.TimedSandbox(latency=args.latency)
+    app = build_application(config, sandbox, clock=h.RunningClock(), rate_limited=False)
+    tracker = h.Tracker()
+    tracker.install(app)
+    async with h.running(app):
+        driver = h.Driver(app, sandbox, tracker)
+        wall, stuck = await driver.run(plans(config, 1_000_000, args.respondents, seed=1))
+    if stuck:
+        print(f"  {stuck} survey respondents got stuck")
+    return driver.updates / wall
+
+
 # -- 5. sequential ---------------------------------------------------------------------------------
 
 
@@ -477,23 +496,43 @@ async def main(args: argparse.Namespace) -> None:
         rate = await survey(args, folder / "concurrent")
 
         print(
-            f"\n-- 4. echo bots, same fake ({args.latency * 1000:.0f} ms), same processor, "
+            f"\n-- 4. survey and echo bots taking turns, {args.rounds} rounds: same fake "
+            f"({args.latency * 1000:.0f} ms), same processor, "
             f"same {args.respondents} respondents --"
         )
         config = h.bench_config(folder)
         people = plans(config, 1_000_000, args.respondents, seed=1)
-        plain = await echo(args, people, taps=False)
-        shaped = await echo(args, people, taps=True)
+        rates: dict[str, list[float]] = {"survey": [], "plain": [], "taps": []}
+        for round_ in range(args.rounds):
+            # Interleaved, survey / echo / same-calls echo / survey …, so that load drift on the
+            # machine moves all three alike; each figure is the median of its rounds.
+            rates["survey"].append(await survey_capacity(args, folder / f"round-{round_}"))
+            rates["plain"].append(await echo(args, people, taps=False))
+            rates["taps"].append(await echo(args, people, taps=True))
+            print(
+                f"  round {round_ + 1}: survey {rates['survey'][-1]:.0f}, echo "
+                f"{rates['plain'][-1]:.0f}, same-calls echo {rates['taps'][-1]:.0f} updates/s"
+            )
+        survey_rate = statistics.median(rates["survey"])
+        plain = statistics.median(rates["plain"])
+        shaped = statistics.median(rates["taps"])
+        rounds = f"medians of {args.rounds} interleaved rounds"
+        h.report("in-process survey bot throughput", survey_rate, "updates/s", note=rounds)
         h.report("bare PTB echo bot (one reply per message) throughput", plain, "updates/s")
         h.report("echo bot making the survey's calls throughput", shaped, "updates/s")
-        h.report("survey ÷ bare echo bot", rate / plain, "", "≥ 0.8", rate / plain >= 0.8)
         h.report(
-            "survey ÷ echo bot making the survey's calls",
-            rate / shaped,
+            "survey ÷ bare echo bot",
+            survey_rate / plain,
+            "",
+            note="retired as a goal: a tap needs three Bot API calls, the echo one",
+        )
+        h.report(
+            "in-process, survey ÷ echo bot making the survey's calls",
+            survey_rate / shaped,
             "",
             "≥ 0.8",
-            rate / shaped >= 0.8,
-            note="same Bot API calls per update: the cost of the survey's own work",
+            survey_rate / shaped >= 0.8,
+            note=f"same Bot API calls per update: the cost of the survey's own work; {rounds}",
         )
 
         print(f"\n-- 5. sequential survey bot, {args.sequential} respondents --")
@@ -507,6 +546,7 @@ if __name__ == "__main__":
     parser.add_argument("--probe", type=int, default=200)
     parser.add_argument("--sequential", type=int, default=4)
     parser.add_argument("--latency", type=float, default=0.05)
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved survey/echo rounds")
     h.header("bench_bot: the bot under load")
     began = time.perf_counter()
     asyncio.run(main(parser.parse_args()))
