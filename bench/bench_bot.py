@@ -76,13 +76,21 @@ def plans(config: Config, first_id: int, count: int, seed: int) -> list[h.Plan]:
     return [h.plan(first_id + n, config.survey.questionnaire, codes, rng) for n in range(count)]
 
 
-async def survey(args: argparse.Namespace, folder: Path) -> float:
-    """Phases 1–3; returns the survey bot's updates/s."""
+def survey_bot(
+    args: argparse.Namespace, folder: Path
+) -> tuple[Config, h.TimedSandbox, h.App, h.Tracker]:
+    """The survey bot as bench_bot runs it: on the timed fake, without a rate limiter, timed."""
     config = h.bench_config(folder)
     sandbox = h.TimedSandbox(latency=args.latency)
     app = build_application(config, sandbox, clock=h.RunningClock(), rate_limited=False)
     tracker = h.Tracker()
     tracker.install(app)
+    return config, sandbox, app, tracker
+
+
+async def survey(args: argparse.Namespace, folder: Path) -> float:
+    """Phases 1–3; returns the survey bot's updates/s."""
+    config, sandbox, app, tracker = survey_bot(args, folder)
     commits = time_record_answer(app)
     database = DatabaseThread()
     async with h.running(app):
@@ -448,11 +456,7 @@ def calls_per_update(sandbox: h.TimedSandbox, driver: h.Driver) -> float:
 
 async def survey_capacity(args: argparse.Namespace, folder: Path) -> float:
     """Phase 1 alone, on a new database: the survey bot's updates/s, for the interleaved rounds."""
-    config = h.bench_config(folder)
-    sandbox = h.TimedSandbox(latency=args.latency)
-    app = build_application(config, sandbox, clock=h.RunningClock(), rate_limited=False)
-    tracker = h.Tracker()
-    tracker.install(app)
+    config, sandbox, app, tracker = survey_bot(args, folder)
     async with h.running(app):
         driver = h.Driver(app, sandbox, tracker)
         wall, stuck = await driver.run(plans(config, 1_000_000, args.respondents, seed=1))
