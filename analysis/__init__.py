@@ -4,6 +4,7 @@ read-only.
 
 Modules::
 
+    quota         who counts: the first N persons of a month (the one SQL of the rule)
     data          read a period (quota applied in SQL): tallies, or one row per submission
     indices       item indices, IPP, IPAK, categories, LKE PMPZI 3-month value
     summary       the JSON-able summary (``surveibot report --json``)

@@ -20,6 +20,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from analysis.demographics import UNKNOWN
 from analysis.indices import Breakdown
+from analysis.layout import CHART_WIDTHS_CM, SMALLEST_PT
 from analysis.numbers import DASH, format_id, format_percent
 from analysis.periods import month_name, short_month_name
 from analysis.texts import text
@@ -31,20 +32,30 @@ __all__ = [
     "items_chart",
     "new_figure",
     "save_png",
+    "titled",
     "trend_chart",
 ]
 
-DPI = 150
+DPI = 150  # dots per printed inch: the charts are drawn at the size the draft prints them
+CM = 1 / 2.54  # inches
+SMALLEST = SMALLEST_PT
 BAND_COLOURS = ("#f4c7c3", "#fce8b2", "#fff7c2", "#cde8d4")  # worst … best
 SERIES_COLOURS = {"ipp": "#1f5fa8", "ipak": "#d9731a"}
 BAR_COLOUR = "#1f5fa8"
 
 
-def new_figure(width: float, height: float) -> Figure:
-    """Returns a Figure with its own Agg canvas, outside pyplot's registry."""
-    figure = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+def new_figure(kind: str, height_cm: float) -> Figure:
+    """Returns a Figure ``CHART_WIDTHS_CM[kind]`` wide (the width the draft places it at) and
+    ``height_cm`` high, with its own Agg canvas, outside pyplot's registry."""
+    size = (CHART_WIDTHS_CM[kind] * CM, height_cm * CM)
+    figure = Figure(figsize=size, dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
     return figure
+
+
+def titled(title: str, period: str) -> str:
+    """A chart's title with its month, so that a PNG pasted alone still says which it shows."""
+    return text("charts.with_month", title=title, month=month_name(period))
 
 
 def save_png(figure: Figure, path: str | PathLike[str]) -> Path:
@@ -60,14 +71,16 @@ def save_png(figure: Figure, path: str | PathLike[str]) -> Path:
 def count_chart(
     counts: Mapping[str, int], title: str, horizontal: bool = True, category: str = ""
 ) -> Figure:
-    """A bar per category with its count and share: ``1 (50,0%)`` (Gambar 1–4)."""
-    figure = new_figure(7.0, max(2.4, 0.55 * len(counts) + 1.3) if horizontal else 3.6)
+    """A bar per category with its count and share, ``1 (50,0%)``, zeros too: ``0 (0,0%)``
+    (Gambar 1–4)."""
+    height = max(5.5, 1.25 * len(counts) + 3.0) if horizontal else 8.0
+    figure = new_figure("count", height)
     axes = figure.add_subplot()
-    axes.set_title(title)
+    figure.suptitle(title, fontsize=10)  # centred on the figure: long labels move the axes
     total = sum(counts.values())
     labels = list(counts)
     values = [counts[k] for k in labels]
-    texts = [f"{n} ({format_percent(n, total)})" if n or horizontal else "" for n in values]
+    texts = [f"{n} ({format_percent(n, total)})" for n in values]
     if horizontal:
         bars = axes.barh(labels, values, color=BAR_COLOUR)
         axes.invert_yaxis()  # the first option on top, as in the questionnaire
@@ -80,8 +93,8 @@ def count_chart(
         axes.set_xlabel(category)
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         axes.set_ylim(0, max([*values, 1]) * 1.25)
-        axes.tick_params(axis="x", labelrotation=45 if len(labels) > 8 else 0)
-    axes.bar_label(bars, labels=texts, padding=3, fontsize=8)
+        axes.tick_params(axis="x", labelrotation=45 if len(labels) > 6 else 0)
+    axes.bar_label(bars, labels=texts, padding=3, fontsize=SMALLEST)
     axes.spines[["top", "right"]].set_visible(False)
     if total == 0:
         _no_data(axes)
@@ -105,9 +118,9 @@ def items_chart(breakdown: Breakdown, questionnaire: Questionnaire, period: str)
     """The index of every item, one panel per index, over its shaded category bands."""
     definitions = list(questionnaire.indices.values())
     widths = [max(len(d.items), 3) for d in definitions]
-    figure = new_figure(10.0, 4.6)
+    figure = new_figure("items", 9.0)
     grid = figure.add_gridspec(1, len(definitions), width_ratios=widths)
-    figure.suptitle(text("charts.items_title", month=month_name(period)))
+    figure.suptitle(text("charts.items_title", month=month_name(period)), fontsize=10)
     language = questionnaire.reference_language
     for column, definition in enumerate(definitions):
         axes = figure.add_subplot(grid[0, column])
@@ -119,10 +132,10 @@ def items_chart(breakdown: Breakdown, questionnaire: Questionnaire, period: str)
         axes.set_xticks(x, list(definition.items))
         axes.set_xlim(-0.6, len(x) - 0.4)
         shown = [breakdown.element_display(c) or DASH for c in definition.items]
-        axes.bar_label(bars, labels=shown, padding=2, fontsize=8)
+        axes.bar_label(bars, labels=shown, padding=2, fontsize=SMALLEST)
         value = breakdown.indices.get(definition.key)
         summary = f"{value.display} – {value.category}" if value else text("charts.items_empty")
-        axes.set_title(f"{definition.short}: {summary}", fontsize=10)
+        axes.set_title(f"{definition.short}: {summary}", fontsize=9)
         axes.set_xlabel(text("charts.item_axis"))
         if column == 0:
             axes.set_ylabel(text("charts.index_axis"))
@@ -137,10 +150,10 @@ def trend_chart(
     """IPP and IPAK month by month (``period -> {"ipp": value or None, …}``); gaps mark months
     without data."""
     periods = list(points)
-    figure = new_figure(9.0, 4.2)
+    figure = new_figure("trend", 8.5)
     axes = figure.add_subplot()
     first = next(iter(questionnaire.indices.values()))
-    _bands(axes, first, questionnaire.reference_language, named=False)
+    _bands(axes, first, questionnaire.reference_language, named=True)
     x = list(range(len(periods)))
     # Later series are drawn smaller and on top, so equal values still show both markers.
     for n, (key, definition) in enumerate(questionnaire.indices.items()):
@@ -159,7 +172,7 @@ def trend_chart(
     axes.set_ylabel(text("charts.index_axis"))
     if periods:
         first_month, last_month = month_name(periods[0]), month_name(periods[-1])
-        axes.set_title(text("charts.trend_title", first=first_month, last=last_month))
+        axes.set_title(text("charts.trend_title", first=first_month, last=last_month), fontsize=10)
     axes.legend(loc="lower left", ncols=2, frameon=True)
     if all(v is None for p in points.values() for v in p.values()):
         _no_data(axes)
@@ -180,7 +193,9 @@ def _bands(axes: Any, definition: IndexDef, language: str, named: bool) -> None:
     if named:
         right = axes.secondary_yaxis("right")
         mids = [(edges[i] + edges[i + 1]) / 2 for i in range(len(definition.bands))]
-        right.set_yticks(mids, [_wrap(b.label[language]) for b in definition.bands], fontsize=7)
+        right.set_yticks(
+            mids, [_wrap(b.label[language]) for b in definition.bands], fontsize=SMALLEST
+        )
         right.tick_params(length=0)
 
 

@@ -82,7 +82,28 @@ class ReportData:
 
     @property
     def counted(self) -> pd.DataFrame:
+        """The counted submissions, in the order they came."""
         return self.frame[self.frame["counted"]]
+
+    @property
+    def respondents(self) -> pd.DataFrame:
+        """The counted persons, one row each: their first submission's answers, and in
+        ``services`` the names of the services they answered, in the order they did."""
+        counted = self.counted
+        services: dict[object, list[str]] = {}
+        for person, code in zip(counted["person"], counted["service"], strict=True):
+            named = services.setdefault(person, [])
+            if self.service_name(str(code)) not in named:
+                named.append(self.service_name(str(code)))
+        first = counted.drop_duplicates("person", keep="first").copy()
+        first["services"] = [services[person] for person in first["person"]]
+        return first
+
+    def respondent_numbers(self) -> list[int]:
+        """Each counted submission's respondent number (1, 2 …, by first submission): a person's
+        submissions share theirs."""
+        numbers: dict[object, int] = {}
+        return [numbers.setdefault(p, len(numbers) + 1) for p in self.counted["person"]]
 
     def service_name(self, code: str) -> str:
         return self.services.get(code, code)

@@ -23,6 +23,7 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from analysis.quota import ranked, register
 from analysis.safe_text import clean
 from bot.questionnaire import Questionnaire
 
@@ -39,25 +40,14 @@ __all__ = [
 
 DbPath = str | PathLike[str]
 
-# Numbers every submission of the chosen periods by its place in its own period's queue.
-_RANKED = """
-WITH ranked AS (
-    SELECT {columns}
-           s.late AS late,
-           NOT s.late AND ROW_NUMBER() OVER (
-               PARTITION BY s.period, s.late ORDER BY s.submitted_at, s.id
-           ) <= COALESCE(c.quota, ?) AS counted
-    FROM submissions AS s LEFT JOIN closed_months AS c ON c.period = s.period
-    WHERE s.period IN ({marks})
-)
-"""
-
 
 @dataclass(frozen=True)
 class ServiceTally:
     """One service's submissions in one period: counts and per-item score totals.
 
     ``sums`` and ``counts`` cover counted submissions only; an item index is ``sums / counts``.
+    ``persons`` are the counted persons (:mod:`analysis.quota`): the respondents, whom a
+    report counts once however many services they answered.
     """
 
     responses: int = 0
@@ -65,6 +55,7 @@ class ServiceTally:
     late: int = 0
     sums: Mapping[str, int] = field(default_factory=dict)
     counts: Mapping[str, int] = field(default_factory=dict)
+    persons: frozenset[str] = frozenset()
 
 
 @contextmanager
@@ -76,6 +67,7 @@ def connect_readonly(db_path: DbPath) -> Iterator[sqlite3.Connection]:
     # as_uri() percent-encodes, so a path holding '?' or '#' still names the right file.
     uri = f"{path.resolve().as_uri()}?mode=ro"
     with closing(sqlite3.connect(uri, uri=True)) as connection:
+        register(connection)
         yield connection
 
 
@@ -87,25 +79,25 @@ def tally_periods(
     result: dict[str, dict[str, ServiceTally]] = {p: {} for p in periods}
     if not periods:
         return result
-    ranked = _RANKED.format(
-        columns="s.id, s.period, s.service,", marks=", ".join("?" * len(periods))
-    )
-    args = (quota, *periods)
+    prefix, args = ranked("s.service AS service,", periods, quota)
     responses: dict[tuple[str, str], list[int]] = {}  # counted, beyond quota, late
+    persons: dict[tuple[str, str], set[str]] = {}
     sums: dict[tuple[str, str], dict[str, int]] = {}
     counts: dict[tuple[str, str], dict[str, int]] = {}
     with connect_readonly(db_path) as db:
         db.execute("BEGIN")  # one snapshot for both queries
-        for period, service, counted, late, number in db.execute(
-            ranked + "SELECT period, service, counted, late, COUNT(*) FROM ranked "
-            "GROUP BY 1, 2, 3, 4",
+        for period, service, person, counted, late, number in db.execute(
+            prefix + "SELECT period_, service, person, counted, late, COUNT(*) FROM ranked "
+            "GROUP BY 1, 2, 3, 4, 5",
             args,
         ):
             place = 0 if counted else 2 if late else 1
-            responses.setdefault((period, service), [0, 0, 0])[place] = number
+            responses.setdefault((period, service), [0, 0, 0])[place] += number
+            if counted:
+                persons.setdefault((period, service), set()).add(person)
         for period, service, item, total, number in db.execute(
-            ranked + "SELECT r.period, r.service, sc.item, SUM(sc.score), COUNT(*) "
-            "FROM ranked AS r JOIN scores AS sc ON sc.submission_id = r.id "
+            prefix + "SELECT r.period_, r.service, sc.item, SUM(sc.score), COUNT(*) "
+            "FROM ranked AS r JOIN scores AS sc ON sc.submission_id = r.id_ "
             "WHERE r.counted GROUP BY 1, 2, 3",
             args,
         ):
@@ -119,6 +111,7 @@ def tally_periods(
             late=late_n,
             sums=sums.get((period, service), {}),
             counts=counts.get((period, service), {}),
+            persons=frozenset(persons.get((period, service), ())),
         )
     return result
 
@@ -126,13 +119,14 @@ def tally_periods(
 def load_period(
     db_path: DbPath, period: str, questionnaire: Questionnaire, quota: int
 ) -> pd.DataFrame:
-    """Returns one row per submission of ``period``, in quota order (counted ones first).
+    """Returns one row per submission of ``period``, in the order they were submitted.
 
     Columns: ``id, period, service, submitted_at`` (UTC datetime), ``counted`` and ``late``
-    (bool: late ones are stored after the month closed, never counted), one
-    column per identity question (``name, age, gender, education, occupation, institution``;
-    choices as the reference language's labels, categorical in questionnaire order; ``age`` as
-    nullable ``Int64``), one ``Int64`` column per item (``U1`` … ``P5``), ``suggestion``.
+    (bool: late ones are stored after the month closed, never counted), ``person`` (whom the
+    submission stands for, :mod:`analysis.quota`), one column per identity question (``name,
+    age, gender, education, occupation, institution``; choices as the reference language's
+    labels, categorical in questionnaire order; ``age`` as nullable ``Int64``), one ``Int64``
+    column per item (``U1`` … ``P5``), ``suggestion``.
     """
     import pandas as pd  # here, so the summary alone (tally_periods) never loads pandas
 
@@ -143,16 +137,16 @@ def load_period(
     items_sql = ", ".join(
         f'MAX(CASE WHEN sc.item = ? THEN sc.score END) AS "{i.code}"' for i in questionnaire.items
     )
-    columns = "s.id, s.service, s.identity, s.submitted_at, s.suggestion,"
-    sql = _RANKED.format(columns=columns, marks="?") + (
-        "SELECT r.id, r.service, r.submitted_at, r.counted, r.late, "
+    columns = "s.service AS service, s.identity AS identity, s.suggestion AS suggestion,"
+    prefix, ranked_args = ranked(columns, [period], quota)
+    sql = prefix + (
+        "SELECT r.id_ AS id, r.service, r.at_ AS submitted_at, r.counted, r.late, r.person, "
         f"{identity_sql}, {items_sql}, r.suggestion "
-        "FROM ranked AS r LEFT JOIN scores AS sc ON sc.submission_id = r.id "
-        "GROUP BY r.id ORDER BY r.submitted_at, r.id"
+        "FROM ranked AS r LEFT JOIN scores AS sc ON sc.submission_id = r.id_ "
+        "GROUP BY r.id_ ORDER BY r.at_, r.id_"
     )
     args = (
-        quota,
-        period,
+        *ranked_args,
         *(f"$.{q.key}" for q in questionnaire.identity),
         *(i.code for i in questionnaire.items),
     )
@@ -180,6 +174,7 @@ def tally_frame(frame: pd.DataFrame, questionnaire: Questionnaire) -> dict[str, 
             late=late,
             sums={c: int(totals[c]) for c in codes if present[c]},
             counts={c: int(present[c]) for c in codes if present[c]},
+            persons=frozenset(str(p) for p in counted["person"]),
         )
     return result
 

@@ -45,9 +45,12 @@ def age_groups(question: IdentityQuestion) -> list[tuple[int, int, str]]:
 
 
 def demographics(frame: pd.DataFrame, questionnaire: Questionnaire) -> Demographics:
-    """Counts the counted submissions of a :func:`analysis.data.load_period` frame."""
+    """Counts the counted persons of a :func:`analysis.data.load_period` frame, each once, by
+    their first submission: one who answered two services is one respondent."""
     language = questionnaire.reference_language
     counted = frame[frame["counted"]] if "counted" in frame else frame
+    if "person" in counted:
+        counted = counted.drop_duplicates("person", keep="first")
     counts: dict[str, dict[str, int]] = {}
     titles: dict[str, str] = {}
     for question in questionnaire.identity:

@@ -203,7 +203,9 @@ class ReportDocument:
         paragraph = self.document.add_paragraph(clean(text), style="Caption")
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
-    def figure(self, path: str | PathLike[str], caption: str, width_cm: float = 15.0) -> None:
+    def figure(self, path: str | PathLike[str], caption: str, width_cm: float) -> None:
+        """The picture at ``width_cm`` (the width it was drawn at: analysis.layout), centred,
+        with its caption."""
         self.document.add_picture(str(path), width=Cm(width_cm))
         self.document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
         self.caption(caption)

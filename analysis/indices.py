@@ -101,11 +101,12 @@ def index_value(value: Number, definition: IndexDef, language: str = "id") -> In
 class Breakdown:
     """The indices of one group of counted submissions (one service, or all of them)."""
 
-    responses: int
+    responses: int  # counted submissions
     beyond_quota: int
     elements: Mapping[str, Fraction | None]
     indices: Mapping[str, IndexValue | None]
     late: int = 0  # stored after the month closed: kept, never counted
+    respondents: int = 0  # counted persons (analysis.quota): one per person, however many answers
 
     def element(self, code: str) -> float | None:
         value = self.elements.get(code)
@@ -138,6 +139,7 @@ class Breakdown:
     def as_json(self) -> dict[str, Any]:
         """The per-service part of the summary: responses and each index (or null)."""
         return {
+            "respondents": self.respondents,
             "responses": self.responses,
             **{k: (v.as_json() if v else None) for k, v in self.indices.items()},
         }
@@ -154,6 +156,10 @@ class PeriodIndices:
     @property
     def responses(self) -> int:
         return self.overall.responses
+
+    @property
+    def respondents(self) -> int:
+        return self.overall.respondents
 
     @property
     def beyond_quota(self) -> int:
@@ -251,6 +257,7 @@ def _breakdown(tally: ServiceTally, questionnaire: Questionnaire) -> Breakdown:
         elements=elements,
         indices=indices,
         late=tally.late,
+        respondents=len(tally.persons),
     )
 
 
@@ -267,6 +274,7 @@ def _merge(tallies: Sequence[ServiceTally]) -> ServiceTally:
         late=sum(t.late for t in tallies),
         sums=sums,
         counts=counts,
+        persons=frozenset().union(*(t.persons for t in tallies)),
     )
 
 

@@ -185,7 +185,7 @@ def write_charts(data: ReportData, out_dir: Path, stem: str) -> dict[str, Path]:
         counts = data.demographics.counts.get(key)
         if counts is None:
             continue
-        caption = text(f"figures.{key}.caption")
+        caption = charts.titled(text(f"figures.{key}.caption"), data.period)
         if key in _UPRIGHT:
             shown = charts.age_window(counts)
             figure = charts.count_chart(shown, caption, False, text("common.age_groups"))

@@ -172,7 +172,7 @@ def _survey_data(doc: ReportDocument, data: ReportData) -> None:
     table = doc.table(words("docx.survey_data.questions_header"), rows, widths=(1.5, 8.5, 6.0))
     for row, title in groups:
         doc.merge_row(table, row, title)
-    doc.paragraph(text("docx.survey_data.total", total=count_phrase(data.indices.responses)))
+    doc.paragraph(text("docx.survey_data.total", total=count_phrase(data.indices.respondents)))
     doc.heading(text("docx.survey_data.services_heading"), 2)
     shorts = [d.short for d in data.questionnaire.indices.values()]
     doc.caption(text("docx.survey_data.services_caption", month=data.month))
@@ -182,7 +182,7 @@ def _survey_data(doc: ReportDocument, data: ReportData) -> None:
         service_rows.append(
             (
                 data.service_name(code),
-                str(breakdown.responses),
+                str(breakdown.respondents),
                 str(breakdown.beyond_quota),
                 *(f"{v.display} ({v.category})" if v else DASH for v in values),
             )
@@ -241,20 +241,30 @@ def _closing(doc: ReportDocument, data: ReportData) -> None:
 def _appendix(doc: ReportDocument, data: ReportData) -> None:
     language = data.questionnaire.reference_language
     doc.heading(text("docx.chapters.appendix"))
-    identity = [q for q in data.questionnaire.identity if q.key in data.counted.columns]
+    respondents = data.respondents  # persons: one who answered two services is one row
+    identity = [q for q in data.questionnaire.identity if q.key in respondents.columns]
     # who may see the file, or that names are left out and how to include them
     if data.include_personal:
         doc.paragraph(text("common.personal"))
     else:
         doc.paragraph(text("docx.appendix.private", include=text("common.include_personal")))
-    if data.counted.empty:
+    if respondents.empty:
         doc.paragraph(no_data_sentence(data))
         return
     rows = [
-        (str(n), *("" if _missing(r[q.key]) else str(r[q.key]) for q in identity))
-        for n, r in enumerate(data.counted.to_dict("records"), start=1)
+        (
+            str(n),
+            *("" if _missing(r[q.key]) else str(r[q.key]) for q in identity),
+            "; ".join(r["services"]),
+        )
+        for n, r in enumerate(respondents.to_dict("records"), start=1)
     ]
-    doc.table((text("docx.appendix.number"), *(q.column[language] for q in identity)), rows)
+    header = (
+        text("docx.appendix.number"),
+        *(q.column[language] for q in identity),
+        text("docx.appendix.services"),
+    )
+    doc.table(header, rows)
 
 
 def _missing(value: object) -> bool:

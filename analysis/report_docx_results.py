@@ -18,6 +18,7 @@ from pathlib import Path
 from analysis.content import ReportData
 from analysis.docx_parts import ReportDocument
 from analysis.indices import CONVERSION, IndexValue
+from analysis.layout import CHART_WIDTHS_CM
 from analysis.numbers import DASH, count_phrase, format_id
 from analysis.report_text import (
     conversion_note,
@@ -53,15 +54,15 @@ def write_results(doc: ReportDocument, data: ReportData, charts: Mapping[str, Pa
             text(
                 "docx.results.demographic",
                 sentence=demographic_sentence(data, key),
-                month=data.month,
-                basis=text(f"figures.{key}.basis"),
-                number=number,
+                details=text(f"figures.{key}.details", month=data.month, number=number),
             )
         )
         if key in charts:
             caption = text(f"figures.{key}.caption")
             doc.figure(
-                charts[key], text("docx.figure_caption", number=number, caption=caption), 13.0
+                charts[key],
+                text("docx.figure_caption", number=number, caption=caption),
+                CHART_WIDTHS_CM["count"],
             )
     # the converted value's note goes under the first section that shows a converted value
     overall = data.indices.overall.indices
@@ -276,6 +277,7 @@ def _charts_section(doc: ReportDocument, data: ReportData, charts: Mapping[str, 
     for key, number in (("items", ITEMS_FIGURE), ("trend", TREND_FIGURE)):
         if key in charts:
             caption = text(f"figures.{key}.caption")
-            doc.figure(charts[key], text("docx.figure_caption", number=number, caption=caption))
+            caption = text("docx.figure_caption", number=number, caption=caption)
+            doc.figure(charts[key], caption, CHART_WIDTHS_CM[key])
     names = {k: d.short for k, d in data.questionnaire.indices.items()}
     doc.paragraph(lke_sentence(data, names))

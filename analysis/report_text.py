@@ -68,26 +68,31 @@ def quota_sentence(data: ReportData) -> str:
 
 
 def _quota_sentence(data: ReportData) -> str:
-    counted, beyond = data.indices.responses, data.indices.beyond_quota
-    received = count_phrase(counted + beyond)
+    # Respondents are persons (analysis.quota): "received" counts submissions, "counted" persons.
+    answers, beyond = data.indices.responses, data.indices.beyond_quota
+    received = count_phrase(answers + beyond)
+    counted = count_phrase(data.indices.respondents)
     if data.service is None:
         if beyond:
             return text(
                 "sentence.quota_beyond",
                 month=data.month,
                 received=received,
-                counted=count_phrase(counted),
+                counted=counted,
+                answers=count_phrase(answers),
                 beyond=count_phrase(beyond),
                 quota=data.quota,
             )
-        return text("sentence.quota", month=data.month, received=received, quota=data.quota)
+        return text(
+            "sentence.quota", month=data.month, received=received, people=counted, quota=data.quota
+        )
     unit = text(
         "sentence.quota_unit",
         quota=data.quota,
         unit=data.unit,
         month=data.month,
         received=count_phrase(data.unit_total.responses + data.unit_total.beyond_quota),
-        counted=count_phrase(data.unit_total.responses),
+        counted=count_phrase(data.unit_total.respondents),
     )
     service = data.service_name(data.service)
     if beyond:
@@ -95,11 +100,12 @@ def _quota_sentence(data: ReportData) -> str:
             "sentence.quota_service_beyond",
             service=service,
             received=received,
-            counted=count_phrase(counted),
+            counted=counted,
+            answers=count_phrase(answers),
             beyond=count_phrase(beyond),
         )
     else:
-        own = text("sentence.quota_service", service=service, received=received)
+        own = text("sentence.quota_service", service=service, received=received, people=counted)
     return f"{unit} {own}"
 
 
@@ -134,13 +140,23 @@ def demographic_sentence(data: ReportData, key: str) -> str:
             total=count_phrase(total),
             label=next(iter(counts)),
         )
+    if key == "occupation":  # "Pegawai Swasta sebanyak 1 (satu) dan 1 (satu) orang berstatus …"
+        shown = [
+            text(
+                "sentence.demographic.occupation_group"
+                if n
+                else "sentence.demographic.occupation_first",
+                label=label,
+                count=count_phrase(number),
+            )
+            for n, (label, number) in enumerate(counts.items())
+        ]
+        return text("sentence.demographic.occupation", month=month, groups=join_id(shown))
     groups = join_id(
         [text("sentence.demographic.group", label=label, count=n) for label, n in counts.items()]
     )
     if key == "education":
         return text("sentence.demographic.education", month=month, groups=groups)
-    if key == "occupation":
-        return text("sentence.demographic.occupation", month=month, groups=groups)
     return text("sentence.demographic.other", month=month, groups=groups)
 
 

@@ -84,7 +84,8 @@ def _summary(sheet: Any, data: ReportData) -> None:
         (text("xlsx.summary.period"), data.month),
         (text("xlsx.summary.service"), scope),
         (text("xlsx.summary.quota"), data.quota),
-        (text("xlsx.summary.counted"), overall.responses),
+        (text("xlsx.summary.counted"), overall.respondents),
+        (text("xlsx.summary.answers"), overall.responses),
         (text("xlsx.summary.beyond_quota"), overall.beyond_quota),
         *([(text("xlsx.summary.late"), overall.late)] if overall.late else []),
         (),
@@ -166,7 +167,13 @@ def _services(sheet: Any, data: ReportData) -> None:
     if data.service is None:
         rows.append(("", text("common.all_services"), data.indices.overall))
     for code, name, breakdown in rows:
-        line: list[Any] = [code, name, breakdown.responses, breakdown.beyond_quota]
+        line: list[Any] = [
+            code,
+            name,
+            breakdown.respondents,
+            breakdown.responses,
+            breakdown.beyond_quota,
+        ]
         for key in keys:
             value = breakdown.indices.get(key)
             line += [_shown(value.rounded), value.category] if value else [DASH, DASH]
@@ -220,7 +227,11 @@ def _respondents(sheet: Any, data: ReportData) -> None:
             *codes,
         ),
     )
-    for number, (row, time) in enumerate(zip(counted.to_dict("records"), times, strict=True), 1):
+    numbers = data.respondent_numbers()  # a person's submissions share their number
+    first = sheet.max_row + 1
+    for index, (number, row, time) in enumerate(
+        zip(numbers, counted.to_dict("records"), times, strict=True)
+    ):
         _add(
             sheet,
             [
@@ -232,7 +243,7 @@ def _respondents(sheet: Any, data: ReportData) -> None:
                 *(_cell(row[c]) for c in codes),
             ],
         )
-        sheet.cell(sheet.max_row, 2).number_format = TIME_FORMAT
+        sheet.cell(first + index, 2).number_format = TIME_FORMAT
     sheet.freeze_panes = "A4"
     _widths(sheet, (6, 18, 40, *(18 for _ in identity), *(5 for _ in codes)))
 

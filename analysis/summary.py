@@ -2,14 +2,17 @@
 
 The summary (``surveibot … --json``) has exactly these keys::
 
-    {"period": "2025-01", "responses": 3, "beyond_quota": 0, "late": 0,
+    {"period": "2025-01", "respondents": 2, "responses": 3, "beyond_quota": 0, "late": 0,
      "ipp":  {"index": 3.9166…, "display": "3,92", "converted": 97.91…, "category": "Memuaskan"},
      "ipak": {…same keys…},
      "elements": {"U1": 4.0, …, "P5": 4.0},
-     "services": {"cpob": {"responses": 3, "ipp": {…}, "ipak": {…}}, …},
+     "services": {"cpob": {"respondents": 2, "responses": 2, "ipp": {…}, "ipak": {…}}, …},
      "lke": {"ipp": 3.91…, "ipak": 4.0, "months": ["2024-12", "2025-01"]}}
 
-A period without data has ``responses`` 0 and nulls for every index and element. ``late``
+``respondents`` counts persons, ``responses`` their submissions (the indices average these):
+the quota is the month's first persons, every submission of theirs counting (see
+:mod:`analysis.quota`). A period without data has ``responses`` 0 and nulls for every index and
+element. ``late``
 counts submissions stored after the month closed: kept, never counted (see
 bot/migrations/0004_closed_months.sql). ``lke`` is the unit's value, over all services, in a
 per-service summary too: LKE PMPZI is not per service.
@@ -65,6 +68,7 @@ def summary_dict(indices: PeriodIndices, lke_value: Lke) -> dict[str, Any]:
     overall = indices.overall
     return {
         "period": indices.period,
+        "respondents": overall.respondents,
         "responses": overall.responses,
         "beyond_quota": overall.beyond_quota,
         "late": overall.late,

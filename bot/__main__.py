@@ -64,7 +64,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _configure_logging(quiet=args.command != "run")
     try:
-        return int(args.handler(args))
+        status = int(args.handler(args))
+        sys.stdout.flush()  # here, where a closed pipe can still be told apart
+        return status
+    except BrokenPipeError:
+        # `surveibot report … | head`: the reader has gone, which is no error of ours. Python's
+        # recipe (docs: signal, "Note on SIGPIPE"): stdout onto devnull, so that the flush at exit
+        # finds nothing to complain about.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     except UsageError as exc:
         print(f"surveibot: {exc}", file=sys.stderr)
         return 2
@@ -250,6 +259,7 @@ def _demo(args: argparse.Namespace) -> int:
     print()
     print(say("cli.demo.done", submitted=result.submitted, abandoned=result.abandoned))
     print(say("cli.demo.database", path=result.database))
+    print(say("cli.demo.config", config=args.out / "config.toml", period=result.period))
     _print_files(result.files.paths)
     return 0
 
@@ -436,6 +446,7 @@ def _summary_text(summary: dict[str, Any]) -> str:
         say(
             "cli.summary.responses",
             period=summary["period"],
+            respondents=summary.get("respondents", 0),
             responses=summary["responses"],
             beyond=summary["beyond_quota"],
             late=summary.get("late", 0),

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import random
+import re
 import sqlite3
 import sys
 import tomllib
@@ -31,6 +33,11 @@ if TYPE_CHECKING:  # the report's modules are imported only when the demo builds
 
 DATA = resources.files("bot") / "data"
 SEED = 2025
+
+
+# The demo bot's username, in its survey links: Telegram requires a bot's username to end in
+# "bot", so this one can never be a real bot that a reader of the demo's report might open.
+BOT_USERNAME = "surveibot_contoh"
 
 
 @dataclass
@@ -59,6 +66,19 @@ def demo_config(out: Path) -> Config:
     return replace(config, storage=replace(config.storage, path=out / "demo.db"))
 
 
+def _write_config(out: Path, database: Path) -> Path:
+    """``out/config.toml``: the demo's configuration on its database, for the staff commands
+    (``make report CONFIG=surveibot-demo/config.toml MONTH=…``)."""
+    text = (DATA / "demo.toml").read_text("utf-8")
+    path_line = f"path = {json.dumps(str(database.resolve()))}"
+    text = re.sub(r'(?m)^path = "demo.db"$', lambda _match: path_line, text, count=1)
+    texts = f"unit_texts = {json.dumps(str(DATA / 'unit-texts.example.toml'))}"
+    text = re.sub(r"(?m)^unit_texts = .*$", lambda _match: texts, text, count=1)
+    target = out / "config.toml"
+    target.write_text(text, "utf-8")
+    return target
+
+
 def last_month(today: datetime, zone: Any) -> str:
     local = today.astimezone(zone)
     year, month = (local.year, local.month - 1) if local.month > 1 else (local.year - 1, 12)
@@ -82,7 +102,9 @@ async def _simulate_and_report(
     year, month = (int(part) for part in period.split("-"))
     start = datetime(year, month, 2, 1, 0, tzinfo=UTC)  # 2nd of the month, 08:00 WIB
     clock = DemoClock(start)
-    submitted, abandoned = await _simulate(config, clock, people, _say(progress))
+    line = _progress(progress)
+    submitted, abandoned = await _simulate(config, clock, people, line)
+    _progress_done(progress, line)
     _say(progress)(console.say("cli.report.building", period=period))
     from analysis.report import build_report
     from bot.staff_store import survey_links
@@ -102,6 +124,7 @@ async def _simulate_and_report(
         unit_texts=config.reports.unit_texts,
     )
     _tidy(config.storage.path)
+    _write_config(out, config.storage.path)
     return DemoResult(period, submitted, abandoned, config.storage.path, files, dict(files.summary))
 
 
@@ -112,7 +135,7 @@ async def _simulate(
     from bot.sandbox import Respondent, SandboxRequest
 
     rng = random.Random(SEED)
-    sandbox = SandboxRequest(seed=SEED)
+    sandbox = SandboxRequest(seed=SEED, bot_username=BOT_USERNAME)
     app = build_application(config, sandbox, clock=clock, rate_limited=False)
     await app.initialize()
     if app.post_init is not None:
@@ -230,3 +253,25 @@ def _say(stream: TextIO) -> Callable[[str], None]:
         print(text, file=stream, flush=True)
 
     return say
+
+
+def _progress(stream: TextIO) -> Callable[[str], None]:
+    """One progress line: rewritten in place on a terminal; elsewhere (a log, a pipe) only the
+    last state is written, once, by :func:`_progress_done`."""
+    last = [""]
+
+    def say(text: str) -> None:
+        last[0] = text
+        if stream.isatty():
+            print(f"\r{text}\033[K", end="", file=stream, flush=True)
+
+    say.last = last  # type: ignore[attr-defined]
+    return say
+
+
+def _progress_done(stream: TextIO, say: Callable[[str], None]) -> None:
+    last = say.last[0]  # type: ignore[attr-defined]
+    if stream.isatty():
+        print(file=stream, flush=True)
+    elif last:
+        print(last, file=stream, flush=True)

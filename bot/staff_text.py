@@ -79,6 +79,7 @@ def stats_text(
     lines.append(
         words.get(
             "admin_stats_counted",
+            respondents=summary.get("respondents", 0),
             counted=summary.get("responses", 0),
             quota=quota,
             beyond=summary.get("beyond_quota", 0),
@@ -111,7 +112,8 @@ def chart_caption(key: str, period: str, words: Wording) -> str:
 
 def _counts(summary: Mapping[str, Any], words: Wording) -> list[str]:
     counted = summary.get("responses", 0)
-    line = words.get("staff_post_responses", counted=counted)
+    respondents = summary.get("respondents", 0)
+    line = words.get("staff_post_responses", respondents=respondents, counted=counted)
     if summary.get("beyond_quota"):
         line += words.get("staff_post_beyond", beyond=summary["beyond_quota"])
     if summary.get("late"):

@@ -46,6 +46,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import aiosqlite
 
+from analysis.quota import person_of, ranked, register
 from bot.console import reason, say
 from bot.questionnaire import PERIOD
 
@@ -272,6 +273,7 @@ class Storage:
             self._identity = _identity(self.path)  # the file exists once WAL mode is set
             await self._unmark_backup()
             await self._db.create_function("person_key", 2, person_key, deterministic=True)
+            await self._db.create_function("person_of", 3, person_of, deterministic=True)
             await self._migrate()
             self._secret = await self.read(_secret)
         except (sqlite3.Error, OSError) as exc:
@@ -521,14 +523,12 @@ class Storage:
         return person_key(self._secret, user_id)
 
     async def counted_ids(self, period: str, quota: int) -> list[int]:
-        """Returns the ids of the period's counted submissions: the first ``quota`` to submit,
-        late ones never, and with the quota kept at closing for a closed month."""
+        """Returns the ids of the period's counted submissions: every submission of the first
+        ``quota`` persons (:mod:`analysis.quota`), late ones never, and with the quota kept at
+        closing for a closed month."""
+        prefix, args = ranked("", [period], quota)
         rows = await self.read(
-            rows_of,
-            "SELECT id FROM submissions WHERE period = ? AND NOT late "
-            "ORDER BY submitted_at, id LIMIT COALESCE("
-            "(SELECT quota FROM closed_months WHERE period = ?), ?)",
-            (period, period, quota),
+            rows_of, prefix + "SELECT id_ FROM ranked WHERE counted ORDER BY 1", args
         )
         return [row[0] for row in rows]
 
@@ -941,8 +941,8 @@ def close_month(
     if not figures:
         return False
     cursor = db.execute(
-        "INSERT INTO closed_months (period, closed_at, reason, quota, figures) "
-        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (period) DO NOTHING",
+        "INSERT INTO closed_months (period, closed_at, reason, quota, figures, rule) "
+        "VALUES (?, ?, ?, ?, ?, 'persons') ON CONFLICT (period) DO NOTHING",
         (period, iso(now), reason, quota, json.dumps(figures)),
     )
     if cursor.rowcount:
@@ -979,15 +979,12 @@ def _noticed(db: sqlite3.Connection, period: str, figures: str) -> None:
 def tally(db: sqlite3.Connection, period: str, quota: int) -> dict[str, Any]:
     """The month's figures per service: counted, beyond quota and late submissions, and each
     item's score total and count over the counted ones (what the indices are computed from)."""
-    ranked = (
-        "WITH ranked AS (SELECT id, service, late, NOT late AND ROW_NUMBER() OVER ("
-        "PARTITION BY late ORDER BY submitted_at, id) <= ? AS counted "
-        "FROM submissions WHERE period = ?) "
-    )
+    register(db)  # the quota's persons (any connection: the bot's, the import's, a test's)
+    prefix, args = ranked("s.service AS service,", [period], quota)
     figures: dict[str, Any] = {}
     for service, counted, late, total in db.execute(
-        ranked + "SELECT service, SUM(counted), SUM(late), COUNT(*) FROM ranked GROUP BY service",
-        (quota, period),
+        prefix + "SELECT service, SUM(counted), SUM(late), COUNT(*) FROM ranked GROUP BY service",
+        args,
     ):
         figures[service] = {
             "responses": int(counted),
@@ -997,9 +994,9 @@ def tally(db: sqlite3.Connection, period: str, quota: int) -> dict[str, Any]:
             "counts": {},
         }
     for service, item, total, number in db.execute(
-        ranked + "SELECT r.service, sc.item, SUM(sc.score), COUNT(*) FROM ranked AS r "
-        "JOIN scores AS sc ON sc.submission_id = r.id WHERE r.counted GROUP BY 1, 2",
-        (quota, period),
+        prefix + "SELECT r.service, sc.item, SUM(sc.score), COUNT(*) FROM ranked AS r "
+        "JOIN scores AS sc ON sc.submission_id = r.id_ WHERE r.counted GROUP BY 1, 2",
+        args,
     ):
         figures[service]["sums"][item] = int(total)
         figures[service]["counts"][item] = int(number)

@@ -25,6 +25,8 @@ IPP_ITEMS = tuple(f"U{n}" for n in range(1, 9))
 IPAK_ITEMS = tuple(f"P{n}" for n in range(1, 6))
 ITEMS = IPP_ITEMS + IPAK_ITEMS
 
+TEST_SECRET = "0" * 64  # the person_key secret of these files
+
 DEFAULT_IDENTITY = {
     "name": "Responden Uji",
     "age": "30",
@@ -34,29 +36,32 @@ DEFAULT_IDENTITY = {
     "institution": "PT Contoh Farma",
 }
 
-# January 2025 as the reference's Tabel 1 and Tabel 2 show it: U3 = U4 = 3.67, the other items
-# 4.00, IPP 3.92 "Memuaskan", IPAK 4.00. The reference says 2 respondents, but 3.67 = 11/3 needs
-# 3 (one scoring 3 on U3 and U4, two scoring 4): the report contradicts itself, and we follow
-# its tables. Two of the three match the reference's Lampiran 1 except for their (invented)
-# names: 37 years old, male, S2, BUMN; 28 years old, female, S2, private sector.
+# January 2025 as the reference shows it: 3 submissions from 2 persons ("2 (dua) responden"; its
+# Lampiran 1 lists 2 people), one of whom answered two services. Tabel 1 and Tabel 2 average the
+# 3 submissions: U3 = U4 = 3.67 (11/3: the second person scored 3 on both), the other items 4.00,
+# IPP 3.92 "Memuaskan", IPAK 4.00. The persons match the reference's Lampiran 1 except for their
+# (invented) names: 37 years old, male, S2, BUMN; 28 years old, female, S2, private sector.
+BAMBANG = {
+    "name": "Bambang Sutrisno",
+    "age": "37",
+    "gender": "L",
+    "education": "s2",
+    "occupation": "bumn",
+    "institution": "PT Farmasi Nusantara (Persero)",
+}
 JANUARY_2025: tuple[dict[str, Any], ...] = (
     {
         "service": "cpob",
         "submitted_at": "2025-01-10T02:15:00.000000+00:00",
-        "identity": {
-            "name": "Bambang Sutrisno",
-            "age": "37",
-            "gender": "L",
-            "education": "s2",
-            "occupation": "bumn",
-            "institution": "PT Farmasi Nusantara (Persero)",
-        },
+        "user_id": 1001,
+        "identity": BAMBANG,
         "scores": {},
         "suggestion": "Perlu menambah jumlah dan kompetensi personil untuk produk biologi.",
     },
     {
         "service": "cpob",
         "submitted_at": "2025-01-15T07:40:00.000000+00:00",
+        "user_id": 1002,
         "identity": {
             "name": "Citra Lestari",
             "age": "28",
@@ -71,14 +76,8 @@ JANUARY_2025: tuple[dict[str, Any], ...] = (
     {
         "service": "suket_cpob",
         "submitted_at": "2025-01-22T04:05:00.000000+00:00",
-        "identity": {
-            "name": "Dewi Anggraini",
-            "age": "45",
-            "gender": "P",
-            "education": "s1",
-            "occupation": "swasta",
-            "institution": "PT Obat Prima Mandiri",
-        },
+        "user_id": 1001,  # the same person, for a second service
+        "identity": BAMBANG,
         "scores": {},
         "suggestion": None,
     },
@@ -108,25 +107,36 @@ class SurveyDb:
         identity: Mapping[str, Any] | None = None,
         suggestion: str | None = None,
         submission_id: int | None = None,
+        user_id: int | None = None,
+        imported: bool = False,
     ) -> int:
-        """Stores a submission: every item scores ``default_score`` unless ``scores`` says else."""
+        """Stores a submission: every item scores ``default_score`` unless ``scores`` says else.
+
+        Each submission comes from a Telegram account of its own unless ``user_id`` names one
+        (the same person again); ``imported`` stores it as ``surveibot import`` does, without an
+        account: its person is then its name and institution.
+        """
         if isinstance(submitted_at, datetime):
             submitted_at = submitted_at.astimezone(UTC).isoformat(timespec="microseconds")
         all_scores = {code: default_score for code in ITEMS} | dict(scores or {})
-        user_id = self._next_user
-        self._next_user += 1
+        if user_id is None:
+            user_id = self._next_user
+            self._next_user += 1
+        account = None if imported else user_id
         with sqlite3.connect(self.path) as db:
             cursor = db.execute(
-                "INSERT INTO submissions (id, user_id, service, period, submitted_at, language, "
-                "identity, suggestion) VALUES (?, ?, ?, ?, ?, 'id', ?, ?)",
+                "INSERT INTO submissions (id, user_id, person_key, service, period, submitted_at, "
+                "language, identity, suggestion, source) VALUES (?, ?, ?, ?, ?, ?, 'id', ?, ?, ?)",
                 (
                     submission_id,
-                    user_id,
+                    account,
+                    None if account is None else person_key(TEST_SECRET, account),
                     service,
                     period,
                     submitted_at,
                     json.dumps(DEFAULT_IDENTITY | dict(identity or {}), ensure_ascii=False),
                     suggestion,
+                    "import" if imported else "telegram",
                 ),
             )
             new_id = cursor.lastrowid

@@ -100,7 +100,7 @@ async def test_stats_show_this_month_live(
     await admin.command(staffed, "stats")
     text = plain(admin.last_text)
     assert "Angka Januari 2025" in text
-    assert "Isian terhitung: 3 dari kuota 30 · di luar kuota: 0" in text
+    assert "Responden: 2 dari kuota 30 orang · isian terhitung: 3 · di luar kuota: 0" in text
     assert "IPP 3,92 · nilai konversi 97,92 · Memuaskan" in text
     assert "Sertifikasi/Resertifikasi CPOB: 2" in text
     assert "sedang diisi saat ini (semua bulan): 1" in text
@@ -222,7 +222,7 @@ async def test_export_workbook_holds_the_months_data_without_names(
     finally:
         book.close()
     assert ("Periode", "Januari 2025") in [row[:2] for row in summary]
-    assert ("Responden dihitung", 3) in [row[:2] for row in summary]
+    assert ("Responden dihitung (orang)", 2) in [row[:2] for row in summary]  # 2 persons, 3 isian
     ipp = "Indeks Persepsi Pelayanan Publik (IPP)"
     assert (ipp, 3.92, 97.92, "Memuaskan") in summary  # numbers, shown 3,92 by Excel
     assert "Perlu menambah jumlah personil." in cells

@@ -69,7 +69,7 @@ def built(tmp_path_factory: pytest.TempPathFactory, questionnaire: Questionnaire
     root = tmp_path_factory.mktemp("report")
     survey = january_2025(root / "survey.db")
     survey.add("2024-11", "2024-11-05T00:00:00+00:00", default_score=3)
-    survey.add(  # the 4th of January with a quota of 3: kept, reported beyond quota
+    survey.add(  # a 3rd person in January with a quota of 2 persons: kept, reported beyond quota
         "2025-01",
         "2025-01-30T09:00:00+00:00",
         service="cpob_impor",
@@ -79,7 +79,7 @@ def built(tmp_path_factory: pytest.TempPathFactory, questionnaire: Questionnaire
     )
 
     def build(name: str, period: str = "2025-01", **options: Any) -> ReportFiles:
-        return build_report(survey.path, period, questionnaire, SERVICES, 3, root / name, **options)
+        return build_report(survey.path, period, questionnaire, SERVICES, 2, root / name, **options)
 
     return Built(
         db=survey.path,
@@ -160,7 +160,8 @@ def test_summary_sheet_shows_ipp_3_92_and_its_category(built: Built) -> None:
     assert ipp[1:4] == (3.92, 97.92, "Memuaskan")
     assert ipp[4] == "U3, U4 (3,67)"
     assert ipak[1:4] == (4.0, 100.0, "Bersih dari korupsi")
-    assert ("Responden dihitung", 3) in [r[:2] for r in rows]
+    assert ("Responden dihitung (orang)", 2) in [r[:2] for r in rows]
+    assert ("Isian dihitung (seluruh isian responden)", 3) in [r[:2] for r in rows]
     assert ("Isian di luar kuota", 1) in [r[:2] for r in rows]
     assert ("Periode", "Januari 2025") in [r[:2] for r in rows]
 
@@ -205,8 +206,9 @@ def test_item_and_service_sheets(built: Built) -> None:
 
     assert items["U3"][2:8] == (3.67, 3, 0, 0, 1, 2)
     assert items["P1"][2] == 4.0
-    assert services["cpob"][2:6] == (2, 0, 3.88, "Memuaskan")
-    assert services["cpob_impor"][2:6] == (0, 1, "–", "–")
+    # respondents (persons), counted submissions, beyond quota, then the indices
+    assert services["cpob"][2:7] == (2, 2, 0, 3.88, "Memuaskan")
+    assert services["cpob_impor"][2:7] == (0, 0, 1, "–", "–")
 
 
 def test_workbook_numbers_are_numbers_shown_as_the_report_shows_them(built: Built) -> None:
@@ -231,12 +233,12 @@ def test_workbook_numbers_are_numbers_shown_as_the_report_shows_them(built: Buil
     lke = summary["IPP"][1]  # (3 + 3.9166…) / 2, November 2024 and January 2025
     assert (lke.value, lke.number_format) == (3.46, "0.00")
     assert (u3[2].value, u3[2].number_format, u3[3].value) == (3.67, "0.00", 3)
-    assert (services["cpob"][4].value, services["cpob"][4].number_format) == (3.88, "0.00")
+    assert (services["cpob"][5].value, services["cpob"][5].number_format) == (3.88, "0.00")
     assert services["cpob"][2].value == 2 and services["cpob"][2].number_format == "General"
-    # 2 of the 3 counted respondents: the share, not the text '66,7%'
-    assert women[1].value == 2
-    assert women[2].value == pytest.approx(2 / 3) and women[2].number_format == "0.0%"
-    assert genders["Jumlah responden"][1].value == 3
+    # 1 of the 2 counted respondents (persons): the share, not the text '50,0%'
+    assert women[1].value == 1
+    assert women[2].value == pytest.approx(1 / 2) and women[2].number_format == "0.0%"
+    assert genders["Jumlah responden"][1].value == 2
 
 
 def test_submission_times_are_the_surveys_clock_time(
@@ -325,7 +327,7 @@ def test_workbook_alone_is_the_reports_workbook_and_nothing_else(
     report: ReportFiles = getattr(built, name)
     out = tmp_path / "out"
 
-    path = build_workbook(built.db, "2025-01", questionnaire, SERVICES, 3, out, **options)
+    path = build_workbook(built.db, "2025-01", questionnaire, SERVICES, 2, out, **options)
 
     assert list(out.iterdir()) == [path]
     assert path.name == report.xlsx.name
@@ -393,9 +395,15 @@ def test_names_appear_with_include_personal(built: Built) -> None:
     respondents = xlsx_text(built.personal.xlsx)
 
     assert [c.text for c in appendix.rows[0].cells][:3] == ["No", "Nama", "Usia"]
+    # one row per person: the one who answered two services once, with both services
     assert [row.cells[1].text for row in appendix.rows[1:]] == [
-        str(row["identity"]["name"]) for row in JANUARY_2025
+        "Bambang Sutrisno",
+        "Citra Lestari",
     ]
+    assert [c.text for c in appendix.rows[0].cells][-1] == "Layanan"
+    assert appendix.rows[1].cells[-1].text == (
+        "Sertifikasi/Resertifikasi CPOB; Surat Keterangan Penerapan CPOB"
+    )
     assert all(name in respondents for name in PERSONAL[:-1])  # counted respondents
     assert "Eko Terlambat" in [r[3] for r in xlsx_rows(built.personal.xlsx, "Saran")]
     assert UNIT in docx_text(built.personal.docx)
@@ -442,7 +450,7 @@ def test_draft_reports_the_reference_numbers_with_decimal_commas(built: Built) -
     assert "IPAK sebesar 4,00" in text and "“Bersih dari korupsi”" in text
     assert "3.92" not in text and "3.67" not in text
     assert "30 penerima layanan pertama" not in method  # the quota is the configured one
-    assert "3 penerima layanan pertama yang mengisi survei" in method
+    assert "2 penerima layanan pertama yang mengisi survei" in method
     assert "Surat Keterangan Penerapan CPOB" in method
     assert "rata-rata dari nilai 3 bulan terakhir" in method
     assert "Tabel 3. Daftar Pertanyaan Survei SPKP dan SPAK" in text
@@ -562,10 +570,10 @@ def test_single_service_report_says_the_quota_and_lke_are_the_units(
     assert (
         "Kuota 3 responden per bulan berlaku untuk seluruh layanan Direktorat Uji Coba "
         "bersama-sama, bukan per layanan: pada periode Januari 2025 diterima 4 (empat) isian "
-        "survei dari seluruh layanan, dan 3 (tiga) di antaranya dijadikan sebagai responden. "
-        "Untuk layanan Sertifikasi/Resertifikasi CPOB diterima 3 (tiga) isian survei; 2 (dua) di "
-        "antaranya dihitung sebagai responden, sedangkan 1 (satu) isian diterima setelah kuota "
-        "unit kerja terpenuhi sehingga tidak dihitung (di luar kuota)."
+        "survei dari seluruh layanan, dan 3 (tiga) penerima layanan pertama dijadikan sebagai "
+        "responden. Untuk layanan Sertifikasi/Resertifikasi CPOB diterima 3 (tiga) isian survei; "
+        "2 (dua) di antaranya, dari 2 (dua) responden, dihitung, sedangkan 1 (satu) isian "
+        "diterima setelah kuota unit kerja terpenuhi sehingga tidak dihitung (di luar kuota)."
     ) in chapter(files.docx, "BAB IV DATA SURVEI")
     assert "a. Jika dalam 1 bulan jumlah penerima layanan kurang dari 3 pelanggan" in text
     # the service's values are the service's, and said to be
@@ -599,9 +607,9 @@ def test_the_months_submissions_are_weighed_against_the_quota_once(built: Built)
     text = docx_text(built.default.docx)
     said = (
         "Pada periode Januari 2025 diterima 4 (empat) isian survei. Sesuai dengan kriteria "
-        "responden, 3 (tiga) pengisi pertama dijadikan sebagai responden, sedangkan 1 (satu) "
-        "isian diterima setelah kuota 3 responden terpenuhi sehingga tidak dihitung (di luar "
-        "kuota)."
+        "responden, 2 (dua) penerima layanan pertama dijadikan sebagai responden dan seluruh "
+        "isian mereka (3 (tiga)) dihitung, sedangkan 1 (satu) isian diterima setelah kuota 2 "
+        "responden terpenuhi sehingga tidak dihitung (di luar kuota)."
     )
 
     assert text.count("isian survei.") == 1
@@ -626,7 +634,7 @@ def test_month_without_counted_responses_can_be_refused_before_any_file(
     # Nothing to report: no draft saying the unit "telah melaksanakan SPKP", no empty charts.
     out = tmp_path / "out"
     with pytest.raises(NoResponses, match=f"no counted responses for {period}") as refused:
-        build(built.db, period, questionnaire, SERVICES, 3, out, service=service, allow_empty=False)
+        build(built.db, period, questionnaire, SERVICES, 2, out, service=service, allow_empty=False)
 
     assert not out.exists()
     assert (refused.value.period, refused.value.service) == (period, service)
@@ -641,7 +649,7 @@ def test_empty_month_still_gives_a_complete_draft_unless_refused(built: Built) -
     assert built.empty.summary["responses"] == 0
     assert "Belum ada responden yang dihitung pada periode Maret 2023" in text
     assert "BAB V\nPENUTUP" in text
-    assert xlsx_rows(built.empty.xlsx, "Ringkasan")[9][1] == "–"
+    assert xlsx_rows(built.empty.xlsx, "Ringkasan")[10][1] == "–"  # the IPP, after the counts
 
 
 @pytest.mark.parametrize("build", [build_report, build_workbook], ids=["report", "workbook"])

@@ -80,6 +80,7 @@ def test_summary_has_exactly_the_documented_keys_and_is_json(
 
     assert list(summary) == [
         "period",
+        "respondents",
         "responses",
         "beyond_quota",
         "late",
@@ -194,7 +195,12 @@ def test_quota_is_per_month_across_services(survey: SurveyDb, questionnaire: Que
     january = summarize(survey.path, "2025-01", questionnaire, SERVICES, quota=2)
 
     assert (february["responses"], february["beyond_quota"]) == (2, 1)
-    assert february["services"]["suket_cpob"] == {"responses": 0, "ipp": None, "ipak": None}
+    assert february["services"]["suket_cpob"] == {
+        "respondents": 0,
+        "responses": 0,
+        "ipp": None,
+        "ipak": None,
+    }
     assert (january["responses"], january["beyond_quota"]) == (1, 0)
 
 
@@ -209,7 +215,7 @@ def test_per_service_breakdown(tmp_path: Path, questionnaire: Questionnaire) -> 
     assert services["cpob"]["ipp"]["display"] == "3,88"  # (6 × 4 + 2 × 3,5) / 8 = 3,875
     assert services["cpob"]["ipp"]["category"] == "Memuaskan"
     assert services["suket_cpob"]["ipp"]["display"] == "4,00"
-    assert services["cpob_impor"] == {"responses": 0, "ipp": None, "ipak": None}
+    assert services["cpob_impor"] == {"respondents": 0, "responses": 0, "ipp": None, "ipak": None}
     assert list(only_cpob.services) == ["cpob"]
     assert only_cpob.responses == 2
     assert only_cpob.overall.extremes(IPP_ITEMS)[0] == ("U3", "U4")
@@ -273,13 +279,16 @@ def test_empty_period_gives_zero_responses_and_nulls(
 
     assert summary == {
         "period": "2025-03",
+        "respondents": 0,
         "responses": 0,
         "beyond_quota": 0,
         "late": 0,
         "ipp": None,
         "ipak": None,
         "elements": dict.fromkeys(ITEMS),
-        "services": {code: {"responses": 0, "ipp": None, "ipak": None} for code in SERVICES},
+        "services": {
+            code: {"respondents": 0, "responses": 0, "ipp": None, "ipak": None} for code in SERVICES
+        },
         "lke": {"ipp": None, "ipak": None, "months": []},
     }
     assert load_period(survey.path, "2025-03", questionnaire, quota=30).empty
@@ -343,6 +352,7 @@ def test_loaded_frame_has_the_documented_columns_with_labels(
         "submitted_at",
         "counted",
         "late",
+        "person",
         "name",
         "age",
         "gender",
@@ -368,8 +378,9 @@ def test_sql_tallies_and_frame_tallies_agree(tmp_path: Path, questionnaire: Ques
     survey = january_2025(tmp_path / "jan.db")
     survey.add("2025-01", "2025-01-30T00:00:00+00:00", default_score=1)
 
-    in_sql = tally_periods(survey.path, ["2025-01"], quota=3)["2025-01"]
-    in_frame = tally_frame(load_period(survey.path, "2025-01", questionnaire, 3), questionnaire)
+    # 4 submissions from 3 persons: the third person is beyond a quota of 2
+    in_sql = tally_periods(survey.path, ["2025-01"], quota=2)["2025-01"]
+    in_frame = tally_frame(load_period(survey.path, "2025-01", questionnaire, 2), questionnaire)
 
     assert in_sql == in_frame
     assert in_sql["cpob"].beyond_quota == 1
@@ -388,3 +399,62 @@ def test_database_is_opened_read_only(tmp_path: Path) -> None:
 def test_bad_period_is_refused(survey: SurveyDb, questionnaire: Questionnaire) -> None:
     with pytest.raises(ValueError, match="YYYY-MM"):
         summarize(survey.path, "2025-13", questionnaire, SERVICES, quota=30)
+
+
+def test_the_quota_is_the_first_persons_with_every_submission_of_theirs(
+    survey: SurveyDb, questionnaire: Questionnaire
+) -> None:
+    # Quota 2: Ani (two services) and Budi are the respondents; Citra, third to come, is not.
+    survey.add("2025-02", at(1), service="cpob", user_id=1, identity={"name": "Ani"})
+    survey.add("2025-02", at(2), service="cpob", user_id=2, identity={"name": "Budi"})
+    survey.add("2025-02", at(3), service="cpob_impor", user_id=3, identity={"name": "Citra"})
+    survey.add("2025-02", at(4), service="suket_cpob", user_id=1, default_score=2)
+
+    summary = summarize(survey.path, "2025-02", questionnaire, SERVICES, quota=2)
+
+    assert (summary["respondents"], summary["responses"], summary["beyond_quota"]) == (2, 3, 1)
+    assert summary["elements"]["U1"] == pytest.approx((4 + 4 + 2) / 3)  # per submission
+    assert summary["services"]["suket_cpob"]["respondents"] == 1
+    assert summary["services"]["cpob_impor"]["responses"] == 0
+
+
+def test_imported_rows_are_one_person_by_name_and_institution_normalised(
+    survey: SurveyDb, questionnaire: Questionnaire
+) -> None:
+    same = {"name": "Dini  B", "institution": "Novell Pharmaceutical Laboratories"}
+    survey.add("2025-02", at(1), service="cpob", imported=True, identity=same)
+    again = {"name": "dini b", "institution": "NOVELL  Pharmaceutical Laboratories"}
+    survey.add("2025-02", at(2), service="suket_cpob", imported=True, identity=again)
+    other = {"name": "Dini B", "institution": "PT Lain"}
+    survey.add("2025-02", at(3), service="cpob", imported=True, identity=other)
+    nobody = {"name": "", "institution": ""}
+    survey.add("2025-02", at(4), service="cpob", imported=True, identity=nobody)
+    survey.add("2025-02", at(5), service="cpob", imported=True, identity=nobody)
+
+    summary = summarize(survey.path, "2025-02", questionnaire, SERVICES, quota=30)
+
+    # Dini twice is one; the other institution is another person; rows without either, each one
+    assert (summary["respondents"], summary["responses"]) == (4, 5)
+
+
+def test_a_month_closed_before_the_persons_rule_keeps_its_figures(
+    survey: SurveyDb, questionnaire: Questionnaire
+) -> None:
+    survey.add("2025-02", at(1), service="cpob", user_id=1)
+    survey.add("2025-02", at(2), service="suket_cpob", user_id=1, default_score=2)
+    with sqlite3.connect(survey.path) as db:  # closed under the old rule: one submission counted
+        db.execute(
+            "INSERT INTO closed_months (period, closed_at, reason, quota, figures) "
+            "VALUES ('2025-02', '2025-03-05T01:00:00Z', 'posted', 1, '{}')"
+        )
+    db.close()
+
+    old_rule = summarize(survey.path, "2025-02", questionnaire, SERVICES, quota=30)
+    with sqlite3.connect(survey.path) as db:
+        db.execute("UPDATE closed_months SET rule = 'persons'")
+    db.close()
+    new_rule = summarize(survey.path, "2025-02", questionnaire, SERVICES, quota=30)
+
+    assert (old_rule["responses"], old_rule["beyond_quota"]) == (1, 1)
+    assert old_rule["ipp"]["display"] == "4,00"
+    assert (new_rule["respondents"], new_rule["responses"]) == (1, 2)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -34,8 +36,10 @@ JANUARY = [
     "Novell Pharmaceutical Laboratories,"
     + ",".join(["4", "4", "3", "3"] + ["4"] * 9)
     + ",Perlu menambah jumlah dan kompetensi personil",
-    "2025-01,suket_cpob,2025-01-20 10:00,Sari Lestari,41,Perempuan,D4/S1,Pegawai Swasta,"
-    "PT Sehat Farma," + ",".join(["4"] * 13) + ",",
+    # the reference's shape: Robertus answered a second service, his name typed a little
+    # differently (case, spaces): 3 submissions from 2 persons
+    "2025-01,suket_cpob,2025-01-20 10:00,robertus  rinaldi andrian,37,Laki-laki,S2/Profesi/S3,"
+    "Pegawai BUMN/D,PT Bio Farma (persero)," + ",".join(["4"] * 13) + ",",
 ]
 
 
@@ -58,6 +62,7 @@ def test_import_then_report_json_reproduces_the_reference(
     summary = json.loads(capsys.readouterr().out)
     assert set(summary) == {
         "period",
+        "respondents",
         "responses",
         "beyond_quota",
         "late",
@@ -68,7 +73,7 @@ def test_import_then_report_json_reproduces_the_reference(
         "lke",
     }
     assert summary["period"] == "2025-01"
-    assert (summary["responses"], summary["beyond_quota"]) == (3, 0)
+    assert (summary["respondents"], summary["responses"], summary["beyond_quota"]) == (2, 3, 0)
     assert summary["ipp"]["display"] == "3,92"
     assert summary["ipp"]["category"] == "Memuaskan"
     assert summary["ipp"]["index"] == pytest.approx(3.9166666, abs=1e-6)  # unrounded
@@ -222,6 +227,69 @@ def test_report_writes_charts_and_documents(
     assert unit in cells and not any("[nama unit kerja]" in c for c in cells)
 
 
+# The reference's own sentences (laporan-spkp-spak-januari-2025.txt, BAB III A and BAB IV A), word
+# for word. Where the reference contradicts itself, ours is consistent: it writes the age groups
+# "25 - 29" and "35-39"; we write both with an en dash.
+REFERENCE_SENTENCES = [
+    "Jumlah total responden yang berpartisipasi dalam survei SPKP dan SPAK pada bulan Januari "
+    "2025 sebanyak 2 (dua) responden untuk penerima layanan (100%). Berdasarkan kelompok Jenis "
+    "Kelamin, 1 (satu) orang merupakan responden Perempuan dan 1 (satu) orang merupakan responden "
+    "Laki-laki. Rincian jumlah data responden untuk bulan Januari 2025 berdasarkan jenis kelamin "
+    "dapat dilihat pada Gambar 1.",
+    "Responden yang berpartisipasi dalam survei periode Januari 2025 berada pada kelompok umur "
+    "25–29 tahun (1 orang) dan 35–39 tahun (1 orang). Rincian jumlah data responden untuk bulan "
+    "Januari 2025 berdasarkan kelompok umur dapat dilihat pada Gambar 2.",
+    "Responden yang berpartisipasi dalam survei periode Januari 2025 dari sejumlah 2 (dua) "
+    "responden semua berlatar belakang pendidikan S2/Profesi/S3. Rincian data responden untuk "
+    "bulan Januari 2025 berdasarkan kelompok pendidikan terakhir dapat dilihat pada Gambar 3.",
+    "Responden yang berpartisipasi dalam survei periode Januari 2025 berstatus sebagai Pegawai "
+    "Swasta sebanyak 1 (satu) dan 1 (satu) orang berstatus Pegawai BUMN/D. Rincian data "
+    "responden untuk bulan Januari 2025 berdasarkan kelompok Pekerjaan dapat dilihat pada Gambar "
+    "4.",
+    "Hingga akhir pelaksanaan survei, total jumlah responden yang berpartisipasi yaitu sebanyak 2 "
+    "(dua) responden. Rincian data responden yang telah mengisi survei dapat dilihat pada "
+    "Lampiran 1.",
+]
+
+
+def test_the_references_january_imported_reads_as_the_reference(
+    tmp_path: Path, config_file: Path
+) -> None:
+    # 3 submissions from 2 persons: "2 (dua) responden", indices over the 3 (U3 = U4 = 3,67)
+    assert surveibot("import", write_csv(tmp_path / "jan.csv", JANUARY), "-c", config_file) == 0
+    personal = config_file.read_text("utf-8").replace(
+        "include_personal = false", "include_personal = true"
+    )
+    config_file.write_text(personal, "utf-8")
+    out = tmp_path / "laporan"
+    assert surveibot("report", "2025-01", "--out", out, "-c", config_file) == 0
+    [draft] = out.glob("*.docx")
+    document = Document(str(draft))
+    paragraphs = [p.text for p in document.paragraphs]
+
+    for sentence in REFERENCE_SENTENCES:
+        assert sentence in paragraphs
+    assert "Indeks terendah" not in paragraphs  # (not a reference sentence: a guard on the list)
+    lampiran = document.tables[-1]
+    assert [c.text for c in lampiran.rows[0].cells] == [
+        "No",
+        "Nama",
+        "Usia",
+        "Jenis Kelamin",
+        "Pendidikan",
+        "Pekerjaan",
+        "Nama instansi/perusahaan tempat bekerja/beraktivitas",
+        "Layanan",
+    ]
+    assert [[c.text for c in row.cells][1:6] for row in lampiran.rows[1:]] == [
+        ["Robertus Rinaldi Andrian", "37", "Laki-laki", "S2/Profesi/S3", "Pegawai BUMN/D"],
+        ["Dini B", "28", "Perempuan", "S2/Profesi/S3", "Pegawai Swasta"],
+    ]
+    assert lampiran.rows[1].cells[-1].text == (
+        "Sertifikasi/Resertifikasi CPOB; Surat Keterangan Penerapan CPOB"
+    )
+
+
 def test_report_without_a_database_is_a_clear_error(
     config_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -240,7 +308,9 @@ def test_demo_runs_offline_and_writes_the_report(tmp_path: Path) -> None:
         env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "MPLBACKEND": "Agg"},
     )
     assert done.returncode == 0, done.stderr
-    assert "responden 40/40" in done.stderr  # progress shown while it works
+    # progress: one line (rewritten in place on a terminal; here, not one, its last state only)
+    assert "responden 40/40" in done.stderr
+    assert done.stderr.count("responden ") == 1 and "responden 39/40" not in done.stderr
     assert "IPP" in done.stdout and str(out) in done.stdout
     suffixes = {p.suffix for p in out.iterdir()}
     assert {".png", ".xlsx", ".docx", ".db"} <= suffixes
@@ -259,6 +329,40 @@ def test_demo_runs_offline_and_writes_the_report(tmp_path: Path) -> None:
     said = [text.rsplit(" (", 1)[0] for _, text in quoted]  # without "(3 responden; service)"
     assert quoted and len(set(said)) == len(said)  # each suggestion once, however many sent it
     assert not any(is_placeholder(s) for s in said)
+    # the survey links name a bot that cannot exist (a bot's username ends in "bot")
+    text = "\n".join(t for _, t in found)
+    assert "t.me/surveibot_contoh?start=cpob" in text and "surveibot_demo_bot" not in text
+    links = re.findall(r"t\.me/surveibot_contoh\?start=(\w+)", text)
+    # each service once in BAB II B and once in BAB IV A, as the reference lists them
+    assert sorted(links) == sorted(["cpob", "cpob_impor", "fasilitas_bersama", "suket_cpob"] * 2)
+    # the demo's own config: the staff commands work on its database as they are printed
+    config = out / "config.toml"
+    assert f"CONFIG={config}" in done.stdout
+    assert main(["report", "--json", "-c", str(config), _period_of(done.stdout)]) == 0
+
+
+def _period_of(printed: str) -> str:
+    return printed.split("MONTH=", 1)[1].split()[0]
+
+
+def test_output_into_a_closed_pipe_says_nothing(tmp_path: Path, config_file: Path) -> None:
+    # `surveibot report … --json | head`, head gone before the JSON: no traceback, no error line
+    assert surveibot("import", write_csv(tmp_path / "jan.csv", JANUARY), "-c", config_file) == 0
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has gone
+    try:
+        writer = subprocess.run(
+            [sys.executable, "-m", "bot", "report", "2025-01", "--json", "-c", str(config_file)],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            cwd=REPO,
+        )
+    finally:
+        os.close(write_end)
+    assert writer.stderr == ""
+    assert writer.returncode == 1
 
 
 def test_an_output_that_cannot_be_written_is_one_clear_line(

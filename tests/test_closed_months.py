@@ -105,7 +105,7 @@ async def test_a_submission_for_a_posted_month_is_late_and_changes_no_posted_fig
 
         await admin.command(app, "stats", "2025-01")
         stats = plain(admin.last_text)
-        assert "Isian terhitung: 3 dari kuota 30" in stats
+        assert "Responden: 2 dari kuota 30 orang" in stats
         assert "IPP 3,92 · nilai konversi 97,92 · Memuaskan" in stats
         assert "Isian terlambat (tidak dihitung): 2" in stats
         assert await closed_months.watch(app) == []  # late ones are no change of the figures
@@ -161,7 +161,7 @@ async def test_a_closed_month_keeps_the_quota_it_closed_with(
     smaller = replace(staff_config, survey=replace(staff_config.survey, monthly_quota=1))
     async with running(smaller, sandbox, clock) as app:
         await admin.command(app, "stats", "2025-01")
-    assert "Isian terhitung: 3 dari kuota 30" in plain(admin.last_text)
+    assert "Responden: 2 dari kuota 30 orang" in plain(admin.last_text)
 
 
 async def test_a_closed_month_changed_behind_the_bots_back_is_told_once_with_old_and_new(

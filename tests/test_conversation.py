@@ -583,7 +583,7 @@ async def test_non_text_gets_a_hint_and_the_same_question(
     await respondent.send(app, build(respondent.user))
     texts = [m.get("text") or "" for m in sandbox.sent_to(respondent.chat_id)]
     assert "menekan salah satu tombol" in texts[-2]
-    assert respondent.labels() == ["Laki-laki", "Perempuan"]
+    assert respondent.labels() == ["Perempuan", "Laki-laki"]
     await respondent.tap(app, "Laki-laki")  # at a typed question, the hint asks for text
     await respondent.tap(app, "SD")
     await respondent.tap(app, "Lainnya")

@@ -345,7 +345,7 @@ async def test_language_switches_the_survey_in_progress(
     assert "How old are you" in texts[-1]  # the same question, now in English
     assert rows(config, "SELECT value FROM answers WHERE key = 'language'") == [("en",)]
     await respondent.say(app, "33")
-    assert respondent.labels() == ["Male", "Female"]
+    assert respondent.labels() == ["Female", "Male"]
 
 
 async def test_language_before_the_first_answer_answers_it(

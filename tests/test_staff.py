@@ -180,7 +180,7 @@ async def test_monthly_post_goes_out_once_with_figures_charts_and_documents(
     assert methods(posted) == FULL_POST
     text = posted[0].params["text"]
     assert "Januari 2025" in text
-    assert "Isian terhitung: <b>3</b>" in text  # the same word as /stats and the console
+    assert "Responden: <b>2</b> orang · isian terhitung: <b>3</b>" in text  # as /stats says it
     assert "<b>IPP</b> 3,92 · nilai konversi 97,92 · <i>Memuaskan</i>" in text
     assert "<b>IPAK</b> 4,00 · nilai konversi 100,00" in text
     assert "Sertifikasi/Resertifikasi CPOB: 2 (IPP 3,88 · IPAK 4,00)" in text
