@@ -86,20 +86,26 @@ def tally_periods(
     counts: dict[tuple[str, str], dict[str, int]] = {}
     with connect_readonly(db_path) as db:
         db.execute("BEGIN")  # one snapshot for both queries
-        for period, service, person, counted, late, number in db.execute(
-            prefix + "SELECT period_, service, person, counted, late, COUNT(*) FROM ranked "
-            "GROUP BY 1, 2, 3, 4, 5",
+        # The ranking is worked out once, into a table of this connection's own (a read-only
+        # database still takes temporary tables), and both sums read it.
+        db.execute(
+            "CREATE TEMP TABLE quota_ranked AS "
+            + prefix
+            + "SELECT id_, period_, service, person, counted, late FROM ranked",
             args,
+        )
+        for period, service, person, counted, late, number in db.execute(
+            "SELECT period_, service, person, counted, late, COUNT(*) FROM temp.quota_ranked "
+            "GROUP BY 1, 2, 3, 4, 5"
         ):
             place = 0 if counted else 2 if late else 1
             responses.setdefault((period, service), [0, 0, 0])[place] += number
             if counted:
                 persons.setdefault((period, service), set()).add(person)
         for period, service, item, total, number in db.execute(
-            prefix + "SELECT r.period_, r.service, sc.item, SUM(sc.score), COUNT(*) "
-            "FROM ranked AS r JOIN scores AS sc ON sc.submission_id = r.id_ "
-            "WHERE r.counted GROUP BY 1, 2, 3",
-            args,
+            "SELECT r.period_, r.service, sc.item, SUM(sc.score), COUNT(*) "
+            "FROM temp.quota_ranked AS r JOIN scores AS sc ON sc.submission_id = r.id_ "
+            "WHERE r.counted GROUP BY 1, 2, 3"
         ):
             sums.setdefault((period, service), {})[item] = int(total)
             counts.setdefault((period, service), {})[item] = int(number)

@@ -55,17 +55,18 @@ WITH persons AS (
     FROM submissions AS s LEFT JOIN closed_months AS c ON c.period = s.period
     WHERE s.period IN ({marks})
 ),
-places AS (
-    SELECT period_, person,
-           ROW_NUMBER() OVER (PARTITION BY period_ ORDER BY MIN(at_), MIN(id_)) AS place
-    FROM persons
-    WHERE NOT late
-    GROUP BY period_, person
-),
-ranked AS (
-    SELECT p.*, NOT p.late AND COALESCE(pl.place <= COALESCE(p.closed_quota, ?), 0) AS counted
+firsts AS (  -- each person's first submission (time, then id) of the month, on every row
+    SELECT p.*,
+           MIN(at_) OVER (PARTITION BY period_, late, person) AS first_at,
+           MIN(id_) OVER (PARTITION BY period_, late, person) AS first_id
     FROM persons AS p
-    LEFT JOIN places AS pl ON pl.period_ = p.period_ AND pl.person = p.person
+),
+ranked AS (  -- persons ranked by their first submission: window functions, no self-join
+    SELECT f.*,
+           NOT f.late AND DENSE_RANK() OVER (
+               PARTITION BY period_, late ORDER BY first_at, first_id
+           ) <= COALESCE(f.closed_quota, ?) AS counted
+    FROM firsts AS f
 )
 """
 
@@ -75,7 +76,8 @@ def ranked(columns: str, periods: Sequence[str], quota: int) -> tuple[str, tuple
 
     ``ranked`` has one row per submission of those months: ``columns`` (a select list ending in a
     comma, over ``submissions AS s``), then ``id_``, ``period_``, ``at_`` (submitted at),
-    ``late``, ``person``, ``closed_quota`` (None for an open month) and ``counted`` (1 or 0).
+    ``late``, ``person``, ``closed_quota`` (None for an open month), ``first_at`` and
+    ``first_id`` (the person's first submission) and ``counted`` (1 or 0).
     The caller's arguments follow these.
     """
     marks = ", ".join("?" * len(periods))
