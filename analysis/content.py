@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.data import DbPath, load_period
+from analysis.db import DbPath, load_period
 from analysis.demographics import Demographics, demographics
 from analysis.indices import LKE_MONTHS, Breakdown, Lke, PeriodIndices, lke
 from analysis.periods import check_period, month_name
@@ -23,8 +23,8 @@ from analysis.suggestions import Suggestion
 from analysis.summary import history, summary_dict
 from analysis.texts import text
 from analysis.zones import DEFAULT_ZONE, resolve_zone
-from bot.questionnaire import PERSONAL, Questionnaire
-from bot.unit_texts import UnitTexts
+from survey.questionnaire import PERSONAL, Questionnaire
+from survey.unit_texts import UnitTexts
 
 __all__ = ["PERSONAL", "TREND_MONTHS", "ReportData", "Suggestion", "gather"]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.texts import text
-from bot.questionnaire import IdentityQuestion, Questionnaire
+from survey.questionnaire import IdentityQuestion, Questionnaire
 
 __all__ = ["UNKNOWN", "Demographics", "age_groups", "demographics"]
 
@@ -45,7 +45,7 @@ def age_groups(question: IdentityQuestion) -> list[tuple[int, int, str]]:
 
 
 def demographics(frame: pd.DataFrame, questionnaire: Questionnaire) -> Demographics:
-    """Counts the counted persons of a :func:`analysis.data.load_period` frame, each once, by
+    """Counts the counted persons of a :func:`analysis.db.load_period` frame, each once, by
     their first submission: one who answered two services is one respondent."""
     language = questionnaire.reference_language
     counted = frame[frame["counted"]] if "counted" in frame else frame

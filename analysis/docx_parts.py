@@ -3,7 +3,7 @@
 The document is meant to be finished in Word: text the unit must write itself is a bracketed,
 yellow-highlighted placeholder; the table of contents and the page numbers are Word fields;
 the text is tagged Indonesian so Word spell-checks it as such. Web addresses are links a reader
-can click. Every text is cleaned of what XML cannot hold (:func:`analysis.safe_text.clean`) as it
+can click. Every text is cleaned of what XML cannot hold (:func:`survey.safe_text.clean`) as it
 goes in, since lxml refuses a control character from a stored answer. The look (one font, black
 headings, a chapter a page) is :mod:`analysis.docx_styles`'s.
 """
@@ -28,8 +28,8 @@ from docx.shared import Cm, RGBColor
 from docx.text.run import Run
 
 from analysis.docx_styles import TABLE_SIZE, apply_house_style
-from analysis.safe_text import clean
 from analysis.texts import Span
+from survey.safe_text import clean
 
 __all__ = ["ARABIC", "ROMAN", "ReportDocument"]
 

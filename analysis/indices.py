@@ -6,7 +6,7 @@ Everything is computed exactly, as fractions of the integer score totals, and ro
 2 decimals half-up as Excel's ROUND does. The category is that of the *rounded* value, so the
 number shown and its category can never disagree (3.255 shows as 3,26 and is "Memuaskan").
 
-This module is pure: tallies in (:mod:`analysis.data`), values out.
+This module is pure: tallies in (:mod:`analysis.db`), values out.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-from analysis.data import ServiceTally
+from analysis.db import ServiceTally
 from analysis.numbers import format_id
 from analysis.periods import period_range
-from bot.questionnaire import IndexDef, Questionnaire
+from survey.questionnaire import IndexDef, Questionnaire
 
 __all__ = [
     "CONVERSION",

@@ -4,7 +4,7 @@ The spelt-out words are the report's texts (``numbers`` in ``analysis/resources/
 rules that put them together (``seratus``, ``dua ratus``, ``seribu``) are Indonesian's and here.
 
 Rounding is half-up on the shortest decimal form of the number, as Excel's ROUND and
-:func:`bot.questionnaire.round_half_up` do, so a value shown here never disagrees with the
+:func:`survey.questionnaire.round_half_up` do, so a value shown here never disagrees with the
 category computed from it.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from analysis.texts import text, words
-from bot.questionnaire import round_half_up
+from survey.questionnaire import round_half_up
 
 __all__ = ["DASH", "count_phrase", "format_id", "format_percent", "list_letter", "spell_id"]
 

@@ -12,7 +12,7 @@ Persons are ranked in each month by their first submission that is not late (tim
 first ``quota`` count, with the quota a closed month was closed with. Late submissions (stored
 after the month closed) never count. A month closed before this rule keeps the one it closed
 with, each submission on its own (``closed_months.rule``,
-``bot/migrations/0006_quota_persons.sql``), so its posted figures stay what they were.
+``bot/store/migrations/0006_quota_persons.sql``), so its posted figures stay what they were.
 
 :func:`ranked` is the one place this rule is written: the bot's storage and the analysis both
 build on it, on a connection where :func:`person_of` is registered (:func:`register`).

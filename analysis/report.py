@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from analysis.content import ReportData, gather
-from analysis.data import DbPath
+from analysis.db import DbPath
 from analysis.report_xlsx import write_xlsx
 from analysis.texts import text
 from analysis.zones import DEFAULT_ZONE
-from bot.questionnaire import Questionnaire
-from bot.unit_texts import UnitTexts
+from survey.questionnaire import Questionnaire
+from survey.unit_texts import UnitTexts
 
 __all__ = ["NoResponses", "ReportFiles", "build_report", "build_workbook", "write_charts"]
 
@@ -89,7 +89,7 @@ def build_report(
     with them the draft lists the reported services' links, as the reference does in BAB II B
     and BAB IV A; without them (None) it names the services only. A configured service missing
     from ``links`` raises ValueError before any file is made. ``legal_basis`` (what BAB II A
-    cites) and ``unit_texts`` (the unit's own texts, :mod:`bot.unit_texts`) fill the draft's
+    cites) and ``unit_texts`` (the unit's own texts, :mod:`survey.unit_texts`) fill the draft's
     unit-written parts; without them those parts are yellow placeholders.
 
     A period (or a service in it) without a counted response has nothing to report: with

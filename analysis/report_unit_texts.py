@@ -1,4 +1,4 @@
-"""The unit's own texts (:mod:`bot.unit_texts`) in the report draft: its paragraphs and bullets,
+"""The unit's own texts (:mod:`survey.unit_texts`) in the report draft: its paragraphs and bullets,
 with the report's month and the unit's name filled in.
 
 What cannot be filled in stays visible: ``{tanggal}`` (the date of signing), and ``{unit}`` when
@@ -16,7 +16,7 @@ from docx.shared import Cm, Pt
 from analysis.content import ReportData
 from analysis.docx_parts import ReportDocument
 from analysis.texts import Span, fill, text
-from bot.unit_texts import DATE, MONTH, UNIT, Block
+from survey.unit_texts import DATE, MONTH, UNIT, Block
 
 __all__ = ["write_blocks", "write_signature"]
 

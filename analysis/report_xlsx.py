@@ -12,7 +12,7 @@ Every text cell is a plain string (openpyxl ``data_type`` ``s``), never a formul
 institution or suggestion that begins with ``=`` (``=HYPERLINK(…)``), ``+``, ``-``, ``@``, a tab
 or a carriage return is shown as typed, and also keeps Excel's quote prefix so that editing the
 cell does not turn it into a formula. Text is cleaned of what XLSX cannot hold
-(:func:`analysis.safe_text.clean`) as it goes in, whatever the database holds.
+(:func:`survey.safe_text.clean`) as it goes in, whatever the database holds.
 
 The Saran sheet lists every answer to the suggestion question, one row per submission, as sent:
 placeholders ("-", "Tidak ada") and repeated suggestions too, so staff can check what the draft
@@ -40,11 +40,11 @@ from analysis.indices import Breakdown
 from analysis.numbers import DASH
 from analysis.periods import check_period
 from analysis.report_text import NOTE_MARK, conversion_note, lke_basis, lke_months
-from analysis.safe_text import clean
 from analysis.suggestions import Suggestion, concerns_anti_corruption
 from analysis.texts import text, words
 from analysis.zones import zone_label
-from bot.questionnaire import SCORES
+from survey.questionnaire import SCORES
+from survey.safe_text import clean
 
 __all__ = ["SHEETS", "write_xlsx"]
 

@@ -14,7 +14,7 @@ the quota is the month's first persons, every submission of theirs counting (see
 :mod:`analysis.quota`). A period without data has ``responses`` 0 and nulls for every index and
 element. ``late``
 counts submissions stored after the month closed: kept, never counted (see
-bot/migrations/0004_closed_months.sql). ``lke`` is the unit's value, over all services, in a
+bot/store/migrations/0004_closed_months.sql). ``lke`` is the unit's value, over all services, in a
 per-service summary too: LKE PMPZI is not per service.
 """
 
@@ -23,10 +23,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from analysis.data import DbPath, tally_periods
+from analysis.db import DbPath, tally_periods
 from analysis.indices import LKE_MONTHS, Lke, PeriodIndices, compute, lke
 from analysis.periods import check_period, period_range
-from bot.questionnaire import Questionnaire
+from survey.questionnaire import Questionnaire
 
 __all__ = ["history", "period_indices", "summarize", "summary_dict"]
 

@@ -19,7 +19,7 @@ What runs, in one process and one event loop, as in production:
    type name and age without waiting, so up to 400 updates wait at once and the processor's
    limit of 256 is reached; the database must still hold exactly their answers.
 3. **Report build**: the month in the database (the 700 submissions above: 30 counted, 670
-   beyond quota) built as the monthly post builds it, ``bot.staff_report.build`` (charts, XLSX and
+   beyond quota) built as the monthly post builds it, ``bot.staff.report.build`` (charts, XLSX and
    DOCX in a spawned child process), while a ticker task sleeps 5 ms at a time and records how
    late it wakes; then the process's RSS.
 4. **Echo bots** on the same fake (same latency, same processor, same respondents and arrival
@@ -60,7 +60,7 @@ from telegram.ext import (
 )
 
 import bot.app
-import bot.storage
+import bot.store
 from bot.app import CONCURRENT_UPDATES, build_application
 from bot.config import Config
 from bot.processing import PerUserUpdateProcessor
@@ -224,9 +224,9 @@ def time_record_answer(app: h.App) -> list[float]:
 class DatabaseThread:
     """Times every transaction on aiosqlite's thread: wall time (the thread is busy) and CPU.
 
-    ``bot.storage._commit_batch`` is what :meth:`bot.storage.Storage.write` runs there (one
-    transaction for every write queued meanwhile: group commit), ``bot.storage._transaction``
-    what :meth:`~bot.storage.Storage.read` runs.
+    ``bot.store._commit_batch`` is what :meth:`bot.store.Storage.write` runs there (one
+    transaction for every write queued meanwhile: group commit), ``bot.store._transaction``
+    what :meth:`~bot.store.Storage.read` runs.
     """
 
     NAMES = ("_commit_batch", "_transaction")
@@ -236,7 +236,7 @@ class DatabaseThread:
         self.writes = 0
         self.busy = 0.0
         self.cpu = 0.0
-        self._inner = {name: getattr(bot.storage, name) for name in self.NAMES}
+        self._inner = {name: getattr(bot.store, name) for name in self.NAMES}
 
     def _timer(self, name: str) -> Any:
         inner = self._inner[name]
@@ -256,12 +256,12 @@ class DatabaseThread:
 
     def __enter__(self) -> DatabaseThread:
         for name in self.NAMES:
-            setattr(bot.storage, name, self._timer(name))
+            setattr(bot.store, name, self._timer(name))
         return self
 
     def __exit__(self, *exc: object) -> None:
         for name, inner in self._inner.items():
-            setattr(bot.storage, name, inner)
+            setattr(bot.store, name, inner)
 
     def report(self, wall: float) -> None:
         each = self.busy / max(self.count, 1) * 1000
@@ -342,10 +342,10 @@ async def report_stall(config: Config, out: Path) -> None:
     ``out`` is not used: the bot's build keeps its files in memory, as the post sends them.
     """
     from bot import messages
-    from bot.questions import Renderer
+    from bot.respondent.screens import Renderer
     from bot.runtime import Runtime
-    from bot.staff_report import build
-    from bot.storage import Storage
+    from bot.staff.report import build
+    from bot.store import Storage
 
     total, counted = await runtime_counted(config)
     if not report_available():
@@ -373,7 +373,7 @@ async def report_stall(config: Config, out: Path) -> None:
     files = [f for f in (*report.charts, report.xlsx, report.docx) if f is not None]
     size = sum(len(f.content) for f in files) / 1024
     print(
-        f"  bot.staff_report.build({h.PERIOD}): {total} submissions, {counted} counted, "
+        f"  bot.staff.report.build({h.PERIOD}): {total} submissions, {counted} counted, "
         f"{len(files)} files ({size:.0f} KiB) in {took:.1f} s with the child's start-up; "
         f"{len(ticks.late):,} ticks"
     )

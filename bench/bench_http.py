@@ -6,7 +6,7 @@ repository root with
     .venv/bin/python bench/bench_http.py [--respondents 100] [--rounds 3] [--pools 32]
 
 The sandbox Bot API (:class:`bot.sandbox.SandboxRequest`, 50 ms per call) is served over HTTP by
-:mod:`bot.sandbox_http` in this process. Three bots, each started as its own process on that
+:mod:`bot.sandbox.http` in this process. Three bots, each started as its own process on that
 front, take turns within one run, A B C A B C …, so that load drift on the machine moves all three
 alike; each figure is the median of its rounds:
 
@@ -47,7 +47,7 @@ from zoneinfo import ZoneInfo
 import harness as h
 
 from bot.sandbox import user
-from bot.sandbox_http import SandboxServer
+from bot.sandbox.http import SandboxServer
 
 SURVEIBOT = str(Path(sys.executable).parent / "surveibot")
 ECHO = str(Path(__file__).resolve().parent / "echo_bots.py")

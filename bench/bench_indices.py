@@ -42,12 +42,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import harness as h
 
-from analysis.data import load_period
+from analysis.db import load_period
 from analysis.indices import LKE_MONTHS
 from analysis.periods import period_range
 from analysis.summary import period_indices, summarize
-from bot.questionnaire import Questionnaire, load
-from bot.storage import Storage
+from bot.store import Storage
+from survey.questionnaire import Questionnaire, load
 
 SERVICES = {"cpob": "A", "cpob_impor": "B", "fasilitas_bersama": "C", "suket_cpob": "D"}
 HEAVY_MONTHS = [f"2024-{m:02d}" for m in range(1, 13)]

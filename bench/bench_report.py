@@ -9,7 +9,7 @@ It writes a database with the bot's schema holding one month (2025-01) of ``--su
 submissions from as many people, over the four services, a quarter of them with a suggestion, and
 a quota large enough to count them all. Then, each ``--repeat`` times, median shown:
 
-- **through the bot**: ``bot.staff_report.build``, as the monthly post and ``/report`` build the
+- **through the bot**: ``bot.staff.report.build``, as the monthly post and ``/report`` build the
   files: a spawned child process makes the charts, the XLSX and the DOCX and sends them back.
   Timed from the call to the files in hand, the child's start-up and imports included;
 - **from the command line**: ``surveibot report 2025-01 --out …`` as its own process, timed from
@@ -41,7 +41,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.storage import Storage
+from bot.store import Storage
 
 if TYPE_CHECKING:
     from bot.config import Config
@@ -131,11 +131,11 @@ def config_file(folder: Path, quota: int) -> Path:
 
 
 async def through_the_bot(config: Config, repeat: int) -> list[float]:
-    """``bot.staff_report.build`` ``repeat`` times; the wall seconds of each."""
+    """``bot.staff.report.build`` ``repeat`` times; the wall seconds of each."""
     from bot import messages
-    from bot.questions import Renderer
+    from bot.respondent.screens import Renderer
     from bot.runtime import Runtime
-    from bot.staff_report import build
+    from bot.staff.report import build
 
     text = messages.load(config.survey.questionnaire.languages)
     rt = Runtime(config, Storage(config.storage.path), text, Renderer(config, text))
@@ -170,7 +170,7 @@ def from_the_command_line(config: Path, out: Path, repeat: int) -> tuple[list[fl
 
 def profile(config: Config) -> None:
     """The child's work in this process, under cProfile: the 25 costliest calls."""
-    from bot.staff_report import Job, build_files
+    from bot.staff.report import Job, build_files
 
     job = Job(
         db_path=config.storage.path,

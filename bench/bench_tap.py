@@ -7,7 +7,7 @@ repository root with
 
 ``surveibot run`` runs as its own process, exactly as deployed (the production build with its
 AIORateLimiter, connection pool and update processor), polling the sandbox Bot API over HTTP
-(:mod:`bot.sandbox_http`, 50 ms per call). The sandbox answers 429 as Telegram's flood control
+(:mod:`bot.sandbox.http`, 50 ms per call). The sandbox answers 429 as Telegram's flood control
 would for a chat that gets more than ``--per-chat`` sends or edits a second; replies are not held
 to the 30 messages a second of broadcasts, which Telegram applies to bulk sends, not to answers.
 
@@ -39,7 +39,7 @@ from bench_http import (
 )
 
 from bot.sandbox import user
-from bot.sandbox_http import SandboxServer
+from bot.sandbox.http import SandboxServer
 
 
 async def respond(

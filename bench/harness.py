@@ -36,8 +36,8 @@ from telegram import Update  # noqa: E402
 from telegram.ext import Application  # noqa: E402
 
 from bot.config import TOKEN_ENV, Config, load  # noqa: E402
-from bot.questionnaire import Questionnaire  # noqa: E402
 from bot.sandbox import SandboxRequest, user  # noqa: E402
+from survey.questionnaire import Questionnaire  # noqa: E402
 
 TOKEN = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef"
 App = Application[Any, Any, Any, Any, Any, Any]

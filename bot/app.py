@@ -22,24 +22,19 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import (
-    admin,
-    alerts,
-    buttons,
-    closed_months,
-    conversation,
-    menus,
-    messages,
-    privacy,
-    reminders,
-    staff,
-    staff_store,
-)
+from bot import menus, messages
+from bot.admin import alerts
+from bot.admin import commands as admin
 from bot.config import Config
 from bot.processing import PerUserUpdateProcessor
-from bot.questions import Renderer
+from bot.reminders import broadcast as reminders
+from bot.respondent import buttons, conversation, privacy
+from bot.respondent.screens import Renderer
 from bot.runtime import KEY, Runtime, runtime, utc_now
-from bot.storage import Storage, StorageGone, StorageUnavailable
+from bot.staff import closed_months
+from bot.staff import post as staff
+from bot.store import Storage, StorageGone, StorageUnavailable
+from bot.store import staff as staff_store
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +65,8 @@ def build_application(
         builder = builder.connection_pool_size(config.telegram.connection_pool_size)
         builder = builder.pool_timeout(POOL_TIMEOUT)
     if rate_limited:
-        # Bulk sends (reminders, staff posts) are paced by bot.pacing; a reply to a respondent is
+        # Bulk sends (reminders, staff posts) are paced by bot.reminders.pacing; a reply to a
+        # respondent is
         # not held to 30/s overall (that capped the bot at ~17 updates/s). The limiter keeps
         # groups to 20/min and retries a 429 after its retry_after, pausing every call meanwhile.
         limiter = AIORateLimiter(overall_max_rate=0, max_retries=3)

@@ -2,7 +2,7 @@
 
 Every problem is reported as a :class:`ConfigError` whose message names the file and the key, e.g.
 ``config.toml: [survey] monthly_quota harus bilangan bulat ≥ 1, bukan 0``, in the operator's
-language (:mod:`bot.console`). The command line prints it and exits with status 2, without a
+language (:mod:`survey.console`). The command line prints it and exits with status 2, without a
 traceback.
 """
 
@@ -19,9 +19,9 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot import questionnaire as questionnaire_module
-from bot import unit_texts as unit_texts_module
-from bot.console import reason, say
+from survey import questionnaire as questionnaire_module
+from survey import unit_texts as unit_texts_module
+from survey.console import reason, say
 
 TOKEN_ENV = "SURVEIBOT_TOKEN"
 DEEP_LINK_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")

@@ -16,9 +16,9 @@ from telegram.ext import Application, CallbackContext
 
 from bot.config import Config
 from bot.messages import Messages
-from bot.questionnaire import Questionnaire
-from bot.questions import Renderer
-from bot.storage import Storage
+from bot.respondent.screens import Renderer
+from bot.store import Storage
+from survey.questionnaire import Questionnaire
 
 KEY = "runtime"
 
@@ -34,7 +34,7 @@ class Runtime:
     messages: Messages
     render: Renderer
     clock: Callable[[], datetime] = utc_now
-    # In memory only, as they must work when the database does not: see bot/alerts.py.
+    # In memory only, as they must work when the database does not: see bot/admin/alerts.py.
     admin_languages: dict[int, str] = field(default_factory=dict)
     alerted: set[str] = field(default_factory=set)
 

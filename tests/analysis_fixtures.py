@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.storage import MIGRATIONS, person_key
+from bot.store import MIGRATIONS, person_key
 
 SERVICES = {
     "cpob": "Sertifikasi/Resertifikasi CPOB",

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from telegram.ext import Application, ContextTypes
 
-from bot import console
 from bot.app import build_application
 from bot.config import TOKEN_ENV, Config, load
 from bot.sandbox import Respondent, SandboxRequest
+from survey import console
 
 # RetryAfter reads its own retry_after on construction, which warns PTBDeprecationWarning (an
 # error under filterwarnings=error) unless PTB 22 is told to use timedelta periods.

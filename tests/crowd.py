@@ -4,7 +4,7 @@ A :class:`Person` reads the newest question the bot sent them, answers it from t
 when no reply comes within ``patience`` does what a person does: taps the same button again (if
 it is still there) or reopens the survey link, a little more patient each time. Updates go to the
 sandbox's ``getUpdates`` queue, so they reach the bot through its real update processor
-(in-process :func:`polling`, or a separate bot process behind :mod:`bot.sandbox_http`). What each
+(in-process :func:`polling`, or a separate bot process behind :mod:`bot.sandbox.http`). What each
 person saw is what :func:`tests.invariants.check_database` holds the database to.
 """
 
@@ -26,10 +26,10 @@ from typing import Any
 from telegram.ext import Application
 
 from bot.messages import Messages
-from bot.questionnaire import LANGUAGE, PERIOD, SUGGESTION, Questionnaire
-from bot.questions import SKIP
+from bot.respondent.screens import SKIP
 from bot.sandbox import SandboxRequest, user
-from bot.storage import REVIEW, current_step
+from bot.store import REVIEW, current_step
+from survey.questionnaire import LANGUAGE, PERIOD, SUGGESTION, Questionnaire
 
 JSONDict = dict[str, Any]
 Deliver = Callable[[JSONDict], object]

@@ -1,5 +1,5 @@
 """A bot run as deployed: ``python -m bot run -c cfg.toml`` in its own process, talking over HTTP
-to a sandbox Bot API served by :mod:`bot.sandbox_http` (see tests/test_kill.py)."""
+to a sandbox Bot API served by :mod:`bot.sandbox.http` (see tests/test_kill.py)."""
 
 from __future__ import annotations
 

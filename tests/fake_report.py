@@ -13,8 +13,8 @@ from functools import partial
 
 import pytest
 
-from bot import staff_report
-from bot.staff_report import Attachment, Files, Job
+from bot.staff import report as staff_report
+from bot.staff.report import Attachment, Files, Job
 
 # A valid 1×1 PNG.
 PNG = bytes.fromhex(

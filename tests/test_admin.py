@@ -16,10 +16,11 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from bot import reminders, staff_report
 from bot.config import Config
+from bot.reminders import broadcast as reminders
 from bot.sandbox import Fault, Respondent, SandboxRequest, supergroup_chat, user
-from bot.staff_report import build_files
+from bot.staff import report as staff_report
+from bot.staff.report import build_files
 from tests.conftest import App, Clock, running
 from tests.fake_report import die
 from tests.test_staff import (
@@ -83,10 +84,10 @@ async def test_non_admin_is_refused_politely_and_logged(
     command: str,
 ) -> None:
     add_january(staffed.bot_data["runtime"].config)
-    with caplog.at_level(logging.WARNING, logger="bot.admin"):
+    with caplog.at_level(logging.WARNING, logger="bot.admin.commands"):
         await respondent.command(staffed, command, "2025-01")
     assert respondent.last_text == "Maaf, perintah ini hanya untuk admin survei."
-    [record] = [r for r in caplog.records if r.name == "bot.admin"]
+    [record] = [r for r in caplog.records if r.name == "bot.admin.commands"]
     assert record.getMessage() == f"refused /{command} from user {respondent.chat_id}: not an admin"
     assert to_chat(sandbox, STAFF) == []
 
@@ -142,7 +143,7 @@ async def test_report_posts_through_the_once_only_machinery(
     assert [c.params["action"] for c in sandbox.calls_to("sendChatAction")] == ["upload_document"]
 
     clock.current = FEB_1_0800  # the scheduled post finds it done
-    from bot import staff
+    from bot.staff import post as staff
 
     assert await staff.post_due(staffed) == []
     await admin.command(staffed, "report", "2025-01")
@@ -163,7 +164,7 @@ async def test_report_again_and_here_are_not_the_months_post(
     clock.current = FEB_1_0800
     await admin.command(staffed, "report", "2025-01 ulang")
     assert replies(sandbox)[-1] == "✅ Laporan Januari 2025 dikirim ulang ke chat staf."
-    from bot import staff
+    from bot.staff import post as staff
 
     [scheduled] = await staff.post_due(staffed)  # the scheduled post still goes out
     assert scheduled.state == "posted"
@@ -368,9 +369,9 @@ async def test_joining_a_group_logs_its_id_for_the_config(
         "old_chat_member": {"status": "left", "user": sandbox.bot_user()},
         "new_chat_member": {"status": "member", "user": sandbox.bot_user()},
     }
-    with caplog.at_level(logging.INFO, logger="bot.admin"):
+    with caplog.at_level(logging.INFO, logger="bot.admin.commands"):
         await Respondent(sandbox, ADMIN).send(staffed, {"update_id": 1, "my_chat_member": change})
-    [record] = [r for r in caplog.records if r.name == "bot.admin"]
+    [record] = [r for r in caplog.records if r.name == "bot.admin.commands"]
     assert "set [telegram] staff_chat_id = -1001234567890" in record.getMessage()
     assert "Admin" not in record.getMessage()
 

@@ -15,7 +15,7 @@ from docx.shared import Emu
 from analysis import charts
 from analysis.layout import SMALLEST_PT
 from analysis.report import build_report
-from bot.questionnaire import load
+from survey.questionnaire import load
 from tests.analysis_fixtures import SERVICES, january_2025
 
 EMU_PER_INCH = 914_400

@@ -17,14 +17,14 @@ from docx.text.paragraph import Paragraph
 
 from analysis.report import ReportFiles, build_report
 from bot import config as config_module
-from bot import unit_texts
-from bot.questionnaire import Questionnaire, load
+from survey import unit_texts
+from survey.questionnaire import Questionnaire, load
 from tests.analysis_fixtures import SERVICES, SurveyDb, january_2025
 
 REPO = Path(__file__).resolve().parent.parent
 LINKS = {code: f"https://t.me/SurveiUjiBot?start={code}" for code in SERVICES}
 UNIT = "Direktorat Pengawasan Produksi Obat, Narkotika, Psikotropika dan Prekursor"
-EXAMPLE_TEXTS = REPO / "bot" / "data" / "unit-texts.example.toml"
+EXAMPLE_TEXTS = REPO / "survey" / "data" / "unit-texts.example.toml"
 
 
 @dataclass(frozen=True)

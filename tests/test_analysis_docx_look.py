@@ -18,8 +18,8 @@ from docx.text.paragraph import Paragraph
 
 from analysis.report import build_report
 from bot import config as config_module
-from bot import unit_texts
-from bot.questionnaire import load
+from survey import unit_texts
+from survey.questionnaire import load
 from tests.analysis_fixtures import SERVICES, january_2025
 from tests.test_analysis_docx import starts_page
 
@@ -51,7 +51,7 @@ def document(tmp_path_factory: pytest.TempPathFactory) -> Any:
         root / "draft",
         links={code: f"https://t.me/SurveiUjiBot?start={code}" for code in SERVICES},
         legal_basis=example.reports.legal_basis,
-        unit_texts=unit_texts.load(REPO / "bot" / "data" / "unit-texts.example.toml"),
+        unit_texts=unit_texts.load(REPO / "survey" / "data" / "unit-texts.example.toml"),
     )
     return docx.Document(str(files.docx))
 

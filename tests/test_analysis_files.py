@@ -24,7 +24,7 @@ from analysis import texts
 from analysis.periods import MONTHS_ID
 from analysis.report import NoResponses, ReportFiles, build_report, build_workbook
 from analysis.report_xlsx import SHEETS
-from bot.questionnaire import Questionnaire, load
+from survey.questionnaire import Questionnaire, load
 from tests.analysis_fixtures import JANUARY_2025, SERVICES, SurveyDb, january_2025
 
 REPO = Path(__file__).resolve().parent.parent
@@ -337,7 +337,7 @@ def test_workbook_alone_is_the_reports_workbook_and_nothing_else(
 def test_workbook_alone_imports_neither_charts_nor_word(built: Built, tmp_path: Path) -> None:
     script = f"""
 import json, sys
-from bot.questionnaire import load
+from survey.questionnaire import load
 from analysis.report import build_workbook
 build_workbook({str(built.db)!r}, "2025-01", load(), {SERVICES!r}, 3, {str(tmp_path)!r})
 print(json.dumps(sorted(m for m in sys.modules if m == "analysis.charts"
@@ -643,7 +643,7 @@ def test_month_without_counted_responses_can_be_refused_before_any_file(
 
 
 def test_empty_month_still_gives_a_complete_draft_unless_refused(built: Built) -> None:
-    # The default, for callers that have not asked to refuse: bot/__main__.py `_report` today.
+    # The default, for callers that have not asked to refuse: bot/cli/main.py `_report` today.
     text = docx_text(built.empty.docx)
 
     assert built.empty.summary["responses"] == 0
@@ -701,7 +701,7 @@ def test_no_figure_outlives_the_report(built: Built) -> None:
 def test_report_imports_neither_pyplot_nor_telegram(built: Built, tmp_path: Path) -> None:
     script = f"""
 import json, sys
-from bot.questionnaire import load
+from survey.questionnaire import load
 from analysis.report import build_report
 build_report({str(built.db)!r}, "2025-01", load(), {SERVICES!r}, 3, {str(tmp_path)!r})
 print(json.dumps(sorted(m for m in sys.modules if m == "matplotlib.pyplot"
@@ -714,7 +714,7 @@ def test_summary_alone_stays_light(built: Built) -> None:
     # `surveibot report --json` and the bot's summary need neither pandas nor matplotlib.
     script = f"""
 import json, sys
-from bot.questionnaire import load
+from survey.questionnaire import load
 from analysis.summary import summarize
 summarize({str(built.db)!r}, "2025-01", load(), {SERVICES!r}, 3)
 print(json.dumps(sorted(m for m in ("pandas", "matplotlib") if m in sys.modules)))

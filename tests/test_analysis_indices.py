@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from analysis.data import connect_readonly, load_period, tally_frame, tally_periods
+from analysis.db import connect_readonly, load_period, tally_frame, tally_periods
 from analysis.demographics import demographics
 from analysis.indices import index_value
 from analysis.numbers import format_id
 from analysis.summary import period_indices, summarize
-from bot.questionnaire import Questionnaire, load
+from survey.questionnaire import Questionnaire, load
 from tests.analysis_fixtures import IPAK_ITEMS, IPP_ITEMS, ITEMS, SERVICES, SurveyDb, january_2025
 
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.backup import PAGES_PER_STEP, backup
-from bot.storage import Storage, StorageError, iso
+from bot.cli.backup import PAGES_PER_STEP, backup
+from bot.store import Storage, StorageError, iso
 from tests.conftest import unit_config
 from tests.test_cli import JANUARY, surveibot, write_csv
 

@@ -18,7 +18,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from analysis.suggestions import is_placeholder
-from bot.__main__ import main
+from bot.cli.main import main
 from tests.conftest import REPO
 
 ITEMS = ["U1", "U2", "U3", "U4", "U5", "U6", "U7", "U8", "P1", "P2", "P3", "P4", "P5"]
@@ -584,7 +584,7 @@ def test_an_export_that_fails_leaves_no_file_and_says_one_line(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from bot import transfer
+    from bot.cli import transfer
 
     real = transfer.write_file
 

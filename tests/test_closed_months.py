@@ -19,12 +19,13 @@ from typing import Any
 import pytest
 
 from analysis.report import build_report
-from bot import closed_months, staff
-from bot.__main__ import main
+from bot.cli.main import main
 from bot.config import Config
-from bot.questionnaire import load
 from bot.sandbox import Respondent, SandboxRequest
-from bot.storage import close_month
+from bot.staff import closed_months
+from bot.staff import post as staff
+from bot.store import close_month
+from survey.questionnaire import load
 from tests.analysis_fixtures import SERVICES, january_2025
 from tests.conftest import Clock, running, unit_config
 from tests.test_analysis_files import docx_text, xlsx_rows

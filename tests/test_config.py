@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import console
 from bot.config import TOKEN_ENV, ConfigError, load
+from survey import console
 
 TOKEN = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef"
 REPO = Path(__file__).resolve().parent.parent
@@ -206,7 +206,7 @@ def test_command_line_exits_non_zero_without_traceback(tmp_path: Path, text: str
 
 # -- [reports] legal_basis and unit_texts ---------------------------------------------------------
 
-EXAMPLE_TEXTS = REPO / "bot" / "data" / "unit-texts.example.toml"
+EXAMPLE_TEXTS = REPO / "survey" / "data" / "unit-texts.example.toml"
 
 
 def test_example_config_cites_the_inspektur_utamas_letter() -> None:
@@ -229,9 +229,9 @@ def test_legal_basis_is_a_list_of_lines(tmp_path: Path, line: str) -> None:
 
 
 def test_the_unit_texts_load_as_the_example_config_says(tmp_path: Path) -> None:
-    # config.example.toml: cp bot/data/unit-texts.example.toml unit-texts.toml, then uncomment
+    # config.example.toml: cp survey/data/unit-texts.example.toml unit-texts.toml, then uncomment
     example = (REPO / "config.example.toml").read_text(encoding="utf-8")
-    assert "#     cp bot/data/unit-texts.example.toml unit-texts.toml" in example
+    assert "#     cp survey/data/unit-texts.example.toml unit-texts.toml" in example
     (tmp_path / "unit-texts.toml").write_bytes(EXAMPLE_TEXTS.read_bytes())
     text = example.replace('# unit_texts = "unit-texts.toml"', 'unit_texts = "unit-texts.toml"')
     path = write(tmp_path, text)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import console
-from bot.__main__ import main
+from bot.cli.main import main
+from survey import console
 from tests.conftest import REPO
 
 SAY = {"say", "say_in"}
@@ -23,7 +23,7 @@ def said_keys() -> tuple[set[str], set[str], set[str]]:
     said: set[str] = set()
     strings: set[str] = set()
     prefixes: set[str] = set()
-    for path in (REPO / "bot").rglob("*.py"):
+    for path in [*(REPO / "bot").rglob("*.py"), *(REPO / "survey").rglob("*.py")]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 strings.add(node.value)

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from telegram import Update
 
-from bot.buttons import acknowledge
 from bot.config import Config
+from bot.respondent.buttons import acknowledge
 from bot.sandbox import Respondent, SandboxRequest
 from tests.conftest import App, Clock, running
 

@@ -23,7 +23,7 @@ import pytest
 from bot.config import Config
 from bot.runtime import runtime
 from bot.sandbox import Respondent, SandboxRequest, channel_chat, group_chat, supergroup_chat, user
-from bot.storage import REVIEW
+from bot.store import REVIEW
 from tests.conftest import App
 from tests.crowd import Person
 from tests.telegram_html import assert_html_well_formed, html_problems

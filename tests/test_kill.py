@@ -2,7 +2,7 @@
 
 The bot runs as ``python -m bot run -c cfg.toml``, exactly as deployed (polling, the rate limiter,
 its own event loop and database connection), against the sandbox Bot API served over HTTP by
-:mod:`bot.sandbox_http`. The test owns the sandbox: it queues the respondents' updates, kills the
+:mod:`bot.sandbox.http`. The test owns the sandbox: it queues the respondents' updates, kills the
 process at seeded random moments, starts it again, and after every kill reads the database file.
 
 Updates a killed process had already fetched are lost (PTB confirms them on the next fetch) or
@@ -25,7 +25,7 @@ import pytest
 from bot.config import TOKEN_ENV, load
 from bot.messages import load as load_messages
 from bot.sandbox import Respondent, SandboxRequest
-from bot.sandbox_http import SandboxServer
+from bot.sandbox.http import SandboxServer
 from tests.conftest import TOKEN, running
 from tests.crowd import Person, finish, first_unanswered, polling
 from tests.deployed import SERVICES, bot_process, until_polling, write_config

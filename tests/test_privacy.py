@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from bot import reminders
 from bot.config import Config
+from bot.reminders import broadcast as reminders
 from bot.sandbox import Respondent, SandboxRequest
 from tests.conftest import App, Clock, running
 from tests.test_conversation import ITEMS, rows
@@ -290,7 +290,7 @@ async def test_an_erasure_held_off_by_a_reader_is_finished_by_the_job(
     await submitted_then_asked_to_erase(respondent, app)
     assert app.job_queue is not None
     [job] = app.job_queue.get_jobs_by_name("erasure_checkpoint")
-    caplog.set_level(logging.INFO, logger="bot.privacy")
+    caplog.set_level(logging.INFO, logger="bot.respondent.privacy")
     with reading(path):
         await respondent.tap(app, "Ya, hapus data saya")
         assert "dihapus dari 1 survei terkirim" in (respondent.last_text or "")

@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import reminders
 from bot.config import Config
+from bot.reminders import broadcast as reminders
 from bot.runtime import runtime
 from bot.sandbox import Fault, Respondent, SandboxRequest
-from bot.storage import changes_of
+from bot.store import changes_of
 from tests.conftest import App, Clock, running
 from tests.test_conversation import answer_all, identity, rows
 

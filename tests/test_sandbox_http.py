@@ -12,7 +12,7 @@ from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.request import HTTPXRequest
 
 from bot.sandbox import Fault, SandboxRequest, user
-from bot.sandbox_http import SandboxServer
+from bot.sandbox.http import SandboxServer
 from tests.conftest import TOKEN
 
 # Bytes that would break a careless multipart parser: CRLFs, dashes and a boundary-like line.

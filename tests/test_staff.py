@@ -18,10 +18,12 @@ from typing import Any
 
 import pytest
 
-from bot import staff, staff_report, staff_store
 from bot.config import Config
 from bot.sandbox import Call, Fault, SandboxRequest
-from bot.staff_send import Pacer
+from bot.staff import post as staff
+from bot.staff import report as staff_report
+from bot.staff.send import Pacer
+from bot.store import staff as staff_store
 from bot.telegram_text import MAX_TEXT, split_text
 from tests.conftest import REPO, App, Clock, running
 from tests.fake_report import PNG, die, use_tiny_files
@@ -232,7 +234,7 @@ async def test_the_report_is_built_in_a_child_process_and_its_files_reach_the_ch
 
 def test_the_report_process_starts_without_telegram() -> None:
     # The spawned child imports the module of the function it runs; telegram would add ~0.15 s.
-    script = "import sys, bot.staff_report; print(sorted({m.split('.')[0] for m in sys.modules}))"
+    script = "import sys, bot.staff.report; print(sorted({m.split('.')[0] for m in sys.modules}))"
     done = subprocess.run(
         [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True
     )
@@ -252,9 +254,9 @@ async def test_a_report_process_that_dies_sends_nothing_and_a_later_run_posts_th
         assert app.job_queue is not None
         [check] = app.job_queue.get_jobs_by_name("staff-post-check")
         monkeypatch.setattr(staff_report, "build_files", die)
-        with caplog.at_level(logging.WARNING, logger="bot.staff"):
+        with caplog.at_level(logging.WARNING, logger="bot.staff.post"):
             await check.run(app)  # as the scheduler runs it: a failure here would be an error
-        assert [r.getMessage() for r in caplog.records if r.name == "bot.staff"] == [
+        assert [r.getMessage() for r in caplog.records if r.name == "bot.staff.post"] == [
             "staff post 2025-01: stopped after nothing: BuildFailed: "
             "the process building the report stopped before it finished"
         ]
@@ -506,12 +508,12 @@ async def test_a_month_whose_report_cannot_be_built_does_not_hold_back_the_next(
         add_unreadable(staff_config, "2024-12", datetime(2024, 12, 11, 2, 0, tzinfo=UTC))
         add_january(staff_config)
         clock.current = FEB_1_0800
-        with caplog.at_level(logging.WARNING, logger="bot.staff"):
+        with caplog.at_level(logging.WARNING, logger="bot.staff.post"):
             december, january = await staff.post_due(app)
     assert (december.period, december.state, december.build_failed) == ("2024-12", "failed", True)
     assert (january.period, january.state) == ("2025-01", "posted")
     assert methods(to_chat(sandbox, STAFF)) == FULL_POST  # January's, whole
-    [logged] = [r.getMessage() for r in caplog.records if r.name == "bot.staff"]
+    [logged] = [r.getMessage() for r in caplog.records if r.name == "bot.staff.post"]
     assert logged.startswith(
         "staff post 2024-12: stopped after nothing: BuildFailed: building the report raised "
         "OperationalError at "

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.questionnaire import load as load_questionnaire
-from bot.storage import MIGRATIONS, Outcome, Storage, first_of, rows_of
+from bot.store import MIGRATIONS, Outcome, Storage, first_of, rows_of
+from survey.questionnaire import load as load_questionnaire
 
 Q = load_questionnaire()
 STEPS = Q.step_keys
@@ -77,7 +77,7 @@ async def test_migrations_are_recorded_once(tmp_path: Path) -> None:
 
 
 async def test_unusable_path_is_a_clear_storage_error(tmp_path: Path) -> None:
-    from bot.storage import StorageError
+    from bot.store import StorageError
 
     (tmp_path / "file").write_text("not a folder")
     store = Storage(tmp_path / "file" / "s.db")

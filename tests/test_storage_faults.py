@@ -27,7 +27,7 @@ import pytest
 from bot.config import Config
 from bot.runtime import runtime
 from bot.sandbox import Respondent, SandboxRequest
-from bot.storage import StorageUnavailable, changes_of, rows_of
+from bot.store import StorageUnavailable, changes_of, rows_of
 from tests.conftest import App, Clock, running
 from tests.test_conversation import ITEMS, identity
 

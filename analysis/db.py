@@ -1,0 +1,222 @@
+"""Reads a period's submissions from the bot's SQLite file, read-only, with the stdlib sqlite3.
+
+The quota (reference BAB II A.b) is applied here, in SQL: per period, across all services, the
+first ``quota`` submissions by (submitted_at, id) are counted and the rest are beyond quota.
+``submitted_at`` is ISO-8601 UTC text, so text order is time order. A closed month (table
+``closed_months``) keeps the quota it closed with, and its late submissions (stored after it
+closed) are never counted nor ranked: they are reported apart. The bot's own copy of this rule is
+``bot.store.tally``, which snapshots a month's figures when it closes.
+
+Two readers: :func:`tally_periods` adds scores up inside SQLite (what the indices need, fast for
+any number of months), :func:`load_period` returns one row per submission as a DataFrame (what
+demographics, respondent lists and suggestions need), its text made safe for every file and chart
+(:func:`survey.safe_text.clean`). Only the latter imports pandas.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from analysis.quota import ranked, register
+from survey.questionnaire import Questionnaire
+from survey.safe_text import clean
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "ServiceTally",
+    "connect_readonly",
+    "load_period",
+    "tally_frame",
+    "tally_periods",
+]
+
+DbPath = str | PathLike[str]
+
+
+@dataclass(frozen=True)
+class ServiceTally:
+    """One service's submissions in one period: counts and per-item score totals.
+
+    ``sums`` and ``counts`` cover counted submissions only; an item index is ``sums / counts``.
+    ``persons`` are the counted persons (:mod:`analysis.quota`): the respondents, whom a
+    report counts once however many services they answered.
+    """
+
+    responses: int = 0
+    beyond_quota: int = 0
+    late: int = 0
+    sums: Mapping[str, int] = field(default_factory=dict)
+    counts: Mapping[str, int] = field(default_factory=dict)
+    persons: frozenset[str] = frozenset()
+
+
+@contextmanager
+def connect_readonly(db_path: DbPath) -> Iterator[sqlite3.Connection]:
+    """Opens the database read-only (``mode=ro``): analysis can never change the bot's data."""
+    path = Path(db_path)
+    if not path.is_file():
+        raise FileNotFoundError(f"database {path} does not exist")
+    # as_uri() percent-encodes, so a path holding '?' or '#' still names the right file.
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    with closing(sqlite3.connect(uri, uri=True)) as connection:
+        register(connection)
+        yield connection
+
+
+def tally_periods(
+    db_path: DbPath, periods: Sequence[str], quota: int
+) -> dict[str, dict[str, ServiceTally]]:
+    """Returns, for each period, each service's tally; a period without data maps to ``{}``."""
+    _check_quota(quota)
+    result: dict[str, dict[str, ServiceTally]] = {p: {} for p in periods}
+    if not periods:
+        return result
+    prefix, args = ranked("s.service AS service,", periods, quota)
+    responses: dict[tuple[str, str], list[int]] = {}  # counted, beyond quota, late
+    persons: dict[tuple[str, str], set[str]] = {}
+    sums: dict[tuple[str, str], dict[str, int]] = {}
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    with connect_readonly(db_path) as db:
+        db.execute("BEGIN")  # one snapshot for both queries
+        # The ranking is worked out once, into a table of this connection's own (a read-only
+        # database still takes temporary tables), and both sums read it.
+        db.execute(
+            "CREATE TEMP TABLE quota_ranked AS "
+            + prefix
+            + "SELECT id_, period_, service, person, counted, late FROM ranked",
+            args,
+        )
+        for period, service, person, counted, late, number in db.execute(
+            "SELECT period_, service, person, counted, late, COUNT(*) FROM temp.quota_ranked "
+            "GROUP BY 1, 2, 3, 4, 5"
+        ):
+            place = 0 if counted else 2 if late else 1
+            responses.setdefault((period, service), [0, 0, 0])[place] += number
+            if counted:
+                persons.setdefault((period, service), set()).add(person)
+        for period, service, item, total, number in db.execute(
+            "SELECT r.period_, r.service, sc.item, SUM(sc.score), COUNT(*) "
+            "FROM temp.quota_ranked AS r JOIN scores AS sc ON sc.submission_id = r.id_ "
+            "WHERE r.counted GROUP BY 1, 2, 3"
+        ):
+            sums.setdefault((period, service), {})[item] = int(total)
+            counts.setdefault((period, service), {})[item] = int(number)
+        db.execute("COMMIT")
+    for (period, service), (counted_n, beyond_n, late_n) in responses.items():
+        result[period][service] = ServiceTally(
+            responses=counted_n,
+            beyond_quota=beyond_n,
+            late=late_n,
+            sums=sums.get((period, service), {}),
+            counts=counts.get((period, service), {}),
+            persons=frozenset(persons.get((period, service), ())),
+        )
+    return result
+
+
+def load_period(
+    db_path: DbPath, period: str, questionnaire: Questionnaire, quota: int
+) -> pd.DataFrame:
+    """Returns one row per submission of ``period``, in the order they were submitted.
+
+    Columns: ``id, period, service, submitted_at`` (UTC datetime), ``counted`` and ``late``
+    (bool: late ones are stored after the month closed, never counted), ``person`` (whom the
+    submission stands for, :mod:`analysis.quota`), one column per identity question (``name,
+    age, gender, education, occupation, institution``; choices as the reference language's
+    labels, categorical in questionnaire order; ``age`` as nullable ``Int64``), one ``Int64``
+    column per item (``U1`` … ``P5``), ``suggestion``.
+    """
+    import pandas as pd  # here, so the summary alone (tally_periods) never loads pandas
+
+    _check_quota(quota)
+    identity_sql = ", ".join(
+        f'json_extract(r.identity, ?) AS "{q.key}"' for q in questionnaire.identity
+    )
+    items_sql = ", ".join(
+        f'MAX(CASE WHEN sc.item = ? THEN sc.score END) AS "{i.code}"' for i in questionnaire.items
+    )
+    columns = "s.service AS service, s.identity AS identity, s.suggestion AS suggestion,"
+    prefix, ranked_args = ranked(columns, [period], quota)
+    sql = prefix + (
+        "SELECT r.id_ AS id, r.service, r.at_ AS submitted_at, r.counted, r.late, r.person, "
+        f"{identity_sql}, {items_sql}, r.suggestion "
+        "FROM ranked AS r LEFT JOIN scores AS sc ON sc.submission_id = r.id_ "
+        "GROUP BY r.id_ ORDER BY r.at_, r.id_"
+    )
+    args = (
+        *ranked_args,
+        *(f"$.{q.key}" for q in questionnaire.identity),
+        *(i.code for i in questionnaire.items),
+    )
+    with connect_readonly(db_path) as db:
+        cursor = db.execute(sql, args)
+        names = [d[0] for d in cursor.description]
+        rows = [tuple(_safe(v) for v in row) for row in cursor]
+    frame = pd.DataFrame.from_records(rows, columns=names)
+    return _typed(frame, period, questionnaire)
+
+
+def tally_frame(frame: pd.DataFrame, questionnaire: Questionnaire) -> dict[str, ServiceTally]:
+    """The same tallies as :func:`tally_periods`, from a :func:`load_period` frame."""
+    codes = [i.code for i in questionnaire.items]
+    result: dict[str, ServiceTally] = {}
+    for service, group in frame.groupby("service", sort=False, observed=True):
+        counted = group[group["counted"]]
+        late = int(group["late"].sum())
+        scores = counted[codes]
+        present = scores.count()
+        totals = scores.sum()
+        result[str(service)] = ServiceTally(
+            responses=len(counted),
+            beyond_quota=len(group) - len(counted) - late,
+            late=late,
+            sums={c: int(totals[c]) for c in codes if present[c]},
+            counts={c: int(present[c]) for c in codes if present[c]},
+            persons=frozenset(str(p) for p in counted["person"]),
+        )
+    return result
+
+
+def _typed(frame: pd.DataFrame, period: str, questionnaire: Questionnaire) -> pd.DataFrame:
+    """Gives every column its type and shows choice codes as reference-language labels."""
+    import pandas as pd
+
+    language = questionnaire.reference_language
+    frame.insert(1, "period", period)
+    frame["counted"] = frame["counted"].astype(bool)
+    frame["late"] = frame["late"].astype(bool)
+    frame["submitted_at"] = pd.to_datetime(frame["submitted_at"], utc=True, format="ISO8601")
+    for question in questionnaire.identity:
+        column = frame[question.key]
+        if question.kind == "integer":
+            frame[question.key] = pd.to_numeric(column, errors="coerce").astype("Int64")
+        elif question.kind == "choice":
+            labels = {o.code: o.label[language] for o in question.options}
+            shown = column.map(lambda code, labels=labels: labels.get(code, code))
+            # Codes the questionnaire no longer knows stay visible, after the known ones.
+            extra = sorted({str(v) for v in shown.dropna()} - set(labels.values()))
+            frame[question.key] = pd.Categorical(
+                shown, categories=[*labels.values(), *extra], ordered=True
+            )
+    for item in questionnaire.items:
+        frame[item.code] = frame[item.code].astype("Int64")
+    return frame
+
+
+def _safe(value: object) -> object:
+    """Stored text as every report file can hold it: rows stored before the bot cleaned what it
+    receives may carry control characters (:mod:`survey.safe_text`)."""
+    return clean(value) if isinstance(value, str) else value
+
+
+def _check_quota(quota: int) -> None:
+    if quota < 0:
+        raise ValueError(f"quota must be 0 or more, not {quota}")

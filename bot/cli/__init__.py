@@ -1,0 +1,2 @@
+"""The command line, apart from the handlers: ``surveibot run``, report, import/export, backup,
+demo."""

@@ -1,0 +1,551 @@
+"""Export a month's submissions to CSV/XLSX, and import history from a previous platform.
+
+Both use one layout, so export → import round-trips::
+
+    period,service,submitted_at,name,age,gender,education,occupation,institution,
+    U1,…,U8,P1,…,P5,suggestion
+
+Choices are written and read as the questionnaire labels them (reference language; the option
+code is accepted too), scores as 1–4. Export leaves names and institutions empty unless asked
+for them; such a file still imports. A CSV cell that a spreadsheet would run as a formula (it
+begins with ``=``, ``+``, ``-``, ``@``, tab or CR) is written behind a single quote, and import
+takes exactly that quote off again; XLSX cells are written as plain text.
+
+An import is all or nothing: every error of every bad row is reported with its line number, and
+nothing is imported from a file that has any. ``submitted_at`` may be ISO (``2025-04-14 10:12``),
+as Excel set to Indonesian writes it (``14/04/2025 10:12``, ``14/04/2025 10.12.33``,
+``14/04/2025``) or an Excel date cell, and must fall in its period's month or later.
+
+A row is already stored only when it is the same submission: period, service, submit time, every
+answer and the suggestion equal. Name and institution are compared too, unless no row of the file
+has any (an export without them still matches what it came from). Identical rows are counted, not
+collapsed: the n-th identical row of a file matches the n-th identical stored submission, so two
+anonymous paper forms with the same answers and minute are two submissions, and importing the
+same file twice adds nothing. The quota needs no work here: counted submissions are derived from
+``submitted_at`` order whenever they are read.
+
+This module runs in the command line, without an event loop: it uses the stdlib ``sqlite3``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import hashlib
+import io
+import json
+import re
+import sqlite3
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, tzinfo
+from pathlib import Path
+from typing import Any
+
+from bot.config import Config
+from bot.store import close_month, closed_month
+from survey.console import say
+from survey.questionnaire import PERSONAL, Questionnaire
+from survey.safe_text import clean
+
+FORMATS = ("csv", "xlsx")
+# OWASP "CSV injection": a cell beginning with one of these is run by spreadsheets as a formula.
+# A value already beginning with quotes before one of them gets one more, so import can always
+# take exactly one off.
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+# 14/04/2025, 14/04/2025 10:12, 14/04/2025 10:12:33 (Excel set to Indonesian; or with dots).
+_DAY_FIRST = re.compile(
+    r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})"
+    r"(?:[ T](?P<H>\d{1,2})[:.](?P<M>\d{2})(?:[:.](?P<S>\d{2}))?)?"
+)
+
+
+class TransferError(Exception):
+    """The file cannot be read or written; the message says why."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return say("transfer.row", line=self.line, reason=self.reason)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int
+    identical: int
+    errors: tuple[RowError, ...] = ()
+    late: Mapping[str, int] = field(default_factory=dict)  # period → rows added as late
+
+
+def header(questionnaire: Questionnaire) -> list[str]:
+    """Returns the column names of the file layout."""
+    return [
+        "period",
+        "service",
+        "submitted_at",
+        *(q.key for q in questionnaire.identity),
+        *(i.code for i in questionnaire.items),
+        "suggestion",
+    ]
+
+
+# -- export ----------------------------------------------------------------------------------------
+
+
+def export_rows(config: Config, period: str, personal: bool) -> list[list[Any]]:
+    """Returns every submission of ``period`` (counted or not) in submit order, as file rows.
+
+    Names and institutions are left empty unless ``personal``.
+    """
+    from analysis.db import load_period
+
+    q = config.survey.questionnaire
+    hidden = () if personal else PERSONAL
+    frame = load_period(config.storage.path, period, q, config.survey.monthly_quota)
+    rows: list[list[Any]] = []
+    for record in frame.to_dict("records"):
+        submitted = record["submitted_at"].to_pydatetime().astimezone(config.survey.timezone)
+        row: list[Any] = [period, record["service"], submitted.isoformat()]
+        for question in q.identity:
+            row.append("" if question.key in hidden else _plain(record[question.key]))
+        row.extend(_plain(record[item.code]) for item in q.items)
+        row.append(_plain(record["suggestion"]))
+        rows.append(row)
+    return rows
+
+
+def write_file(path: Path, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Writes rows as CSV (UTF-8 with BOM, so Excel reads it) or XLSX, by the file's suffix.
+
+    No cell a respondent wrote can become a formula: CSV cells that would are quoted
+    (:func:`neutral`), XLSX text cells are typed as text.
+    """
+    kind = file_format(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "csv":
+        with path.open("w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(columns)
+            writer.writerows([neutral(v) if isinstance(v, str) else v for v in r] for r in rows)
+        return
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Responden"
+    sheet.append(list(columns))
+    for row in rows:
+        sheet.append(list(row))
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # openpyxl makes "=…" a formula otherwise
+    book.save(path)
+
+
+def neutral(text: str) -> str:
+    """Returns ``text`` behind a single quote if a spreadsheet would run it as a formula."""
+    return f"'{text}" if _FORMULA.match(text) else text
+
+
+def unquote(text: str) -> str:
+    """Takes off the single quote :func:`neutral` added, and only that one."""
+    return text[1:] if text.startswith("'") and _FORMULA.match(text, 1) else text
+
+
+def file_format(path: Path) -> str:
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise TransferError(say("transfer.format", path=path))
+    return suffix
+
+
+# -- import ----------------------------------------------------------------------------------------
+
+
+def read_file(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """Yields (line number, cells as text) for every row of a CSV or XLSX file, header first.
+
+    A CSV cell loses the quote that :func:`neutral` put before a formula.
+    """
+    kind = file_format(path)
+    if not path.is_file():
+        raise TransferError(say("transfer.not_found", path=path))
+    if kind == "csv":
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise TransferError(say("transfer.not_utf8", path=path, position=exc.start)) from None
+        # Excel set to Indonesian (or other comma-decimal locales) saves CSV with semicolons.
+        header = text.partition("\n")[0]
+        delimiter = ";" if header.count(";") > header.count(",") else ","
+        for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1):
+            yield number, [unquote(cell) for cell in row]
+        return
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise TransferError(say("transfer.not_xlsx", path=path)) from exc
+    if _is_report_workbook(book.sheetnames):
+        book.close()
+        raise TransferError(say("transfer.report_workbook", path=path))
+    sheet = book.worksheets[0]
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        yield number, ["" if v is None else _cell_text(v) for v in values]
+    book.close()
+
+
+def _is_report_workbook(names: Sequence[str]) -> bool:
+    """Whether the sheets are those of the report's workbook (analysis/report_xlsx.py)."""
+    from analysis.texts import words
+
+    return any(set(words("xlsx.sheets", lang)) <= set(names) for lang in ("id", "en"))
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A file's rows as they will be stored, or the reasons it cannot be imported."""
+
+    rows: tuple[dict[str, Any], ...] = ()
+    errors: tuple[RowError, ...] = ()
+
+    @property
+    def bad_lines(self) -> int:
+        """How many lines have at least one error."""
+        return len({error.line for error in self.errors})
+
+
+def import_file(config: Config, path: Path) -> ImportResult:
+    """Validates every row, then stores them all in one transaction, or none if any is bad."""
+    checked = check_file(config, path)
+    if checked.errors:
+        return ImportResult(0, 0, checked.errors)
+    return store(config, checked.rows)
+
+
+def check_file(config: Config, path: Path) -> Checked:
+    """Reads and validates every row of ``path`` without touching the database."""
+    rows = list(read_file(path))
+    expected = header(config.survey.questionnaire)
+    if not rows:
+        return Checked(errors=(RowError(1, say("transfer.empty")),))
+    line, first = rows[0]
+    found = [cell.strip().lower() for cell in first]
+    while found and not found[-1]:
+        found.pop()
+    if found != [name.lower() for name in expected]:
+        return Checked(errors=tuple(RowError(line, r) for r in _header_problems(found, expected)))
+    parser = _RowParser(config)
+    parsed: list[dict[str, Any]] = []
+    errors: list[RowError] = []
+    for number, cells in rows[1:]:
+        if not any(cell.strip() for cell in cells):
+            continue  # blank lines are not rows
+        problems: list[str] = []
+        if any(cell.strip() for cell in cells[len(expected) :]):
+            problems.append(say("transfer.too_many", count=len(cells), width=len(expected)))
+        row = parser.parse(dict(zip(expected, cells, strict=False)), problems)
+        if problems:
+            errors.extend(RowError(number, problem) for problem in problems)
+        else:
+            parsed.append(row)
+    return Checked(tuple(parsed), tuple(errors))
+
+
+def _header_problems(found: Sequence[str], expected: Sequence[str]) -> list[str]:
+    """Names the missing and unknown columns, then says what the header must be."""
+    wanted = [name.lower() for name in expected]
+    missing = [name for name in expected if name.lower() not in found]
+    unknown = [name for name in found if name and name not in wanted]
+    problems = []
+    if missing:
+        problems.append(say("transfer.missing_columns", names=", ".join(missing)))
+    if unknown:
+        problems.append(say("transfer.unknown_columns", names=", ".join(unknown)))
+    problems.append(say("transfer.header", columns=",".join(expected)))
+    return problems
+
+
+class _RowParser:
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.q = config.survey.questionnaire
+        self.zone: tzinfo = config.survey.timezone
+        self.required = ("period", "service", "submitted_at", *(i.code for i in self.q.items))
+
+    def parse(self, row: Mapping[str, str], problems: list[str]) -> dict[str, Any]:
+        """Returns the row as it will be stored; adds every problem it finds to ``problems``.
+
+        ``row`` lacks the columns a short line does not reach: a required one is named missing,
+        an optional one (identity, suggestion) is empty.
+        """
+        row = {key: clean(value) for key, value in row.items()}  # what a report cannot hold
+        missing = [name for name in self.required if name not in row]
+        if missing:
+            problems.append(say("transfer.missing_cells", names=", ".join(missing)))
+
+        def check(name: str, parse: Callable[..., Any], *args: Any) -> Any:
+            if name not in row:
+                return None  # a missing column is said once, above
+            try:
+                return parse(*args, row[name])
+            except ValueError as exc:
+                problems.append(str(exc))
+                return None
+
+        period = check("period", self.period)
+        service = check("service", self.service)
+        submitted = check("submitted_at", self.moment)
+        if period is not None and submitted is not None:
+            check("submitted_at", self.in_time, period, submitted)
+        identity = {
+            q.key: check(q.key, self.identity_value, q.key) if q.key in row else ""
+            for q in self.q.identity
+        }
+        scores = {item.code: check(item.code, self.score, item.code) for item in self.q.items}
+        return {
+            "period": period,
+            "service": service,
+            "submitted_at": submitted and submitted.isoformat(timespec="microseconds"),
+            "identity": identity,
+            "scores": scores,
+            "suggestion": row.get("suggestion", "").strip() or None,
+        }
+
+    def period(self, text: str) -> str:
+        period = text.strip()
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
+            raise ValueError(say("cli.period", value=repr(period)))
+        return period
+
+    def service(self, text: str) -> str:
+        service = text.strip()
+        if self.config.service(service) is None:
+            codes = ", ".join(s.code for s in self.config.services)
+            raise ValueError(say("transfer.service", value=repr(service), codes=codes))
+        return service
+
+    def moment(self, text: str) -> datetime:
+        """Returns the submit time in UTC; a time without a zone is in the survey's zone."""
+        text = text.strip()
+        day_first = _DAY_FIRST.fullmatch(text)
+        try:
+            if day_first:
+                parts = {k: int(v) for k, v in day_first.groupdict(default="0").items()}
+                moment = datetime(
+                    parts["y"], parts["m"], parts["d"], parts["H"], parts["M"], parts["S"]
+                )
+            else:
+                moment = datetime.fromisoformat(text.replace(" ", "T", 1))
+        except ValueError:
+            raise ValueError(say("transfer.submitted_at", value=repr(text))) from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=self.zone)
+        return moment.astimezone(UTC)
+
+    def in_time(self, period: str, moment: datetime, text: str) -> None:
+        """Refuses a submit time before the period's month: the month's service comes first."""
+        local = moment.astimezone(self.zone)
+        if f"{local.year:04d}-{local.month:02d}" < period:
+            raise ValueError(say("transfer.before_period", value=repr(text.strip()), period=period))
+
+    def identity_value(self, key: str, text: str) -> str:
+        question = self.q.identity_question(key)
+        assert question is not None
+        text = " ".join(text.split())
+        if question.kind == "integer":
+            if not text:
+                return ""
+            if not re.fullmatch(r"\d{1,3}", text) or not question.min <= int(text) <= question.max:
+                low, high = question.min, question.max
+                raise ValueError(
+                    say("transfer.integer", key=key, value=repr(text), low=low, high=high)
+                )
+            return str(int(text))
+        if question.kind == "choice":
+            if not text:
+                return ""
+            for option in question.options:
+                labels = {option.code.lower(), *(label.lower() for label in option.label.values())}
+                if text.lower() in labels or _squash(text) in {_squash(x) for x in labels}:
+                    return option.code
+            allowed = ", ".join(o.label[self.q.reference_language] for o in question.options)
+            raise ValueError(say("transfer.choice", key=key, value=repr(text), allowed=allowed))
+        if len(text) > question.max_length:
+            raise ValueError(say("transfer.too_long", key=key, length=question.max_length))
+        return text
+
+    def score(self, code: str, text: str) -> int:
+        text = text.strip()
+        if text.endswith(".0"):
+            text = text[:-2]  # spreadsheets store 4 as 4.0
+        if text not in ("1", "2", "3", "4"):
+            raise ValueError(say("transfer.score", key=code, value=repr(text)))
+        return int(text)
+
+
+def store(config: Config, rows: Sequence[Mapping[str, Any]]) -> ImportResult:
+    """Stores checked rows in one transaction; a row identical to a stored one is counted only.
+
+    Each stored submission stands for one row: a file holding a submission twice adds the second
+    copy unless the database holds two. Name and institution are compared too, unless the file
+    has none at all (an export without them).
+    """
+    keys = [q.key for q in config.survey.questionnaire.identity]
+    personal = [key for key in PERSONAL if key in keys]
+    if not any(row["identity"].get(key) for row in rows for key in personal):
+        keys = [key for key in keys if key not in personal]
+    added = identical = 0
+    late: Counter[str] = Counter()
+    # closing(): sqlite3's own context manager ends the transaction but leaves the file open.
+    with contextlib.closing(sqlite3.connect(config.storage.path, isolation_level=None)) as db:
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute("PRAGMA busy_timeout=5000")
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            periods = sorted({row["period"] for row in rows})
+            closed = _closed_periods(db, config, periods)
+            stored = Counter(_content(row, keys) for row in _stored_rows(db, periods))
+            for row in rows:
+                content = _content(row, keys)
+                if stored[content]:
+                    stored[content] -= 1
+                    identical += 1
+                    continue
+                is_late = row["period"] in closed
+                _insert(db, row, _free_key(db, _row_key(row)), is_late)
+                added += 1
+                late[row["period"]] += is_late
+            _closed_periods(db, config, periods)  # months past their post time close behind it
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+    return ImportResult(added, identical, late={p: n for p, n in sorted(late.items()) if n})
+
+
+def _closed_periods(db: sqlite3.Connection, config: Config, periods: Sequence[str]) -> set[str]:
+    """The months among ``periods`` that are closed, closing those whose post time has passed
+    when there is no staff chat, as the bot would (a month holding no submission stays open, so
+    history imported for it counts): rows for closed months are added as late."""
+    from bot.staff.closed_months import closing  # the CLI's other commands need no telegram
+
+    rule = closing(config)
+    now = datetime.now(UTC)
+    for period in periods:
+        if rule is not None and rule.closes(period, now):
+            close_month(db, period, "post_time", rule.quota, now)
+    return {period for period in periods if closed_month(db, period) is not None}
+
+
+def _insert(db: sqlite3.Connection, row: Mapping[str, Any], key: str, late: bool) -> None:
+    """Adds one checked row, with its scores, as an imported submission (``late`` for a closed
+    month: kept, never counted)."""
+    cursor = db.execute(
+        "INSERT INTO submissions (service, period, submitted_at, language, identity, "
+        "suggestion, source, import_key, late) VALUES (?, ?, ?, ?, ?, ?, 'import', ?, ?)",
+        (
+            row["service"],
+            row["period"],
+            row["submitted_at"],
+            "id",
+            json.dumps(row["identity"], ensure_ascii=False),
+            row["suggestion"],
+            key,
+            int(late),
+        ),
+    )
+    db.executemany(
+        "INSERT INTO scores (submission_id, item, score) VALUES (?, ?, ?)",
+        [(cursor.lastrowid, code, score) for code, score in row["scores"].items()],
+    )
+
+
+def _stored_rows(db: sqlite3.Connection, periods: Sequence[str]) -> list[dict[str, Any]]:
+    """Every submission of ``periods``, from the bot or an import, as :func:`check_file` gives."""
+    marks = ", ".join("?" * len(periods))
+    scores: dict[int, dict[str, int]] = {}
+    for submission, item, score in db.execute(
+        "SELECT sc.submission_id, sc.item, sc.score FROM scores AS sc "
+        f"JOIN submissions AS s ON s.id = sc.submission_id WHERE s.period IN ({marks})",
+        periods,
+    ):
+        scores.setdefault(submission, {})[item] = score
+    found = []
+    for number, period, service, submitted_at, identity, suggestion in db.execute(
+        "SELECT id, period, service, submitted_at, identity, suggestion FROM submissions "
+        f"WHERE period IN ({marks})",
+        periods,
+    ):
+        found.append(
+            {
+                "period": period,
+                "service": service,
+                "submitted_at": submitted_at,
+                "identity": json.loads(identity),
+                "scores": scores.get(number, {}),
+                "suggestion": suggestion,
+            }
+        )
+    return found
+
+
+def _content(row: Mapping[str, Any], keys: Sequence[str]) -> str:
+    """A submission's content in one form, from a file or the database (of its identity: keys)."""
+    moment = datetime.fromisoformat(row["submitted_at"]).astimezone(UTC)
+    identity = row["identity"]
+    return json.dumps(
+        [
+            row["period"],
+            row["service"],
+            moment.isoformat(timespec="microseconds"),
+            [" ".join(str(identity.get(key) or "").split()) for key in keys],
+            sorted((code, int(score)) for code, score in row["scores"].items()),
+            (row["suggestion"] or "").strip(),
+        ],
+        ensure_ascii=False,
+    )
+
+
+def _free_key(db: sqlite3.Connection, key: str) -> str:
+    """``key``, or ``key#2``, ``key#3`` … for the next identical copy: the first one not stored."""
+    candidate, copy = key, 1
+    while db.execute("SELECT 1 FROM submissions WHERE import_key = ?", (candidate,)).fetchone():
+        copy += 1
+        candidate = f"{key}#{copy}"
+    return candidate
+
+
+def _row_key(row: Mapping[str, Any]) -> str:
+    canonical = json.dumps(row, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    """Turns pandas' missing values into empty cells and numpy numbers into Python ones."""
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return value.item() if hasattr(value, "item") else value
+
+
+def _cell_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, date):  # an Excel date cell (datetime is a date too)
+        return value.isoformat()
+    return str(value)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\s\-–/]", "", text.lower())

@@ -1,0 +1,1 @@
+"""Reminders to respondents who stopped halfway, paced to Telegram's limits."""

@@ -1,0 +1,342 @@
+"""Button taps in the questionnaire: answers, the period, the review, change and cancel.
+
+Every button carries its draft and item in its callback data (see
+:mod:`bot.respondent.screens`), so a
+tap stores exactly the item printed on it, whatever the respondent did since; anything forged,
+malformed, someone else's or gone is answered as stale and changes nothing. Submit and the
+service buttons reply with messages once: a second tap on the same button (two quick taps are
+two callback queries) gets only a notice, decided from the database (the draft's status, table
+``taps``), so also across a restart. A tap is answered (:func:`acknowledge`) and its message
+edited (:func:`edit_tapped`) best effort: storing the answer and sending the next question come
+first.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import ContextTypes
+
+from bot import replies
+from bot.respondent.conversation import begin, send_step
+from bot.respondent.screens import SKIP, offered_periods
+from bot.runtime import Runtime, runtime
+from bot.staff.closed_months import closing
+from bot.store import REVIEW, Draft, Outcome
+from bot.telegram_text import MAX_ALERT, clip
+from survey.questionnaire import PERIOD, SUGGESTION
+
+logger = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+
+
+async def button(update: Update, context: Context) -> None:
+    """Routes a button press by its callback data; anything unexpected is answered as stale."""
+    query = update.callback_query
+    if query is None or update.effective_user is None:
+        return
+    parts = (query.data or "").split(":")
+    handler = _BUTTONS.get(parts[0])
+    if handler is not None:
+        try:
+            await handler(query, parts[1:], context)
+            return
+        except _Stale:
+            pass
+    rt = runtime(context)
+    await acknowledge(query, rt.messages.plain("stale_button", rt.config.survey.default_language))
+
+
+class _Stale(Exception):
+    """The button's data is malformed, forged or points at something that is gone."""
+
+
+def _int(text: str) -> int:
+    if not re.fullmatch(r"[0-9]{1,18}", text):
+        raise _Stale
+    return int(text)
+
+
+async def _first_tap(query: CallbackQuery, rt: Runtime) -> bool:
+    """Records the tap on this button of this message; False when one was answered before."""
+    if query.message is None:
+        return True
+    chat_id, message_id = query.message.chat.id, query.message.message_id
+    return await rt.storage.claim_tap(chat_id, message_id, query.data or "", rt.now())
+
+
+async def _own_draft(query: CallbackQuery, context: Context, draft_id: str) -> Draft:
+    draft = await runtime(context).storage.draft(_int(draft_id))
+    if draft is None or draft.user_id != query.from_user.id:
+        raise _Stale
+    return draft
+
+
+async def _answer_button(query: CallbackQuery, parts: list[str], context: Context) -> None:
+    if len(parts) != 3:
+        raise _Stale
+    rt = runtime(context)
+    draft_id, key, value = _int(parts[0]), parts[1], parts[2]
+    if key not in rt.questionnaire.step_keys:
+        raise _Stale
+    if not _valid_button_value(rt, key, value):
+        if key == PERIOD:
+            await _period_gone(query, context, draft_id)
+            return
+        raise _Stale
+    stored = "" if key == SUGGESTION and value == SKIP else value
+    # The draft is read, and a period already submitted refused, inside the same transaction as
+    # the answer: one trip to the database.
+    outcome, draft = await rt.storage.record_answer(
+        draft_id, query.from_user.id, key, stored, rt.questionnaire.step_keys, rt.now()
+    )
+    if draft is None:
+        raise _Stale
+    if outcome is Outcome.TAKEN:
+        await _period_taken(query, context, draft, value)
+        return
+    language = rt.render.language(draft)
+    if outcome is Outcome.STALE:
+        await acknowledge(query, rt.messages.plain("already_answered", language))
+        return
+    if outcome is Outcome.CLOSED:
+        await acknowledge(query, rt.messages.plain("survey_closed", language))
+        await edit_tapped(query, None, None)
+        return
+    await acknowledge(query)
+    edited = await edit_tapped(query, rt.render.answered(draft, key, stored, rt.now()), None)
+    # A repeat whose edit still changed the message: the first tap's replies never got that far
+    # (a failed call, a killed process), so the respondent has not seen the next step yet. After a
+    # plain double tap the edit is "not modified" and nothing is sent twice.
+    if outcome is Outcome.RECORDED or (outcome is Outcome.DUPLICATE and edited):
+        await send_step(context, draft)
+
+
+async def _period_gone(query: CallbackQuery, context: Context, draft_id: int) -> None:
+    """A month no longer offered (the button waited more than a week into the next month): the
+    respondent is asked the period again, with the months of today."""
+    rt = runtime(context)
+    draft = await _own_draft(query, context, str(draft_id))
+    if draft.status != "open" or draft.step(rt.questionnaire.step_keys) != PERIOD:
+        raise _Stale
+    await acknowledge(query, rt.messages.plain("period_gone", rt.render.language(draft)))
+    await edit_tapped(query, None, None, keep_text=True)
+    await send_step(context, draft)
+
+
+async def _period_taken(query: CallbackQuery, context: Context, draft: Draft, value: str) -> None:
+    """Tells the respondent when they already submitted the chosen month for this service."""
+    rt = runtime(context)
+    earlier = await rt.storage.submission_for(query.from_user.id, draft.service, value)
+    language = rt.render.language(draft)
+    await acknowledge(query)
+    if earlier is None:  # gone since the answer was refused (erased by hand): ask again
+        await send_step(context, draft)
+        return
+    text = rt.messages.get(
+        "period_taken",
+        language,
+        period=rt.messages.month(value, language),
+        when=rt.messages.when(earlier.submitted_at, rt.config.survey.timezone, language),
+    )
+    await context.bot.send_message(query.from_user.id, text, parse_mode=ParseMode.HTML)
+
+
+def _valid_button_value(rt: Runtime, key: str, value: str) -> bool:
+    q = rt.questionnaire
+    kind = q.kind(key)
+    if kind == "language":
+        return value in q.languages
+    if kind == "item":
+        return value in ("1", "2", "3", "4")
+    if kind == "suggestion":
+        return value == SKIP
+    if kind == "period":
+        now, zone = rt.now(), rt.config.survey.timezone
+        # A button sent just before midnight at a month's end stays good for a while.
+        return value in offered_periods(now, zone) + offered_periods(now - timedelta(days=7), zone)
+    if kind == "choice":
+        question = q.identity_question(key)
+        return question is not None and question.option(value) is not None
+    return False
+
+
+async def _choose_service(query: CallbackQuery, parts: list[str], context: Context) -> None:
+    rt = runtime(context)
+    if len(parts) != 1 or rt.config.service(parts[0]) is None:
+        raise _Stale
+    if not await _first_tap(query, rt):  # a second tap on the same list: the survey is open
+        draft = await rt.storage.find_open_draft(query.from_user.id, parts[0])
+        await acknowledge(query, rt.messages.plain("service_opened", rt.render.language(draft)))
+        return
+    await acknowledge(query)
+    await edit_tapped(query, None, None, keep_text=True)
+    await begin(query.from_user.id, query.from_user.id, parts[0], context)
+
+
+async def _submit(query: CallbackQuery, parts: list[str], context: Context) -> None:
+    if len(parts) != 1:
+        raise _Stale
+    rt = runtime(context)
+    q = rt.questionnaire
+    # The draft is read inside the submit's own transaction: one trip to the database.
+    outcome, submission = await rt.storage.submit(
+        _int(parts[0]),
+        query.from_user.id,
+        q.step_keys,
+        [question.key for question in q.identity],
+        [item.code for item in q.items],
+        rt.now(),
+        closing(rt.config),
+    )
+    if submission is None:
+        draft = await _own_draft(query, context, parts[0])  # rare: for the notice's language
+        key = "survey_closed" if outcome is Outcome.CLOSED else "stale_button"
+        await acknowledge(query, rt.messages.plain(key, rt.render.language(draft)))
+        return
+    language = submission.language
+    # Only the tap that recorded the survey thanks. A tap finding this draft already submitted
+    # (a second tap, before or after a restart) gets a notice; one finding the month submitted
+    # from another draft is told so once per button.
+    recorded = outcome is Outcome.RECORDED
+    if not recorded and (outcome is not Outcome.DUPLICATE or not await _first_tap(query, rt)):
+        await acknowledge(query, rt.messages.plain("submitted_notice", language))
+        return
+    await acknowledge(query)
+    await edit_tapped(query, None, None, keep_text=True)
+    values = {
+        "service": rt.render.service_name(submission.service),
+        "period": rt.messages.month(submission.period, language),
+        "when": rt.messages.when(submission.submitted_at, rt.config.survey.timezone, language),
+    }
+    key = "thanks" if recorded else "already_submitted"
+    await replies.send_text(
+        context.bot, query.from_user.id, rt.messages.get(key, language, **values)
+    )
+
+
+async def _change_menu(query: CallbackQuery, parts: list[str], context: Context) -> None:
+    if len(parts) != 1:
+        raise _Stale
+    rt = runtime(context)
+    draft = await _own_draft(query, context, parts[0])
+    if draft.status != "open":
+        await acknowledge(query, rt.messages.plain("survey_closed", rt.render.language(draft)))
+        return
+    await acknowledge(query)
+    text = rt.messages.get("choose_change", rt.render.language(draft))
+    await edit_tapped(query, text, rt.render.change_menu(draft))
+
+
+async def _change(query: CallbackQuery, parts: list[str], context: Context) -> None:
+    if len(parts) != 2:
+        raise _Stale
+    rt = runtime(context)
+    draft = await _own_draft(query, context, parts[0])
+    updated = await rt.storage.set_editing(
+        draft.id, query.from_user.id, parts[1], rt.questionnaire.step_keys, rt.now()
+    )
+    if updated is None:
+        raise _Stale
+    await acknowledge(query)
+    await edit_tapped(query, None, None, keep_text=True)
+    await send_step(context, updated)
+
+
+async def _back_to_review(query: CallbackQuery, parts: list[str], context: Context) -> None:
+    if len(parts) != 1:
+        raise _Stale
+    rt = runtime(context)
+    draft = await _own_draft(query, context, parts[0])
+    if draft.status != "open" or draft.step(rt.questionnaire.step_keys) != REVIEW:
+        raise _Stale
+    await acknowledge(query)
+    screen = rt.render.review(draft)
+    await edit_tapped(query, screen.text, screen.keyboard)
+
+
+async def _confirm_cancel(query: CallbackQuery, parts: list[str], context: Context) -> None:
+    if len(parts) != 2 or parts[1] not in ("0", "1"):
+        raise _Stale
+    rt = runtime(context)
+    draft = await _own_draft(query, context, parts[0])
+    language = rt.render.language(draft)
+    await acknowledge(query)
+    if draft.status != "open":
+        await edit_tapped(query, rt.messages.get("survey_closed", language), None)
+        return
+    if parts[1] == "1":
+        await rt.storage.cancel(draft.id, query.from_user.id, rt.now())
+        await edit_tapped(query, rt.messages.get("cancelled", language), None)
+        return
+    await edit_tapped(query, rt.messages.get("continuing", language), None)
+    await send_step(context, draft)
+
+
+_BUTTONS: dict[str, Callable[[CallbackQuery, list[str], Context], Awaitable[None]]] = {
+    "a": _answer_button,
+    "v": _choose_service,
+    "s": _submit,
+    "c": _change_menu,
+    "e": _change,
+    "r": _back_to_review,
+    "x": _confirm_cancel,
+}
+
+
+# -- answering a tap ------------------------------------------------------------------------------
+
+
+async def acknowledge(
+    query: CallbackQuery, text: str | None = None, show_alert: bool = False
+) -> None:
+    """Answers the tap: stops the button's spinner and shows ``text``, if any (shortened to
+    Telegram's 200 characters).
+
+    Telegram takes one answer per tap, within about 15 seconds; a tap handled later (it waited
+    while the bot was down, or the same update came twice) or a failed call is logged, and the
+    handler goes on: storing the answer and sending the next question matter more than the
+    spinner, which Telegram's app stops by itself.
+    """
+    if text is not None:
+        text = clip(text, MAX_ALERT)  # Telegram refuses a longer one
+    try:
+        await query.answer(text, show_alert=show_alert)
+    except TelegramError as exc:
+        logger.info("tap not acknowledged: %s", exc)
+
+
+async def edit_tapped(
+    query: CallbackQuery,
+    text: str | None,
+    keyboard: InlineKeyboardMarkup | None = None,
+    keep_text: bool = False,
+) -> bool:
+    """Edits the message the button was on; returns False when Telegram refused the edit.
+
+    ``text=None`` with ``keep_text`` only removes the keyboard. The message is addressed by its
+    chat and id, which Telegram sends even for a message too old to include whole (an
+    ``InaccessibleMessage``: someone tapping days later); PTB's ``query.edit_message_*``
+    shortcuts need the whole message. Telegram refuses edits of unchanged messages; that is not
+    an error, the answer is stored either way.
+    """
+    if query.message is None:
+        return False
+    chat_id, message_id = query.message.chat.id, query.message.message_id
+    bot = query.get_bot()
+    try:
+        if text is None or keep_text:
+            await replies.edit_keyboard(bot, chat_id, message_id, keyboard)
+        else:
+            await replies.edit_text(bot, chat_id, message_id, text, keyboard)
+    except BadRequest as exc:
+        logger.debug("edit skipped: %s", exc.message)
+        return False
+    return True

@@ -1,0 +1,349 @@
+"""What the bot keeps about a respondent, and their controls over it (UU PDP, UU No. 27/2022).
+
+``/privacy [id|en]`` explains what is stored, why, for how long and who sees it. ``/hapus_data``
+("delete my data") asks first (buttons ``del:1:<time asked>`` / ``del:0``; a "yes" older than 15
+minutes is refused and the respondent asked to send /hapus_data again), then erases the respondent's
+identity: the free-text identity answers (name, institution) and the Telegram user and chat ids,
+from every submission and draft; open drafts are cancelled. Scores, the demographic choices and
+submit times stay, so every index and the quota order are unchanged; afterwards the bot cannot
+tell the respondent's rows from anyone's. ``erasures`` records counts only. ``/language`` switches
+the language of the survey in progress (buttons ``lang:<draft>:<code>``).
+
+An erasure also leaves the erased text in the WAL file until a checkpoint empties it, which a
+reader elsewhere (a backup, an export, ``sqlite3`` in a shell) can hold off. The erasure therefore
+records ``settings.erasure_checkpoint`` in its own transaction and clears it once a checkpoint
+succeeds; until then the job ``erasure_checkpoint`` retries every minute, and start-up tries too,
+so a restart does not forget it.
+
+Callback data prefixes ``del:`` and ``lang:`` are matched by pattern, so these handlers run
+before the conversation's catch-all button handler.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+
+from bot.messages import Safe
+from bot.respondent.buttons import acknowledge, edit_tapped
+from bot.respondent.conversation import send_step
+from bot.runtime import Runtime, runtime
+from bot.store import Draft, Storage, first_of, iso
+from survey.questionnaire import LANGUAGE
+
+logger = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+_LANGUAGE_DATA = re.compile(r"lang:([0-9]{1,18}):([A-Za-z_-]{1,16})")
+# "del:0" keeps the data; "del:1:<unix time the question was asked>" erases it, if recent.
+_ERASE_DATA = re.compile(r"del:(0|1)(?::([0-9]{1,12}))?")
+ERASE_CONFIRM_VALID = timedelta(minutes=15)
+# settings key: the id of the last erasure whose text may still be in the WAL file.
+CHECKPOINT_PENDING = "erasure_checkpoint"
+CHECKPOINT_INTERVAL = timedelta(minutes=1)
+
+
+def add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Adds the privacy command handlers."""
+    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+    app.add_handler(CommandHandler("privacy", privacy, filters=private))
+    app.add_handler(CommandHandler("hapus_data", erase_request, filters=private))
+    app.add_handler(CommandHandler("language", language, filters=private))
+    app.add_handler(CallbackQueryHandler(erase_answer, pattern=r"^del:"))
+    app.add_handler(CallbackQueryHandler(language_chosen, pattern=r"^lang:"))
+
+
+def schedule(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Registers the job that finishes an erasure's checkpoint once no reader holds it off."""
+    if app.job_queue is None:
+        logger.warning(
+            "no JobQueue (install python-telegram-bot[job-queue]): erasures that "
+            "meet a reader are checkpointed at the next start only"
+        )
+        return
+    app.job_queue.run_repeating(
+        _checkpoint_job,
+        interval=CHECKPOINT_INTERVAL,
+        first=CHECKPOINT_INTERVAL,
+        name="erasure_checkpoint",
+    )
+
+
+async def _checkpoint_job(context: Context) -> None:
+    """Checkpoints the WAL if an erasure still waits for it."""
+    await finish_erasures(runtime(context).storage)
+
+
+# -- /privacy ------------------------------------------------------------------------------------
+
+
+async def privacy(update: Update, context: Context) -> None:
+    """Explains what is stored about the respondent, why, for how long and who sees it."""
+    rt = runtime(context)
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    wanted = context.args[0].lower() if context.args else ""
+    if wanted in rt.questionnaire.languages:
+        lang = wanted
+    else:
+        lang = rt.render.language(await rt.storage.active_draft(user.id))
+    shown = "privacy_list_shown" if rt.config.reports.include_personal else "privacy_list_hidden"
+    who = Safe(rt.messages.get(shown, lang))
+    text = rt.messages.get("privacy", lang, who=who, reminders=rt.config.reminders.max_count)
+    await message.reply_html(text)
+
+
+# -- /hapus_data ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """How many of one respondent's rows lost their identity."""
+
+    submissions: int
+    drafts: int  # drafts that were not submitted (open ones included)
+    cancelled: int  # open drafts closed by the erasure
+
+
+async def erase_request(update: Update, context: Context) -> None:
+    """Says what would be erased and asks for confirmation."""
+    rt = runtime(context)
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    lang = rt.render.language(await rt.storage.active_draft(user.id))
+    submissions, drafts = await held(rt.storage, user.id)
+    if submissions == drafts == 0:
+        await message.reply_html(rt.messages.get("erase_nothing", lang))
+        return
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    rt.messages.plain("erase_yes", lang),
+                    callback_data=f"del:1:{int(rt.now().timestamp())}",
+                ),
+                InlineKeyboardButton(rt.messages.plain("erase_no", lang), callback_data="del:0"),
+            ]
+        ]
+    )
+    text = rt.messages.get("erase_confirm", lang, submissions=submissions, drafts=drafts)
+    await message.reply_html(text, reply_markup=keyboard)
+
+
+async def erase_answer(update: Update, context: Context) -> None:
+    """Erases the respondent's identity once confirmed, and says what was erased."""
+    rt = runtime(context)
+    query = update.callback_query
+    if query is None:
+        return
+    lang = rt.render.language(await rt.storage.active_draft(query.from_user.id))
+    match = _ERASE_DATA.fullmatch(query.data or "")
+    if match is None:  # forged, or empty (PTB lets those past patterns)
+        await acknowledge(query, rt.messages.plain("stale_button", lang))
+        return
+    if match.group(1) == "0":
+        await acknowledge(query)
+        await _edit(query, rt.messages.get("erase_kept", lang))
+        return
+    age = rt.now().timestamp() - int(match.group(2) or 0)
+    if not -60 <= age <= ERASE_CONFIRM_VALID.total_seconds():
+        # An old confirmation (or one from before buttons carried their time) is not acted on:
+        # erasing cannot be undone, so it takes a fresh /hapus_data.
+        await acknowledge(query, rt.messages.plain("erase_expired", lang), show_alert=True)
+        await _edit(query, None)
+        return
+    await acknowledge(query)
+    keys = [q.key for q in rt.questionnaire.identity if q.kind == "text"]
+    done = await erase(rt.storage, query.from_user.id, keys, rt.now())
+    if done.submissions == done.drafts == 0:
+        await _edit(query, rt.messages.get("erase_nothing", lang))
+        return
+    values = {"submissions": done.submissions, "drafts": done.drafts, "cancelled": done.cancelled}
+    await _edit(query, rt.messages.get("erase_done", lang, **values))
+
+
+async def held(storage: Storage, user_id: int) -> tuple[int, int]:
+    """Returns how many submissions and unsubmitted drafts carry the user's id."""
+    return await storage.read(_held, user_id)
+
+
+def _held(db: sqlite3.Connection, user_id: int) -> tuple[int, int]:
+    row = first_of(
+        db,
+        "SELECT (SELECT COUNT(*) FROM submissions WHERE user_id = ?), "
+        "(SELECT COUNT(*) FROM drafts WHERE user_id = ? AND status != 'submitted')",
+        (user_id, user_id),
+    )
+    assert row is not None
+    return int(row[0]), int(row[1])
+
+
+async def erase(storage: Storage, user_id: int, keys: list[str], now: datetime) -> Erasure:
+    """Removes answers ``keys`` and the user's Telegram ids from all their rows, keeping scores.
+
+    The user's open drafts are cancelled first. Freed space is zeroed (``secure_delete``) and the
+    WAL is checkpointed, so the erased text is gone from the files, not only from the rows; while
+    a reader elsewhere holds the WAL, the checkpoint stays pending (see :func:`finish_erasures`).
+    """
+    done = await storage.write(_erase, user_id, keys, iso(now))
+    if done.submissions == done.drafts == 0:
+        return done
+    logger.info(
+        "erasure: %s submissions, %s drafts, %s cancelled",
+        done.submissions,
+        done.drafts,
+        done.cancelled,
+    )
+    if not await finish_erasures(storage):
+        logger.warning("erasure: the WAL could not be checkpointed yet (a reader holds it)")
+    return done
+
+
+async def finish_erasures(storage: Storage) -> bool:
+    """Checkpoints the WAL if an erasure is waiting for it; returns False while one still waits.
+
+    The pending mark is cleared only if no later erasure replaced it in the meantime.
+    """
+    pending = await storage.read(first_of, _PENDING_SQL, (CHECKPOINT_PENDING,))
+    if pending is None:
+        return True
+    if not await storage.checkpoint():
+        return False
+    await storage.write(_settle, str(pending[0]))
+    logger.info("erasure: the WAL is checkpointed; erased data is gone from the database files")
+    return True
+
+
+_PENDING_SQL = "SELECT value FROM settings WHERE key = ?"
+
+
+def _settle(db: sqlite3.Connection, erasure: str) -> None:
+    db.execute("DELETE FROM settings WHERE key = ? AND value = ?", (CHECKPOINT_PENDING, erasure))
+
+
+def _erase(db: sqlite3.Connection, user_id: int, keys: list[str], now: str) -> Erasure:
+    submissions, drafts = _held(db, user_id)
+    if submissions == drafts == 0:
+        return Erasure(0, 0, 0)
+    paths = [f"$.{key}" for key in keys]
+    marks = ", ".join("?" for _ in keys)
+    db.execute("PRAGMA secure_delete = ON")
+    cancelled = db.execute(
+        "UPDATE drafts SET status = 'cancelled', editing = NULL, closed_at = ?, "
+        "updated_at = ? WHERE user_id = ? AND status = 'open'",
+        (now, now, user_id),
+    ).rowcount
+    if keys:
+        db.execute(
+            f"DELETE FROM answers WHERE key IN ({marks}) "
+            "AND draft_id IN (SELECT id FROM drafts WHERE user_id = ?)",
+            (*keys, user_id),
+        )
+        db.execute(
+            f"UPDATE submissions SET identity = json_remove(identity, {marks}) WHERE user_id = ?",
+            (*paths, user_id),
+        )
+    db.execute("UPDATE submissions SET user_id = NULL WHERE user_id = ?", (user_id,))
+    db.execute("UPDATE drafts SET user_id = NULL, chat_id = NULL WHERE user_id = ?", (user_id,))
+    db.execute("DELETE FROM unreachable WHERE user_id = ?", (user_id,))
+    db.execute("DELETE FROM taps WHERE chat_id = ?", (user_id,))  # their private chat's id
+    erasure = db.execute(
+        "INSERT INTO erasures (erased_at, submissions, drafts, cancelled) VALUES (?, ?, ?, ?)",
+        (now, submissions, drafts, cancelled),
+    ).lastrowid
+    # Recorded with the erasure itself, so a crash before the checkpoint cannot forget it.
+    db.execute(
+        "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) "
+        "DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        (CHECKPOINT_PENDING, str(erasure), now),
+    )
+    return Erasure(submissions=submissions, drafts=drafts, cancelled=cancelled)
+
+
+# -- /language -----------------------------------------------------------------------------------
+
+
+async def language(update: Update, context: Context) -> None:
+    """Offers the languages for the survey in progress, or explains there is none."""
+    rt = runtime(context)
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    draft = await rt.storage.active_draft(user.id)
+    lang = rt.render.language(draft)
+    if draft is None:
+        await message.reply_html(rt.messages.get("lang_none", lang))
+        return
+    names = rt.questionnaire.language_names
+    keyboard = InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(names[code], callback_data=f"lang:{draft.id}:{code}")]
+            for code in rt.questionnaire.languages
+        ]
+    )
+    text = rt.messages.get("lang_choose", lang, current=names[lang])
+    await message.reply_html(text, reply_markup=keyboard)
+
+
+async def language_chosen(update: Update, context: Context) -> None:
+    """Stores the chosen language and asks the current question again in it."""
+    rt = runtime(context)
+    query = update.callback_query
+    if query is None:
+        return
+    match = _LANGUAGE_DATA.fullmatch(query.data or "")
+    code = match.group(2) if match else ""
+    draft = None
+    if match and code in rt.questionnaire.languages:
+        draft = await set_language(rt, int(match.group(1)), query.from_user.id, code)
+    if draft is None:
+        default = rt.config.survey.default_language
+        await acknowledge(query, rt.messages.plain("stale_button", default))
+        await _edit(query, None)
+        return
+    await acknowledge(query)
+    names = rt.questionnaire.language_names
+    await _edit(query, rt.messages.get("lang_set", code, name=names[code]))
+    await send_step(context, draft)
+
+
+async def set_language(rt: Runtime, draft_id: int, user_id: int, code: str) -> Draft | None:
+    """Sets the language answer of the user's open draft; None when it is not theirs or closed."""
+    if not await rt.storage.write(_set_language, draft_id, user_id, code, iso(rt.now())):
+        return None
+    return await rt.storage.draft(draft_id)
+
+
+def _set_language(db: sqlite3.Connection, draft_id: int, user_id: int, code: str, now: str) -> bool:
+    changed = db.execute(
+        "UPDATE drafts SET updated_at = ?, "
+        "editing = CASE WHEN editing = ? THEN NULL ELSE editing END "
+        "WHERE id = ? AND user_id = ? AND status = 'open'",
+        (now, LANGUAGE, draft_id, user_id),
+    ).rowcount
+    if changed != 1:
+        return False
+    db.execute(
+        "INSERT INTO answers (draft_id, key, value, answered_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (draft_id, key) DO UPDATE SET value = excluded.value, "
+        "answered_at = excluded.answered_at",
+        (draft_id, LANGUAGE, code, now),
+    )
+    return True
+
+
+async def _edit(query: CallbackQuery, text: str | None) -> None:
+    """Replaces the message of the buttons with ``text``, or only drops the buttons; a text
+    that cannot go there (Telegram refused the edit) is sent as a new message."""
+    if not await edit_tapped(query, text) and text is not None and query.message is not None:
+        await query.get_bot().send_message(query.message.chat.id, text, parse_mode=ParseMode.HTML)

@@ -1,0 +1,1 @@
+"""What the staff chat receives: the monthly post, its texts and files, closed months."""

@@ -1,0 +1,124 @@
+"""What surveibot says at a terminal, read from ``bot/data/console*.toml``.
+
+The people at the terminal are the unit's operators: they run ``surveibot report``, ``export``,
+``import`` and ``backup`` and fix the configuration. They read Indonesian first, English second,
+like everyone else the bot talks to. The command line picks the language once, before it reads
+anything (``--lang``, else the environment variable ``SURVEIBOT_LANG``, else Indonesian), and every
+line it prints and every configuration, questionnaire, import or backup error is written in it.
+
+A text is a TOML table with one template per language, reached by its dotted path::
+
+    say("config.file_not_found", path=path)
+
+Plain text, no markup: values go into the ``{placeholders}`` as they are.
+"""
+
+from __future__ import annotations
+
+import errno
+import re
+import tomllib
+from collections.abc import Iterator, Mapping
+from functools import cache
+from importlib import resources
+from typing import Any
+
+__all__ = [
+    "LANGUAGES",
+    "LANGUAGE_ENV",
+    "ConsoleTextError",
+    "catalogue",
+    "language",
+    "reason",
+    "say",
+    "say_in",
+    "use",
+]
+
+LANGUAGES = ("id", "en")
+LANGUAGE_ENV = "SURVEIBOT_LANG"
+
+_chosen = {"language": LANGUAGES[0]}
+# Where tomllib says a file went wrong: "(at line 3, column 9)" or "(at end of document)".
+_TOML_PLACE = re.compile(r"\(at (?:line (?P<line>\d+), column (?P<column>\d+)|end of document)\)")
+
+
+class ConsoleTextError(Exception):
+    """A console text is missing, or lacks a language."""
+
+
+def use(language: str) -> None:
+    """Makes ``language`` the one every later :func:`say` speaks."""
+    if language not in LANGUAGES:
+        raise ValueError(f"language {language!r} is not one of {', '.join(LANGUAGES)}")
+    _chosen["language"] = language
+
+
+def language() -> str:
+    """The language :func:`say` speaks now."""
+    return _chosen["language"]
+
+
+def say(key: str, /, **values: object) -> str:
+    """Returns text ``key`` in the chosen language with ``values`` put in its placeholders."""
+    return say_in(language(), key, **values)
+
+
+def reason(exc: BaseException) -> str:
+    """Why an operation failed, in the chosen language: the operating system's and SQLite's
+    commonest errors are said from ``reason.*``; anything else keeps its own (English) words."""
+    name = (
+        errno.errorcode.get(exc.errno or 0, "")
+        if isinstance(exc, OSError)
+        else getattr(exc, "sqlite_errorname", "")
+    )
+    if isinstance(exc, tomllib.TOMLDecodeError):
+        found = _TOML_PLACE.search(str(exc))
+        if found is not None:
+            detail = str(exc)[: found.start()].strip()
+            if found["line"] is None:
+                return say("reason.toml_end", detail=detail)
+            return say("reason.toml", line=found["line"], column=found["column"], detail=detail)
+    key = f"reason.{name}"
+    if key in catalogue():
+        return say(key)
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc)
+
+
+def say_in(language: str, key: str, /, **values: object) -> str:
+    """Returns text ``key`` in ``language``, whichever language is chosen."""
+    texts = catalogue().get(key)
+    if texts is None:
+        raise ConsoleTextError(f"bot/data/console*.toml has no text {key!r}")
+    return texts[language].format(**values)
+
+
+@cache
+def catalogue() -> Mapping[str, Mapping[str, str]]:
+    """Every console text by dotted key, checked to exist in every language; read once."""
+    found: dict[str, Mapping[str, str]] = {}
+    folder = resources.files("survey").joinpath("data")
+    for source in sorted(folder.iterdir(), key=lambda entry: entry.name):
+        if not (source.name.startswith("console") and source.name.endswith(".toml")):
+            continue
+        for key, texts in _texts(tomllib.loads(source.read_text(encoding="utf-8"))):
+            missing = [lang for lang in LANGUAGES if not isinstance(texts.get(lang), str)]
+            if missing:
+                raise ConsoleTextError(f"{source.name}: {key!r} lacks {', '.join(missing)}")
+            if key in found:
+                raise ConsoleTextError(f"{source.name}: {key!r} is defined twice")
+            found[key] = {lang: texts[lang] for lang in LANGUAGES}
+    return found
+
+
+def _texts(node: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Mapping[str, Any]]]:
+    for name, value in node.items():
+        key = f"{prefix}{name}"
+        if not isinstance(value, Mapping):
+            raise ConsoleTextError(f"{key!r} is neither a text nor a group of texts")
+        if LANGUAGES[0] in value:
+            yield key, value
+        else:
+            yield from _texts(value, f"{key}.")
