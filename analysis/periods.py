@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import calendar
-import re
-
 from analysis.texts import REPORT_LANGUAGE, text, words
+from survey.period import Period
 
 __all__ = [
     "MONTHS_ID",
@@ -21,15 +19,11 @@ __all__ = [
 MONTHS_ID = words("months.long")
 MONTHS_ID_SHORT = words("months.short")
 
-_PERIOD = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
-
 
 def check_period(period: str) -> tuple[int, int]:
     """Returns (year, month) of a ``YYYY-MM`` period; raises ValueError naming a bad one."""
-    match = _PERIOD.fullmatch(period)
-    if match is None:
-        raise ValueError(f"period {period!r} is not a month written as YYYY-MM")
-    return int(match.group(1)), int(match.group(2))
+    month = Period.parse(period)
+    return month.year, month.month
 
 
 def month_name(period: str, language: str = REPORT_LANGUAGE) -> str:
@@ -68,13 +62,10 @@ def short_month_name(period: str, language: str = REPORT_LANGUAGE) -> str:
 
 def last_day(period: str) -> int:
     """The number of days in the period's month."""
-    year, month = check_period(period)
-    return calendar.monthrange(year, month)[1]
+    return Period.parse(period).days
 
 
 def period_range(period: str, months: int) -> list[str]:
     """The ``months`` periods ending with ``period``, oldest first: (``2025-01``, 3) →
     ``["2024-11", "2024-12", "2025-01"]``."""
-    year, month = check_period(period)
-    index = year * 12 + month - 1
-    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - months + 1, index + 1)]
+    return [str(month) for month in Period.parse(period).back(months)]

@@ -15,6 +15,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from survey.period import Period
+
 DEFAULT_PATH = Path(str(resources.files("bot") / "data" / "messages.toml"))
 
 
@@ -44,9 +46,9 @@ class Messages:
 
     def month(self, period: str, language: str) -> str:
         """Formats ``YYYY-MM`` as ``Januari 2025``."""
-        year, month = period.split("-")
+        month = Period.parse(period)
         names: Sequence[str] = self.texts["months"][language]
-        return self.plain("period_label", language, month=names[int(month) - 1], year=year)
+        return self.plain("period_label", language, month=names[month.month - 1], year=month.year)
 
     def when(self, moment: datetime, zone: tzinfo, language: str) -> str:
         """Formats a moment in the survey's time zone: ``7 Februari 2025 pukul 10.30 WIB``."""

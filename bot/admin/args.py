@@ -9,8 +9,9 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot.runtime import Runtime, runtime
-from bot.staff.post import parse_period, period_of, shift, staff_words
+from bot.staff.post import staff_words
 from bot.staff.text import Wording
+from survey.period import Period
 
 Context = ContextTypes.DEFAULT_TYPE
 
@@ -49,9 +50,9 @@ class Request:
         return staff_words(self.rt)
 
     @property
-    def current(self) -> str:
+    def current(self) -> Period:
         """This month in the survey's time zone."""
-        return period_of(self.rt.now(), self.rt.config.survey.timezone)
+        return Period.of(self.rt.now(), self.rt.config.survey.timezone)
 
     def text(self, key: str, **values: object) -> str:
         return self.rt.messages.get(key, self.language, **values)
@@ -66,16 +67,14 @@ class Request:
 async def month_argument(request: Request, command: str, required: bool = True) -> str | None:
     """Returns the month named by the first argument (this month if optional and absent), or
     answers with the expected form and returns None."""
-    example = shift(request.current, -1)
+    example = request.current.shift(-1)
     if not request.args:
         if not required:
             return request.current
         await request.reply(request.text("admin_need_period", command=command, example=example))
         return None
     given = request.args[0].strip()
-    try:
-        parse_period(given)
-    except ValueError:
+    if not Period.is_one(given):
         text = request.text("admin_bad_period", given=given[:32], command=command, example=example)
         await request.reply(text)
         return None

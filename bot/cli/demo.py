@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.config import Config, load
 from survey import console
+from survey.period import Period
 from survey.questionnaire import Questionnaire
 
 if TYPE_CHECKING:  # the report's modules are imported only when the demo builds it
@@ -80,10 +81,8 @@ def _write_config(out: Path, database: Path) -> Path:
     return target
 
 
-def last_month(today: datetime, zone: Any) -> str:
-    local = today.astimezone(zone)
-    year, month = (local.year, local.month - 1) if local.month > 1 else (local.year - 1, 12)
-    return f"{year:04d}-{month:02d}"
+def last_month(today: datetime, zone: Any) -> Period:
+    return Period.of(today, zone).shift(-1)
 
 
 def run(out: Path, progress: TextIO = sys.stderr, period: str | None = None) -> DemoResult:
@@ -100,8 +99,8 @@ async def _simulate_and_report(
     config: Config, out: Path, period: str, progress: TextIO
 ) -> DemoResult:
     people = tomllib.loads((DATA / "demo_people.toml").read_text("utf-8"))
-    year, month = (int(part) for part in period.split("-"))
-    start = datetime(year, month, 2, 1, 0, tzinfo=UTC)  # 2nd of the month, 08:00 WIB
+    month = Period.parse(period)
+    start = datetime(month.year, month.month, 2, 1, 0, tzinfo=UTC)  # 2nd of the month, 08:00 WIB
     clock = DemoClock(start)
     line = _progress(progress)
     submitted, abandoned = await _simulate(config, clock, people, line)

@@ -38,9 +38,9 @@ from bot.config import ConfigError, load
 from bot.store import StorageError
 from survey import console
 from survey.console import reason, say
+from survey.period import Period
 
 logger = logging.getLogger("surveibot")
-PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 class UsageError(Exception):
@@ -220,10 +220,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _period(text: str) -> str:
-    if not PERIOD.fullmatch(text):
+def _period(text: str) -> Period:
+    if not Period.is_one(text):
         raise UsageError(say("cli.period", value=repr(text)))
-    return text
+    return Period.parse(text)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -46,6 +46,7 @@ from typing import Any
 from bot.config import Config
 from bot.store import close_month, closed_month
 from survey.console import say
+from survey.period import Period
 from survey.questionnaire import PERSONAL, Questionnaire
 from survey.safe_text import clean
 
@@ -320,9 +321,9 @@ class _RowParser:
 
     def period(self, text: str) -> str:
         period = text.strip()
-        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
+        if not Period.is_one(period):
             raise ValueError(say("cli.period", value=repr(period)))
-        return period
+        return Period.parse(period)
 
     def service(self, text: str) -> str:
         service = text.strip()
@@ -351,8 +352,7 @@ class _RowParser:
 
     def in_time(self, period: str, moment: datetime, text: str) -> None:
         """Refuses a submit time before the period's month: the month's service comes first."""
-        local = moment.astimezone(self.zone)
-        if f"{local.year:04d}-{local.month:02d}" < period:
+        if Period.of(moment, self.zone) < period:
             raise ValueError(say("transfer.before_period", value=repr(text.strip()), period=period))
 
     def identity_value(self, key: str, text: str) -> str:

@@ -27,6 +27,7 @@ from bot.config import Config
 from bot.messages import Messages, Safe
 from bot.store import REVIEW, Draft
 from bot.telegram_text import clip
+from survey.period import Period
 from survey.questionnaire import LANGUAGE, PERIOD, SUGGESTION, Questionnaire
 
 SKIP = "-"
@@ -271,10 +272,8 @@ class Renderer:
 
 def offered_periods(now: datetime, zone: tzinfo) -> tuple[str, str]:
     """Returns this month and last month (``YYYY-MM``) in the survey's time zone."""
-    local = now.astimezone(zone)
-    this = f"{local.year:04d}-{local.month:02d}"
-    year, month = (local.year, local.month - 1) if local.month > 1 else (local.year - 1, 12)
-    return this, f"{year:04d}-{month:02d}"
+    this = Period.of(now, zone)
+    return this, this.shift(-1)
 
 
 __all__ = [

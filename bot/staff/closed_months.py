@@ -26,10 +26,11 @@ from telegram.ext import Application, ContextTypes
 
 from bot.config import Config
 from bot.runtime import Runtime, runtime
-from bot.staff.post import CATCH_UP_MONTHS, latest_due, post_time, shift, staff_words
+from bot.staff.post import CATCH_UP_MONTHS, latest_due, post_time, staff_words
 from bot.staff.text import Wording
 from bot.store import Closing
 from bot.store import staff as staff_store
+from survey.period import Period
 
 if TYPE_CHECKING:
     from analysis.indices import IndexValue
@@ -71,7 +72,7 @@ async def _watch_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     await watch(context.application)
 
 
-async def close_due(rt: Runtime) -> list[str]:
+async def close_due(rt: Runtime) -> list[Period]:
     """Closes, without a staff chat, the recent months whose post time has passed; returns those
     closed now."""
     rule = closing(rt.config)
@@ -79,8 +80,8 @@ async def close_due(rt: Runtime) -> list[str]:
         return []
     now = rt.now()
     latest = latest_due(now, rt.config.survey.timezone, rt.config.reports)
-    closed = []
-    for period in (shift(latest, -n) for n in reversed(range(CATCH_UP_MONTHS))):
+    closed: list[Period] = []
+    for period in latest.back(CATCH_UP_MONTHS):
         if await rt.storage.close_month(period, "post_time", rule.quota, now):
             closed.append(period)
     return closed

@@ -27,7 +27,6 @@ would only hammer Telegram; the next check (:data:`CHECK_EVERY`) tries again, ol
 from __future__ import annotations
 
 import logging
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
@@ -42,6 +41,7 @@ from bot.staff.report import BuildFailed, Report, build
 from bot.staff.send import Pacer, send_part
 from bot.staff.text import Wording
 from bot.store import staff as staff_store
+from survey.period import Period
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +51,6 @@ LEASE = timedelta(minutes=5)  # renewed before every part, so it only has to out
 CHECK_EVERY = timedelta(minutes=10)
 STARTUP_DELAY = timedelta(seconds=5)
 CATCH_UP_MONTHS = 3
-PERIOD = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 
 
 @dataclass(frozen=True)
@@ -109,16 +108,16 @@ async def post_due(app: App) -> list[PostResult]:
     return results
 
 
-async def due_periods(rt: Runtime, configured: int) -> list[str]:
+async def due_periods(rt: Runtime, configured: int) -> list[Period]:
     """Returns the months whose post time has passed and whose post is not complete."""
     now = rt.now()
     zone = rt.config.survey.timezone
     since = await staff_store.keep_first(
-        rt.storage, staff_store.SERVED_SINCE.format(configured), period_of(now, zone), now
+        rt.storage, staff_store.SERVED_SINCE.format(configured), Period.of(now, zone), now
     )
-    first = shift(since, -1)
+    first = Period.parse(since).shift(-1)
     latest = latest_due(now, zone, rt.config.reports)
-    window = [shift(latest, -n) for n in reversed(range(CATCH_UP_MONTHS))]
+    window = latest.back(CATCH_UP_MONTHS)
     window = [p for p in window if p >= first]
     chat_id = await staff_store.current_chat(rt.storage, configured)
     done = await staff_store.completed(rt.storage, chat_id, window)
@@ -204,34 +203,14 @@ def staff_words(rt: Runtime, language: str | None = None) -> Wording:
 # -- months --------------------------------------------------------------------------------------
 
 
-def period_of(moment: datetime, zone: tzinfo) -> str:
-    """Returns the month ``YYYY-MM`` that ``moment`` falls in, in the survey's time zone."""
-    local = moment.astimezone(zone)
-    return f"{local.year:04d}-{local.month:02d}"
-
-
-def shift(period: str, months: int) -> str:
-    """Returns the month ``months`` after ``period`` (before, when negative)."""
-    year, month = parse_period(period)
-    index = year * 12 + month - 1 + months
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-def parse_period(text: str) -> tuple[int, int]:
-    """Returns (year, month) of ``YYYY-MM``; raises ValueError for anything else."""
-    match = PERIOD.fullmatch(text.strip())
-    if match is None:
-        raise ValueError(f"not a month written as YYYY-MM: {text!r}")
-    return int(match.group(1)), int(match.group(2))
-
-
 def post_time(period: str, zone: tzinfo, reports: ReportsConfig) -> datetime:
     """Returns when ``period`` is posted: ``post_day`` of the next month at ``post_time``."""
-    year, month = parse_period(shift(period, 1))
-    return datetime.combine(date(year, month, reports.post_day), reports.post_time, tzinfo=zone)
+    following = Period.parse(period).shift(1)
+    day = date(following.year, following.month, reports.post_day)
+    return datetime.combine(day, reports.post_time, tzinfo=zone)
 
 
-def latest_due(now: datetime, zone: tzinfo, reports: ReportsConfig) -> str:
+def latest_due(now: datetime, zone: tzinfo, reports: ReportsConfig) -> Period:
     """Returns the newest month whose post time has passed at ``now``."""
-    previous = shift(period_of(now, zone), -1)
-    return previous if now >= post_time(previous, zone, reports) else shift(previous, -1)
+    previous = Period.of(now, zone).shift(-1)
+    return previous if now >= post_time(previous, zone, reports) else previous.shift(-1)
