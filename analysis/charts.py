@@ -24,7 +24,8 @@ from analysis.layout import CHART_WIDTHS_CM, SMALLEST_PT
 from analysis.numbers import DASH, format_id, format_percent
 from analysis.periods import month_name, short_month_name
 from analysis.texts import text
-from survey.questionnaire import IndexDef, Questionnaire
+from survey.questionnaire import Questionnaire
+from survey.scoring import IndexDef
 
 __all__ = [
     "age_window",

@@ -196,9 +196,9 @@ def _typed(frame: pd.DataFrame, period: str, questionnaire: Questionnaire) -> pd
     frame["submitted_at"] = pd.to_datetime(frame["submitted_at"], utc=True, format="ISO8601")
     for question in questionnaire.identity:
         column = frame[question.key]
-        if question.kind == "integer":
+        if question.numeric:
             frame[question.key] = pd.to_numeric(column, errors="coerce").astype("Int64")
-        elif question.kind == "choice":
+        elif question.options:
             labels = {o.code: o.label[language] for o in question.options}
             shown = column.map(lambda code, labels=labels: labels.get(code, code))
             # Codes the questionnaire no longer knows stay visible, after the known ones.

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.texts import text
-from survey.questionnaire import IdentityQuestion, Questionnaire
+from survey.questionnaire import Questionnaire
+from survey.steps import IdentityStep, IntegerStep
 
 __all__ = ["UNKNOWN", "Demographics", "age_groups", "demographics"]
 
@@ -33,7 +34,7 @@ class Demographics:
         return {label: n for label, n in self.counts.get(key, {}).items() if n}
 
 
-def age_groups(question: IdentityQuestion) -> list[tuple[int, int, str]]:
+def age_groups(question: IntegerStep) -> list[tuple[int, int, str]]:
     """The (first, last, label) age groups covering ``question.min`` … ``question.max``."""
     groups = []
     first = question.min
@@ -54,17 +55,17 @@ def demographics(frame: pd.DataFrame, questionnaire: Questionnaire) -> Demograph
     counts: dict[str, dict[str, int]] = {}
     titles: dict[str, str] = {}
     for question in questionnaire.identity:
-        if question.kind == "choice":
+        if question.options:
             counts[question.key] = _choice_counts(counted[question.key], question, language)
-        elif question.kind == "integer":
+        elif isinstance(question, IntegerStep):
             counts[question.key] = _age_counts(counted[question.key], question)
         else:
             continue
-        titles[question.key] = question.column[language]
+        titles[question.key] = question.column_text[language]
     return Demographics(total=len(counted), counts=counts, titles=titles)
 
 
-def _choice_counts(column: pd.Series, question: IdentityQuestion, language: str) -> dict[str, int]:
+def _choice_counts(column: pd.Series, question: IdentityStep, language: str) -> dict[str, int]:
     labels = [o.label[language] for o in question.options]
     found = column.astype("object").fillna(UNKNOWN).astype(str).value_counts()
     result = {label: 0 for label in labels}
@@ -73,7 +74,7 @@ def _choice_counts(column: pd.Series, question: IdentityQuestion, language: str)
     return result
 
 
-def _age_counts(column: pd.Series, question: IdentityQuestion) -> dict[str, int]:
+def _age_counts(column: pd.Series, question: IntegerStep) -> dict[str, int]:
     groups = age_groups(question)
     result = {label: 0 for _, _, label in groups}
     ages = column.dropna().astype(int)

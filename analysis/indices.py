@@ -20,7 +20,8 @@ from typing import Any
 from analysis.db import ServiceTally
 from analysis.numbers import format_id
 from analysis.periods import period_range
-from survey.questionnaire import IndexDef, Questionnaire
+from survey.questionnaire import Questionnaire
+from survey.scoring import IndexDef
 
 __all__ = [
     "CONVERSION",

@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from analysis.texts import text, words
-from survey.questionnaire import round_half_up
+from survey.scoring import round_half_up
 
 __all__ = ["DASH", "count_phrase", "format_id", "format_percent", "list_letter", "spell_id"]
 

@@ -261,7 +261,7 @@ def _appendix(doc: ReportDocument, data: ReportData) -> None:
     ]
     header = (
         text("docx.appendix.number"),
-        *(q.column[language] for q in identity),
+        *(q.column_text[language] for q in identity),
         text("docx.appendix.services"),
     )
     doc.table(header, rows)

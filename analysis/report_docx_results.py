@@ -30,7 +30,7 @@ from analysis.report_text import (
 from analysis.report_unit_texts import write_blocks
 from analysis.suggestions import Group, concerns_anti_corruption, group
 from analysis.texts import text
-from survey.questionnaire import IndexDef
+from survey.scoring import IndexDef
 
 __all__ = ["DEMOGRAPHIC_FIGURES", "ITEMS_FIGURE", "TREND_FIGURE", "write_results"]
 

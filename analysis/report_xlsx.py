@@ -43,8 +43,8 @@ from analysis.report_text import NOTE_MARK, conversion_note, lke_basis, lke_mont
 from analysis.suggestions import Suggestion, concerns_anti_corruption
 from analysis.texts import text, words
 from analysis.zones import zone_label
-from survey.questionnaire import SCORES
 from survey.safe_text import clean
+from survey.steps import SCORES
 
 __all__ = ["SHEETS", "write_xlsx"]
 
@@ -223,7 +223,7 @@ def _respondents(sheet: Any, data: ReportData) -> None:
             number_header,
             text("xlsx.respondents.time", zone=zone),
             service_header,
-            *(q.column[language] for q in identity),
+            *(q.column_text[language] for q in identity),
             *codes,
         ),
     )

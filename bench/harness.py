@@ -375,7 +375,7 @@ def plan(user_id: int, q: Questionnaire, services: Sequence[str], rng: random.Ra
             steps.append(Step("text", name))
         elif question.key == "age":
             steps.append(Step("text", age))
-        elif question.kind == "choice":
+        elif question.options:
             code = rng.choice(question.options).code
             choices[question.key] = code
             steps.append(Step("tap", data_suffix=f":{question.key}:{code}"))

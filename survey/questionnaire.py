@@ -2,7 +2,8 @@
 
 The TOML file (``survey/data/questionnaire.toml`` unless config names another) is read once and
 turned
-into frozen dataclasses. Nothing here imports telegram, so ``analysis`` can use the same model.
+into frozen dataclasses: one :mod:`step <survey.steps>` per answer, in the order they are asked,
+and the indices with their bands (:mod:`survey.scoring`).
 
 Exceptions::
 
@@ -15,23 +16,32 @@ import itertools
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from survey.console import reason, say
+from survey.scoring import Band, IndexDef, round_half_up
+from survey.steps import (
+    IDENTITY_KINDS,
+    SCORES,
+    IdentityStep,
+    Item,
+    LanguageStep,
+    PeriodStep,
+    Step,
+    SuggestionStep,
+)
 
 DEFAULT_PATH = Path(str(resources.files("survey") / "data" / "questionnaire.toml"))
 
 Text = Mapping[str, str]
-StepKind = Literal["language", "text", "integer", "choice", "period", "item", "suggestion"]
 
 LANGUAGE = "language"
 PERIOD = "period"
 SUGGESTION = "suggestion"
 PERSONAL = ("name", "institution")  # identity keys that name a person or where they work
-SCORES = (1, 2, 3, 4)
 
 
 class QuestionnaireError(Exception):
@@ -39,113 +49,54 @@ class QuestionnaireError(Exception):
 
 
 @dataclass(frozen=True)
-class Option:
-    code: str
-    label: Text
-
-
-@dataclass(frozen=True)
-class IdentityQuestion:
-    key: str
-    kind: Literal["text", "integer", "choice"]
-    column: Text
-    prompt: Text
-    hint: Text
-    options: tuple[Option, ...] = ()
-    max_length: int = 200
-    min: int = 0
-    max: int = 0
-
-    def option(self, code: str) -> Option | None:
-        return next((o for o in self.options if o.code == code), None)
-
-
-@dataclass(frozen=True)
-class Item:
-    code: str
-    group: str
-    element: Text
-    text: Text
-    labels: Mapping[str, tuple[str, str, str, str]]
-
-    def label(self, score: int, language: str) -> str:
-        return self.labels[language][score - 1]
-
-
-@dataclass(frozen=True)
-class Band:
-    min: Decimal
-    max: Decimal
-    label: Text
-
-
-@dataclass(frozen=True)
-class IndexDef:
-    key: str
-    short: str
-    survey: str
-    name: Text
-    bands: tuple[Band, ...]
-    items: tuple[str, ...]
-
-    def category(self, value: float | Decimal) -> Band:
-        """Returns the band of ``value`` once rounded to 2 decimals half-up, as Excel's ROUND."""
-        rounded = round_half_up(value)
-        for band in self.bands:
-            if band.min <= rounded <= band.max:
-                return band
-        raise ValueError(f"{self.short} {rounded} lies outside every category band")
-
-
-@dataclass(frozen=True)
 class Questionnaire:
     source: Path
-    languages: tuple[str, ...]
-    language_names: Text
-    identity: tuple[IdentityQuestion, ...]
-    period_column: Text
-    period_prompt: Text
+    language_step: LanguageStep
+    identity: tuple[IdentityStep, ...]
+    period_step: PeriodStep
     items: tuple[Item, ...]
-    suggestion_column: Text
-    suggestion_prompt: Text
-    suggestion_hint: Text
-    suggestion_max_length: int
+    suggestion_step: SuggestionStep
     indices: Mapping[str, IndexDef]
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return self.language_step.languages
+
+    @property
+    def language_names(self) -> Text:
+        return self.language_step.names
 
     @property
     def reference_language(self) -> str:
         return self.languages[0]
 
     @property
-    def step_keys(self) -> tuple[str, ...]:
+    def steps(self) -> tuple[Step, ...]:
         """Every answer a draft needs before review, in the order they are asked."""
         return (
-            LANGUAGE,
-            *(q.key for q in self.identity),
-            PERIOD,
-            *(i.code for i in self.items),
-            SUGGESTION,
+            self.language_step,
+            *self.identity,
+            self.period_step,
+            *self.items,
+            self.suggestion_step,
         )
+
+    @property
+    def step_keys(self) -> tuple[str, ...]:
+        return tuple(step.key for step in self.steps)
+
+    def step(self, key: str) -> Step:
+        """The step answering ``key``; a KeyError for a key the questionnaire does not ask."""
+        found = next((step for step in self.steps if step.key == key), None)
+        if found is None:
+            raise KeyError(key)
+        return found
 
     def item(self, code: str) -> Item | None:
         return next((i for i in self.items if i.code == code), None)
 
-    def identity_question(self, key: str) -> IdentityQuestion | None:
+    def identity_question(self, key: str) -> IdentityStep | None:
         return next((q for q in self.identity if q.key == key), None)
-
-    def kind(self, key: str) -> StepKind:
-        if key == LANGUAGE:
-            return "language"
-        if key == PERIOD:
-            return "period"
-        if key == SUGGESTION:
-            return "suggestion"
-        if self.item(key) is not None:
-            return "item"
-        question = self.identity_question(key)
-        if question is None:
-            raise KeyError(key)
-        return question.kind
 
     def items_of(self, index_key: str) -> tuple[Item, ...]:
         return tuple(i for i in self.items if i.group == index_key)
@@ -161,12 +112,6 @@ KIND_NAMES: dict[Any, str] = {
     list: "list",
     dict: "table",
 }
-
-
-def round_half_up(value: float | Decimal, places: int = 2) -> Decimal:
-    """Rounds as Excel's ROUND does: 3.915 → 3.92, using the shortest decimal form of a float."""
-    exponent = Decimal(1).scaleb(-places)
-    return Decimal(str(value)).quantize(exponent, rounding=ROUND_HALF_UP)
 
 
 def load(path: Path | None = None) -> Questionnaire:
@@ -242,16 +187,19 @@ class _Parser:
                 )
         return Questionnaire(
             source=self.source,
-            languages=self.languages,
-            language_names=self.text(raw, "language_names", ""),
+            language_step=LanguageStep(self.languages, self.text(raw, "language_names", "")),
             identity=identity,
-            period_column=self.text(period, "column", "period."),
-            period_prompt=self.text(period, "prompt", "period."),
+            period_step=PeriodStep(
+                column_text=self.text(period, "column", "period."),
+                prompt_text=self.text(period, "prompt", "period."),
+            ),
             items=items,
-            suggestion_column=self.text(suggestion, "column", "suggestion."),
-            suggestion_prompt=self.text(suggestion, "prompt", "suggestion."),
-            suggestion_hint=self.text(suggestion, "hint", "suggestion."),
-            suggestion_max_length=self.get(suggestion, "max_length", "suggestion.", int),
+            suggestion_step=SuggestionStep(
+                column_text=self.text(suggestion, "column", "suggestion."),
+                prompt_text=self.text(suggestion, "prompt", "suggestion."),
+                hint_text=self.text(suggestion, "hint", "suggestion."),
+                max_length=self.get(suggestion, "max_length", "suggestion.", int),
+            ),
             indices=indices,
         )
 
@@ -265,39 +213,15 @@ class _Parser:
                 raise self.fail(where, say("questionnaire.key_shape", key=repr(key)))
             seen.add(key)
 
-    def identity_question(self, raw: Any, where: str) -> IdentityQuestion:
+    def identity_question(self, raw: Any, where: str) -> IdentityStep:
         if not isinstance(raw, dict):
             raise self.fail(where.rstrip("."), say("config.not_table"))
         key = self.get(raw, "key", where, str)
         where = f"identity.{key}."
-        kind = self.get(raw, "kind", where, str)
-        if kind not in ("text", "integer", "choice"):
+        kind = IDENTITY_KINDS.get(self.get(raw, "kind", where, str))
+        if kind is None:
             raise self.fail(f"{where}kind", say("questionnaire.kind"))
-        options: tuple[Option, ...] = ()
-        if kind == "choice":
-            options = tuple(
-                Option(
-                    code=self.get(o, "code", f"{where}options[{n}].", str),
-                    label=self.text({"label": o}, "label", f"{where}options[{n}]."),
-                )
-                for n, o in enumerate(self.get(raw, "options", where, list))
-            )
-            if not options:
-                raise self.fail(f"{where}options", say("questionnaire.no_options"))
-            if len({o.code for o in options}) != len(options):
-                raise self.fail(f"{where}options", say("questionnaire.option_repeat"))
-        prompt = self.text(raw, "prompt", where)
-        return IdentityQuestion(
-            key=key,
-            kind=kind,
-            column=self.text(raw, "column", where),
-            prompt=prompt,
-            hint=self.text(raw, "hint", where) if kind != "choice" else prompt,
-            options=options,
-            max_length=self.get(raw, "max_length", where, int) if kind == "text" else 0,
-            min=self.get(raw, "min", where, int) if kind == "integer" else 0,
-            max=self.get(raw, "max", where, int) if kind == "integer" else 0,
-        )
+        return kind.read(self, raw, key, where)
 
     def item(self, raw: Any, where: str) -> Item:
         if not isinstance(raw, dict):

@@ -26,10 +26,10 @@ from typing import Any
 from telegram.ext import Application
 
 from bot.messages import Messages
-from bot.respondent.screens import SKIP
 from bot.sandbox import SandboxRequest, user
 from bot.store import REVIEW, current_step
 from survey.questionnaire import LANGUAGE, PERIOD, SUGGESTION, Questionnaire
+from survey.steps import SKIP, IntegerStep
 
 JSONDict = dict[str, Any]
 Deliver = Callable[[JSONDict], object]
@@ -200,9 +200,9 @@ class Person:
             return None
         text = message.get("text") or ""
         for question in self.questionnaire.identity:
-            if question.kind == "choice":
+            if question.options:
                 continue
-            if any(html.escape(prompt) in text for prompt in question.prompt.values()):
+            if any(html.escape(prompt) in text for prompt in question.prompt_text.values()):
                 return Screen(dict(message), question.key, None, ())
         return None
 
@@ -224,9 +224,9 @@ def make_plan(q: Questionnaire, user_id: int, rng: random.Random) -> dict[str, s
     """Returns a person's answers; every typed value differs from every other step's."""
     plan = {LANGUAGE: rng.choice(q.languages)}
     for question in q.identity:
-        if question.kind == "choice":
+        if question.options:
             plan[question.key] = rng.choice(question.options).code
-        elif question.kind == "integer":
+        elif isinstance(question, IntegerStep):
             plan[question.key] = str(rng.randint(max(question.min, 17), min(question.max, 80)))
         else:
             plan[question.key] = f"{question.key.title()} Uji {user_id}"

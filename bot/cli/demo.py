@@ -202,7 +202,7 @@ async def _answer(
         if question.key == "gender":
             [option] = [o for o in question.options if o.code == who.gender]
             await person.tap(app, option.label[lang])
-        elif question.kind == "choice":
+        elif question.options:
             option = rng.choices(
                 question.options, weights=_identity_weights(question.key, len(question.options))
             )[0]

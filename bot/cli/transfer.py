@@ -358,28 +358,7 @@ class _RowParser:
     def identity_value(self, key: str, text: str) -> str:
         question = self.q.identity_question(key)
         assert question is not None
-        text = " ".join(text.split())
-        if question.kind == "integer":
-            if not text:
-                return ""
-            if not re.fullmatch(r"\d{1,3}", text) or not question.min <= int(text) <= question.max:
-                low, high = question.min, question.max
-                raise ValueError(
-                    say("transfer.integer", key=key, value=repr(text), low=low, high=high)
-                )
-            return str(int(text))
-        if question.kind == "choice":
-            if not text:
-                return ""
-            for option in question.options:
-                labels = {option.code.lower(), *(label.lower() for label in option.label.values())}
-                if text.lower() in labels or _squash(text) in {_squash(x) for x in labels}:
-                    return option.code
-            allowed = ", ".join(o.label[self.q.reference_language] for o in question.options)
-            raise ValueError(say("transfer.choice", key=key, value=repr(text), allowed=allowed))
-        if len(text) > question.max_length:
-            raise ValueError(say("transfer.too_long", key=key, length=question.max_length))
-        return text
+        return question.imported(text, self.q.reference_language)
 
     def score(self, code: str, text: str) -> int:
         text = text.strip()
@@ -545,7 +524,3 @@ def _cell_text(value: Any) -> str:
     if isinstance(value, date):  # an Excel date cell (datetime is a date too)
         return value.isoformat()
     return str(value)
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"[\s\-–/]", "", text.lower())

@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
@@ -25,12 +24,12 @@ from telegram.ext import ContextTypes
 
 from bot import replies
 from bot.respondent.conversation import begin, send_step
-from bot.respondent.screens import SKIP, offered_periods
 from bot.runtime import Runtime, runtime
 from bot.staff.closed_months import closing
 from bot.store import REVIEW, Draft, Outcome
 from bot.telegram_text import MAX_ALERT, clip
-from survey.questionnaire import PERIOD, SUGGESTION
+from survey.questionnaire import PERIOD
+from survey.steps import When
 
 logger = logging.getLogger(__name__)
 
@@ -86,12 +85,13 @@ async def _answer_button(query: CallbackQuery, parts: list[str], context: Contex
     draft_id, key, value = _int(parts[0]), parts[1], parts[2]
     if key not in rt.questionnaire.step_keys:
         raise _Stale
-    if not _valid_button_value(rt, key, value):
+    step = rt.questionnaire.step(key)
+    if not step.accepts(value, When(rt.now(), rt.config.survey.timezone)):
         if key == PERIOD:
             await _period_gone(query, context, draft_id)
             return
         raise _Stale
-    stored = "" if key == SUGGESTION and value == SKIP else value
+    stored = step.stored(value)
     # The draft is read, and a period already submitted refused, inside the same transaction as
     # the answer: one trip to the database.
     outcome, draft = await rt.storage.record_answer(
@@ -147,25 +147,6 @@ async def _period_taken(query: CallbackQuery, context: Context, draft: Draft, va
         when=rt.messages.when(earlier.submitted_at, rt.config.survey.timezone, language),
     )
     await context.bot.send_message(query.from_user.id, text, parse_mode=ParseMode.HTML)
-
-
-def _valid_button_value(rt: Runtime, key: str, value: str) -> bool:
-    q = rt.questionnaire
-    kind = q.kind(key)
-    if kind == "language":
-        return value in q.languages
-    if kind == "item":
-        return value in ("1", "2", "3", "4")
-    if kind == "suggestion":
-        return value == SKIP
-    if kind == "period":
-        now, zone = rt.now(), rt.config.survey.timezone
-        # A button sent just before midnight at a month's end stays good for a while.
-        return value in offered_periods(now, zone) + offered_periods(now - timedelta(days=7), zone)
-    if kind == "choice":
-        question = q.identity_question(key)
-        return question is not None and question.option(value) is not None
-    return False
 
 
 async def _choose_service(query: CallbackQuery, parts: list[str], context: Context) -> None:

@@ -18,15 +18,15 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot import replies
-from bot.respondent.screens import Screen, offered_periods
+from bot.respondent.screens import Screen
 from bot.runtime import Runtime, runtime
 from bot.store import REVIEW, Draft, Outcome
 from survey.safe_text import clean
+from survey.steps import offered
 
 logger = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
-TEXT_KINDS = ("text", "integer", "suggestion")
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 
 
@@ -54,7 +54,7 @@ async def begin(chat_id: int, user_id: int, service: str, context: Context) -> N
     """Starts or resumes the user's draft for ``service`` and asks its current step."""
     rt = runtime(context)
     now = rt.now()
-    periods = offered_periods(now, rt.config.survey.timezone)
+    periods = offered(now, rt.config.survey.timezone)
     # The open draft is found or made, and the months already in checked, in one transaction.
     draft, created, submitted = await rt.storage.begin(user_id, chat_id, service, periods, now)
     if submitted:
@@ -102,8 +102,7 @@ async def text_answer(update: Update, context: Context) -> None:
     text = message.text
 
     def value_for(key: str) -> str | None:
-        typed = key != REVIEW and rt.questionnaire.kind(key) in TEXT_KINDS
-        return clean_answer(rt, key, text) if typed else None
+        return clean_answer(rt, key, text) if _typed(rt, key) else None
 
     # The draft is found, the text checked against its step and stored in one transaction.
     outcome, draft = await rt.storage.record_typed(
@@ -118,10 +117,10 @@ async def text_answer(update: Update, context: Context) -> None:
     if outcome is not Outcome.STALE:  # a message delivered twice: stored the first time
         return
     key = draft.step(rt.questionnaire.step_keys)
-    if key == REVIEW or rt.questionnaire.kind(key) not in TEXT_KINDS:
-        hint = rt.messages.get("use_buttons", rt.render.language(draft))
-    else:
+    if _typed(rt, key):
         hint = rt.render.hint(draft, key)
+    else:
+        hint = rt.messages.get("use_buttons", rt.render.language(draft))
     await _reask(message, context, draft, hint)
 
 
@@ -136,30 +135,21 @@ async def other_input(update: Update, context: Context) -> None:
         await message.reply_html(rt.messages.get("no_survey", rt.config.survey.default_language))
         return
     key = draft.step(rt.questionnaire.step_keys)
-    typed = key != REVIEW and rt.questionnaire.kind(key) in TEXT_KINDS
+    typed = _typed(rt, key)
     hint = rt.messages.get("use_text" if typed else "use_buttons", rt.render.language(draft))
     await _reask(message, context, draft, hint)
 
 
 def clean_answer(rt: Runtime, key: str, text: str) -> str | None:
     """Returns the typed answer as it will be stored, or None when it does not fit ``key``."""
-    q = rt.questionnaire
     # Control characters would break the report's XLSX and DOCX: never stored.
     text = unicodedata.normalize("NFC", _INVISIBLE.sub("", clean(text))).strip()
-    kind = q.kind(key)
-    if kind == "suggestion":
-        ok = 0 < len(text) <= q.suggestion_max_length
-        return text if ok else None
-    question = q.identity_question(key)
-    assert question is not None
-    if kind == "integer":
-        if not re.fullmatch(r"[0-9]{1,3}", text):
-            return None
-        number = int(text)
-        return str(number) if question.min <= number <= question.max else None
-    text = " ".join(text.split())
-    ok = 0 < len(text) <= question.max_length and any(ch.isalpha() for ch in text)
-    return text if ok else None
+    return rt.questionnaire.step(key).typed_answer(text)
+
+
+def _typed(rt: Runtime, key: str) -> bool:
+    """True when the step ``key`` is answered by typing (the review is not)."""
+    return key != REVIEW and rt.questionnaire.step(key).typed
 
 
 async def _reask(message: Message, context: Context, draft: Draft, hint: str) -> None:

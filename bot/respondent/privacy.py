@@ -38,6 +38,7 @@ from bot.respondent.conversation import send_step
 from bot.runtime import Runtime, runtime
 from bot.store import Draft, Storage, first_of, iso
 from survey.questionnaire import LANGUAGE
+from survey.steps import TextStep
 
 logger = logging.getLogger(__name__)
 
@@ -163,7 +164,7 @@ async def erase_answer(update: Update, context: Context) -> None:
         await _edit(query, None)
         return
     await acknowledge(query)
-    keys = [q.key for q in rt.questionnaire.identity if q.kind == "text"]
+    keys = [q.key for q in rt.questionnaire.identity if isinstance(q, TextStep)]
     done = await erase(rt.storage, query.from_user.id, keys, rt.now())
     if done.submissions == done.drafts == 0:
         await _edit(query, rt.messages.get("erase_nothing", lang))

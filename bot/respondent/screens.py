@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -27,10 +27,9 @@ from bot.config import Config
 from bot.messages import Messages, Safe
 from bot.store import REVIEW, Draft
 from bot.telegram_text import clip
-from survey.period import Period
 from survey.questionnaire import LANGUAGE, PERIOD, SUGGESTION, Questionnaire
+from survey.steps import When
 
-SKIP = "-"
 SEPARATOR = ":"
 
 
@@ -75,75 +74,26 @@ class Renderer:
         return Screen(self.messages.get(key, language, **values), InlineKeyboardMarkup(rows))
 
     def question(self, draft: Draft, key: str, now: datetime) -> Screen:
-        """Returns the screen asking ``key`` of ``draft``."""
-        q = self.questionnaire
+        """Returns the screen asking ``key`` of ``draft``: its prompt and its buttons."""
+        step = self.questionnaire.step(key)
         lang = self.language(draft)
-        kind = q.kind(key)
-        if kind == "language":
-            rows = [
-                [
-                    InlineKeyboardButton(
-                        q.language_names[code], callback_data=self._a(draft, key, code)
-                    )
-                ]
-                for code in q.languages
-            ]
-            return Screen(self.messages.get("choose_language", lang), InlineKeyboardMarkup(rows))
-        header = self._progress(key, lang)
-        if kind == "item":
-            item = q.item(key)
-            assert item is not None
-            rows = [
-                [
-                    InlineKeyboardButton(
-                        f"{score} · {label}", callback_data=self._a(draft, key, score)
-                    )
-                ]
-                for score, label in enumerate(item.labels[lang], start=1)
-            ]
-            text = f"{header}\n<b>{key}</b> · {html.escape(item.text[lang])}"
-            return Screen(text, InlineKeyboardMarkup(rows))
-        if kind == "period":
-            rows = [
-                [
-                    InlineKeyboardButton(
-                        self.messages.month(p, lang), callback_data=self._a(draft, key, p)
-                    )
-                ]
-                for p in offered_periods(now, self.config.survey.timezone)
-            ]
-            return Screen(
-                f"{header}\n{html.escape(q.period_prompt[lang])}", InlineKeyboardMarkup(rows)
-            )
-        if kind == "suggestion":
-            skip = InlineKeyboardButton(
-                self.messages.plain("skip", lang), callback_data=self._a(draft, key, SKIP)
-            )
-            text = f"{header}\n{html.escape(q.suggestion_prompt[lang])}"
-            return Screen(text, InlineKeyboardMarkup([[skip]]))
-        question = q.identity_question(key)
-        assert question is not None
-        text = f"{header}\n{html.escape(question.prompt[lang])}"
-        if kind == "choice":
-            rows = [
-                [InlineKeyboardButton(o.label[lang], callback_data=self._a(draft, key, o.code))]
-                for o in question.options
-            ]
-            return Screen(text, InlineKeyboardMarkup(rows))
-        return Screen(text)
+        prompt = html.escape(step.prompt(lang, self.messages))
+        if step.shows_code:
+            prompt = f"<b>{html.escape(key)}</b> · {prompt}"
+        if step is not self.questionnaire.language_step:  # the language is not a question
+            prompt = f"{self._progress(key, lang)}\n{prompt}"
+        choices = step.choices(lang, self.messages, When(now, self.config.survey.timezone))
+        rows = [
+            [InlineKeyboardButton(c.label, callback_data=encode("a", draft.id, key, c.value))]
+            for c in choices
+        ]
+        return Screen(prompt, InlineKeyboardMarkup(rows) if rows else None)
 
     def hint(self, draft: Draft, key: str) -> str:
         """Returns the short hint shown when an answer to ``key`` cannot be used."""
-        q = self.questionnaire
         lang = self.language(draft)
-        kind = q.kind(key)
-        if kind in ("text", "integer"):
-            question = q.identity_question(key)
-            assert question is not None
-            return html.escape(question.hint[lang])
-        if kind == "suggestion":
-            return html.escape(q.suggestion_hint[lang])
-        return self.messages.get("use_buttons", lang)
+        hint = self.questionnaire.step(key).hint(lang) if key != REVIEW else None
+        return self.messages.get("use_buttons", lang) if hint is None else html.escape(hint)
 
     def answered(self, draft: Draft, key: str, value: str, now: datetime) -> str:
         """Returns the question's text with the chosen answer, for the edited message."""
@@ -217,46 +167,14 @@ class Renderer:
     # -- labels ---------------------------------------------------------------------------------
 
     def column(self, key: str, lang: str) -> str:
-        q = self.questionnaire
-        kind = q.kind(key)
-        if kind == "language":
-            return self.messages.plain("language_column", lang)
-        if kind == "period":
-            return q.period_column[lang]
-        if kind == "suggestion":
-            return q.suggestion_column[lang]
-        if kind == "item":
-            item = q.item(key)
-            assert item is not None
-            return f"{key} · {item.element[lang]}"
-        question = q.identity_question(key)
-        assert question is not None
-        return question.column[lang]
+        return self.questionnaire.step(key).column(lang, self.messages)
 
     def _short_column(self, key: str, lang: str) -> str:
-        return key if self.questionnaire.kind(key) == "item" else self.column(key, lang)[:24]
+        return self.questionnaire.step(key).short_column(lang, self.messages)
 
     def answer_label(self, draft: Draft, key: str, value: str) -> str:
         """Returns how an answer reads to the respondent: ``4 · Sangat mudah``, ``Januari 2025``."""
-        q = self.questionnaire
-        lang = self.language(draft)
-        kind = q.kind(key)
-        if kind == "language":
-            return q.language_names.get(value, value)
-        if kind == "period":
-            return self.messages.month(value, lang) if value else ""
-        if kind == "suggestion":
-            return value if value else self.messages.plain("skipped", lang)
-        if kind == "item":
-            item = q.item(key)
-            assert item is not None
-            return f"{value} · {item.label(int(value), lang)}" if value else ""
-        question = q.identity_question(key)
-        assert question is not None
-        if kind == "choice":
-            option = question.option(value)
-            return option.label[lang] if option else value
-        return value
+        return self.questionnaire.step(key).label(value, self.language(draft), self.messages)
 
     # -- helpers --------------------------------------------------------------------------------
 
@@ -265,24 +183,12 @@ class Renderer:
         total = len(steps) - 1  # the language is not counted as a question
         return f"<i>{self.messages.get('progress', lang, n=steps.index(key), total=total)}</i>"
 
-    @staticmethod
-    def _a(draft: Draft, key: str, value: object) -> str:
-        return encode("a", draft.id, key, value)
-
-
-def offered_periods(now: datetime, zone: tzinfo) -> tuple[str, str]:
-    """Returns this month and last month (``YYYY-MM``) in the survey's time zone."""
-    this = Period.of(now, zone)
-    return this, this.shift(-1)
-
 
 __all__ = [
     "PERIOD",
     "REVIEW",
-    "SKIP",
     "SUGGESTION",
     "Renderer",
     "Screen",
     "encode",
-    "offered_periods",
 ]

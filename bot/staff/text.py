@@ -14,7 +14,8 @@ from typing import Any
 
 from bot.messages import Messages
 from bot.telegram_text import clip
-from survey.questionnaire import Questionnaire, round_half_up
+from survey.questionnaire import Questionnaire
+from survey.scoring import round_half_up
 
 
 @dataclass(frozen=True)
