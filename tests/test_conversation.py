@@ -14,7 +14,7 @@ import pytest
 from telegram import Update
 
 from bot.config import Config
-from bot.respondent.buttons import acknowledge
+from bot.respondent.taps import acknowledge
 from bot.sandbox import Respondent, SandboxRequest
 from tests.conftest import App, Clock, running
 

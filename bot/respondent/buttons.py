@@ -14,20 +14,20 @@ first.
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Mapping
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import replies
+from bot.callbacks import decode, number
 from bot.respondent.conversation import begin, send_step
+from bot.respondent.privacy import erase_answer, language_chosen
+from bot.respondent.taps import Route, Stale, acknowledge, edit_tapped
 from bot.runtime import Runtime, runtime
 from bot.staff.closed_months import closing
 from bot.store import REVIEW, Draft, Outcome
-from bot.telegram_text import MAX_ALERT, clip
 from survey.questionnaire import PERIOD
 from survey.steps import When
 
@@ -41,26 +41,22 @@ async def button(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None or update.effective_user is None:
         return
-    parts = (query.data or "").split(":")
-    handler = _BUTTONS.get(parts[0])
-    if handler is not None:
+    data = decode(query.data)
+    if data is not None:
         try:
-            await handler(query, parts[1:], context)
+            await ROUTES[data.verb](query, list(data.parts), context)
             return
-        except _Stale:
+        except Stale:
             pass
     rt = runtime(context)
     await acknowledge(query, rt.messages.plain("stale_button", rt.config.survey.default_language))
 
 
-class _Stale(Exception):
-    """The button's data is malformed, forged or points at something that is gone."""
-
-
 def _int(text: str) -> int:
-    if not re.fullmatch(r"[0-9]{1,18}", text):
-        raise _Stale
-    return int(text)
+    found = number(text)
+    if found is None:
+        raise Stale
+    return found
 
 
 async def _first_tap(query: CallbackQuery, rt: Runtime) -> bool:
@@ -74,23 +70,23 @@ async def _first_tap(query: CallbackQuery, rt: Runtime) -> bool:
 async def _own_draft(query: CallbackQuery, context: Context, draft_id: str) -> Draft:
     draft = await runtime(context).storage.draft(_int(draft_id))
     if draft is None or draft.user_id != query.from_user.id:
-        raise _Stale
+        raise Stale
     return draft
 
 
 async def _answer_button(query: CallbackQuery, parts: list[str], context: Context) -> None:
     if len(parts) != 3:
-        raise _Stale
+        raise Stale
     rt = runtime(context)
     draft_id, key, value = _int(parts[0]), parts[1], parts[2]
     if key not in rt.questionnaire.step_keys:
-        raise _Stale
+        raise Stale
     step = rt.questionnaire.step(key)
     if not step.accepts(value, When(rt.now(), rt.config.survey.timezone)):
         if key == PERIOD:
             await _period_gone(query, context, draft_id)
             return
-        raise _Stale
+        raise Stale
     stored = step.stored(value)
     # The draft is read, and a period already submitted refused, inside the same transaction as
     # the answer: one trip to the database.
@@ -98,7 +94,7 @@ async def _answer_button(query: CallbackQuery, parts: list[str], context: Contex
         draft_id, query.from_user.id, key, stored, rt.questionnaire.step_keys, rt.now()
     )
     if draft is None:
-        raise _Stale
+        raise Stale
     if outcome is Outcome.TAKEN:
         await _period_taken(query, context, draft, value)
         return
@@ -125,7 +121,7 @@ async def _period_gone(query: CallbackQuery, context: Context, draft_id: int) ->
     rt = runtime(context)
     draft = await _own_draft(query, context, str(draft_id))
     if draft.status != "open" or draft.step(rt.questionnaire.step_keys) != PERIOD:
-        raise _Stale
+        raise Stale
     await acknowledge(query, rt.messages.plain("period_gone", rt.render.language(draft)))
     await edit_tapped(query, None, None, keep_text=True)
     await send_step(context, draft)
@@ -152,7 +148,7 @@ async def _period_taken(query: CallbackQuery, context: Context, draft: Draft, va
 async def _choose_service(query: CallbackQuery, parts: list[str], context: Context) -> None:
     rt = runtime(context)
     if len(parts) != 1 or rt.config.service(parts[0]) is None:
-        raise _Stale
+        raise Stale
     if not await _first_tap(query, rt):  # a second tap on the same list: the survey is open
         draft = await rt.storage.find_open_draft(query.from_user.id, parts[0])
         await acknowledge(query, rt.messages.plain("service_opened", rt.render.language(draft)))
@@ -164,7 +160,7 @@ async def _choose_service(query: CallbackQuery, parts: list[str], context: Conte
 
 async def _submit(query: CallbackQuery, parts: list[str], context: Context) -> None:
     if len(parts) != 1:
-        raise _Stale
+        raise Stale
     rt = runtime(context)
     q = rt.questionnaire
     # The draft is read inside the submit's own transaction: one trip to the database.
@@ -205,7 +201,7 @@ async def _submit(query: CallbackQuery, parts: list[str], context: Context) -> N
 
 async def _change_menu(query: CallbackQuery, parts: list[str], context: Context) -> None:
     if len(parts) != 1:
-        raise _Stale
+        raise Stale
     rt = runtime(context)
     draft = await _own_draft(query, context, parts[0])
     if draft.status != "open":
@@ -218,14 +214,14 @@ async def _change_menu(query: CallbackQuery, parts: list[str], context: Context)
 
 async def _change(query: CallbackQuery, parts: list[str], context: Context) -> None:
     if len(parts) != 2:
-        raise _Stale
+        raise Stale
     rt = runtime(context)
     draft = await _own_draft(query, context, parts[0])
     updated = await rt.storage.set_editing(
         draft.id, query.from_user.id, parts[1], rt.questionnaire.step_keys, rt.now()
     )
     if updated is None:
-        raise _Stale
+        raise Stale
     await acknowledge(query)
     await edit_tapped(query, None, None, keep_text=True)
     await send_step(context, updated)
@@ -233,11 +229,11 @@ async def _change(query: CallbackQuery, parts: list[str], context: Context) -> N
 
 async def _back_to_review(query: CallbackQuery, parts: list[str], context: Context) -> None:
     if len(parts) != 1:
-        raise _Stale
+        raise Stale
     rt = runtime(context)
     draft = await _own_draft(query, context, parts[0])
     if draft.status != "open" or draft.step(rt.questionnaire.step_keys) != REVIEW:
-        raise _Stale
+        raise Stale
     await acknowledge(query)
     screen = rt.render.review(draft)
     await edit_tapped(query, screen.text, screen.keyboard)
@@ -245,7 +241,7 @@ async def _back_to_review(query: CallbackQuery, parts: list[str], context: Conte
 
 async def _confirm_cancel(query: CallbackQuery, parts: list[str], context: Context) -> None:
     if len(parts) != 2 or parts[1] not in ("0", "1"):
-        raise _Stale
+        raise Stale
     rt = runtime(context)
     draft = await _own_draft(query, context, parts[0])
     language = rt.render.language(draft)
@@ -261,7 +257,7 @@ async def _confirm_cancel(query: CallbackQuery, parts: list[str], context: Conte
     await send_step(context, draft)
 
 
-_BUTTONS: dict[str, Callable[[CallbackQuery, list[str], Context], Awaitable[None]]] = {
+ROUTES: Mapping[str, Route] = {  # one per verb of bot.callbacks
     "a": _answer_button,
     "v": _choose_service,
     "s": _submit,
@@ -269,55 +265,6 @@ _BUTTONS: dict[str, Callable[[CallbackQuery, list[str], Context], Awaitable[None
     "e": _change,
     "r": _back_to_review,
     "x": _confirm_cancel,
+    "del": erase_answer,
+    "lang": language_chosen,
 }
-
-
-# -- answering a tap ------------------------------------------------------------------------------
-
-
-async def acknowledge(
-    query: CallbackQuery, text: str | None = None, show_alert: bool = False
-) -> None:
-    """Answers the tap: stops the button's spinner and shows ``text``, if any (shortened to
-    Telegram's 200 characters).
-
-    Telegram takes one answer per tap, within about 15 seconds; a tap handled later (it waited
-    while the bot was down, or the same update came twice) or a failed call is logged, and the
-    handler goes on: storing the answer and sending the next question matter more than the
-    spinner, which Telegram's app stops by itself.
-    """
-    if text is not None:
-        text = clip(text, MAX_ALERT)  # Telegram refuses a longer one
-    try:
-        await query.answer(text, show_alert=show_alert)
-    except TelegramError as exc:
-        logger.info("tap not acknowledged: %s", exc)
-
-
-async def edit_tapped(
-    query: CallbackQuery,
-    text: str | None,
-    keyboard: InlineKeyboardMarkup | None = None,
-    keep_text: bool = False,
-) -> bool:
-    """Edits the message the button was on; returns False when Telegram refused the edit.
-
-    ``text=None`` with ``keep_text`` only removes the keyboard. The message is addressed by its
-    chat and id, which Telegram sends even for a message too old to include whole (an
-    ``InaccessibleMessage``: someone tapping days later); PTB's ``query.edit_message_*``
-    shortcuts need the whole message. Telegram refuses edits of unchanged messages; that is not
-    an error, the answer is stored either way.
-    """
-    if query.message is None:
-        return False
-    chat_id, message_id = query.message.chat.id, query.message.message_id
-    bot = query.get_bot()
-    try:
-        if text is None or keep_text:
-            await replies.edit_keyboard(bot, chat_id, message_id, keyboard)
-        else:
-            await replies.edit_text(bot, chat_id, message_id, text, keyboard)
-    except BadRequest as exc:
-        logger.debug("edit skipped: %s", exc.message)
-        return False
-    return True

@@ -15,8 +15,8 @@ records ``settings.erasure_checkpoint`` in its own transaction and clears it onc
 succeeds; until then the job ``erasure_checkpoint`` retries every minute, and start-up tries too,
 so a restart does not forget it.
 
-Callback data prefixes ``del:`` and ``lang:`` are matched by pattern, so these handlers run
-before the conversation's catch-all button handler.
+The buttons' data (verbs ``del`` and ``lang``) is that of :mod:`bot.callbacks`; the respondent's
+one button router (:mod:`bot.respondent.buttons`) brings their taps here.
 """
 
 from __future__ import annotations
@@ -30,11 +30,12 @@ from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+from telegram.ext import Application, CommandHandler, ContextTypes, filters
 
+from bot.callbacks import encode, number
 from bot.messages import Safe
-from bot.respondent.buttons import acknowledge, edit_tapped
 from bot.respondent.conversation import send_step
+from bot.respondent.taps import acknowledge, edit_tapped
 from bot.runtime import Runtime, runtime
 from bot.store import Draft, Storage, first_of, iso
 from survey.questionnaire import LANGUAGE
@@ -43,9 +44,8 @@ from survey.steps import TextStep
 logger = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
-_LANGUAGE_DATA = re.compile(r"lang:([0-9]{1,18}):([A-Za-z_-]{1,16})")
 # "del:0" keeps the data; "del:1:<unix time the question was asked>" erases it, if recent.
-_ERASE_DATA = re.compile(r"del:(0|1)(?::([0-9]{1,12}))?")
+_ASKED_AT = re.compile(r"[0-9]{1,12}")
 ERASE_CONFIRM_VALID = timedelta(minutes=15)
 # settings key: the id of the last erasure whose text may still be in the WAL file.
 CHECKPOINT_PENDING = "erasure_checkpoint"
@@ -58,8 +58,6 @@ def add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("privacy", privacy, filters=private))
     app.add_handler(CommandHandler("hapus_data", erase_request, filters=private))
     app.add_handler(CommandHandler("language", language, filters=private))
-    app.add_handler(CallbackQueryHandler(erase_answer, pattern=r"^del:"))
-    app.add_handler(CallbackQueryHandler(language_chosen, pattern=r"^lang:"))
 
 
 def schedule(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -131,9 +129,11 @@ async def erase_request(update: Update, context: Context) -> None:
             [
                 InlineKeyboardButton(
                     rt.messages.plain("erase_yes", lang),
-                    callback_data=f"del:1:{int(rt.now().timestamp())}",
+                    callback_data=encode("del", 1, int(rt.now().timestamp())),
                 ),
-                InlineKeyboardButton(rt.messages.plain("erase_no", lang), callback_data="del:0"),
+                InlineKeyboardButton(
+                    rt.messages.plain("erase_no", lang), callback_data=encode("del", 0)
+                ),
             ]
         ]
     )
@@ -141,22 +141,19 @@ async def erase_request(update: Update, context: Context) -> None:
     await message.reply_html(text, reply_markup=keyboard)
 
 
-async def erase_answer(update: Update, context: Context) -> None:
-    """Erases the respondent's identity once confirmed, and says what was erased."""
+async def erase_answer(query: CallbackQuery, parts: list[str], context: Context) -> None:
+    """Erases the respondent's identity once confirmed (``del``), and says what was erased."""
     rt = runtime(context)
-    query = update.callback_query
-    if query is None:
-        return
     lang = rt.render.language(await rt.storage.active_draft(query.from_user.id))
-    match = _ERASE_DATA.fullmatch(query.data or "")
-    if match is None:  # forged, or empty (PTB lets those past patterns)
+    choice, asked = parts[0], parts[1] if len(parts) > 1 else "0"
+    if choice not in ("0", "1") or not _ASKED_AT.fullmatch(asked):  # forged
         await acknowledge(query, rt.messages.plain("stale_button", lang))
         return
-    if match.group(1) == "0":
+    if choice == "0":
         await acknowledge(query)
         await _edit(query, rt.messages.get("erase_kept", lang))
         return
-    age = rt.now().timestamp() - int(match.group(2) or 0)
+    age = rt.now().timestamp() - int(asked)
     if not -60 <= age <= ERASE_CONFIRM_VALID.total_seconds():
         # An old confirmation (or one from before buttons carried their time) is not acted on:
         # erasing cannot be undone, so it takes a fresh /hapus_data.
@@ -288,7 +285,7 @@ async def language(update: Update, context: Context) -> None:
     names = rt.questionnaire.language_names
     keyboard = InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(names[code], callback_data=f"lang:{draft.id}:{code}")]
+            [InlineKeyboardButton(names[code], callback_data=encode("lang", draft.id, code))]
             for code in rt.questionnaire.languages
         ]
     )
@@ -296,17 +293,13 @@ async def language(update: Update, context: Context) -> None:
     await message.reply_html(text, reply_markup=keyboard)
 
 
-async def language_chosen(update: Update, context: Context) -> None:
-    """Stores the chosen language and asks the current question again in it."""
+async def language_chosen(query: CallbackQuery, parts: list[str], context: Context) -> None:
+    """Stores the chosen language (``lang``) and asks the current question again in it."""
     rt = runtime(context)
-    query = update.callback_query
-    if query is None:
-        return
-    match = _LANGUAGE_DATA.fullmatch(query.data or "")
-    code = match.group(2) if match else ""
+    draft_id, code = number(parts[0]), parts[1]
     draft = None
-    if match and code in rt.questionnaire.languages:
-        draft = await set_language(rt, int(match.group(1)), query.from_user.id, code)
+    if draft_id is not None and code in rt.questionnaire.languages:
+        draft = await set_language(rt, draft_id, query.from_user.id, code)
     if draft is None:
         default = rt.config.survey.default_language
         await acknowledge(query, rt.messages.plain("stale_button", default))

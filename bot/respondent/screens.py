@@ -1,18 +1,6 @@
 """What the respondent sees for each step: texts and inline keyboards, built from the data files.
 
-Callback data is ``<verb>:<draft>:<key>:<value>`` (at most ~40 bytes, under Telegram's 64):
-
-====  ===========================  ==================================================
-verb  parts                        meaning
-====  ===========================  ==================================================
-a     draft, key, value            answer ``key`` of ``draft`` with ``value``
-v     service                      start the survey for ``service`` (from /start)
-s     draft                        submit the reviewed draft
-c     draft                        show the list of answers that can be changed
-e     draft, key                   change the answer to ``key``
-r     draft                        back to the review
-x     draft, 1 or 0                confirm or withdraw /cancel
-====  ===========================  ==================================================
+Every button's data is built by :func:`bot.callbacks.encode`.
 """
 
 from __future__ import annotations
@@ -23,18 +11,13 @@ from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.callbacks import encode
 from bot.config import Config
 from bot.messages import Messages, Safe
 from bot.store import REVIEW, Draft
 from bot.telegram_text import clip
 from survey.questionnaire import LANGUAGE, PERIOD, SUGGESTION, Questionnaire
 from survey.steps import When
-
-SEPARATOR = ":"
-
-
-def encode(*parts: object) -> str:
-    return SEPARATOR.join(str(p) for p in parts)
 
 
 @dataclass(frozen=True)
@@ -190,5 +173,4 @@ __all__ = [
     "SUGGESTION",
     "Renderer",
     "Screen",
-    "encode",
 ]
