@@ -15,11 +15,12 @@ no database and needs no pandas, so the bot's ``/suggestions`` and staff post us
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+
+from survey.catalogue import load
 
 __all__ = [
     "SOURCE",
@@ -44,12 +45,12 @@ def words_of(answer: str) -> str:
 @cache
 def _lists() -> Mapping[str, frozenset[str]]:
     """Each list of the file, every language's entries together, as :func:`words_of` gives them."""
-    raw = resources.files("analysis").joinpath(SOURCE).read_text(encoding="utf-8")
+    lists = load([resources.files("analysis").joinpath(SOURCE)], ("id", "en"))
     return {
         name: frozenset(
             words_of(str(entry)) for entries in by_language.values() for entry in entries
         )
-        for name, by_language in tomllib.loads(raw).items()
+        for name, by_language in lists.items()
     }
 
 

@@ -11,11 +11,12 @@ into the placeholders, are decided in Python; the words are in the file.
 from __future__ import annotations
 
 import string
-import tomllib
 from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib import resources
 from typing import Any, NamedTuple
+
+from survey.catalogue import Catalogue, load
 
 __all__ = [
     "REPORT_LANGUAGE",
@@ -34,10 +35,11 @@ SOURCE = "resources/report.toml"  # inside the analysis package
 
 
 @cache
-def catalogue() -> Mapping[str, Any]:
-    """The parsed file, read on first use and kept."""
-    raw = resources.files("analysis").joinpath(SOURCE).read_text(encoding="utf-8")
-    return tomllib.loads(raw)
+def catalogue() -> Catalogue:
+    """The report's texts (:mod:`survey.catalogue`), read on first use and kept; a text without
+    the asked language is given in the report's."""
+    source = resources.files("analysis").joinpath(SOURCE)
+    return load([source], (REPORT_LANGUAGE,), fallback=REPORT_LANGUAGE)
 
 
 class Span(NamedTuple):
@@ -94,26 +96,14 @@ def words(key: str, language: str = REPORT_LANGUAGE, /) -> tuple[str, ...]:
     return tuple(str(word) for word in found)
 
 
-def templates(
-    node: Mapping[str, Any] | None = None, prefix: str = ""
-) -> Iterator[tuple[str, Mapping[str, Any]]]:
+def templates() -> Iterator[tuple[str, Mapping[str, Any]]]:
     """Yields every text as (dotted key, {language: template or words})."""
-    for name, value in (catalogue() if node is None else node).items():
-        key = f"{prefix}{name}"
-        if isinstance(value, Mapping) and REPORT_LANGUAGE in value:
-            yield key, value
-        elif isinstance(value, Mapping):
-            yield from templates(value, f"{key}.")
-        else:
-            raise ValueError(f"analysis/{SOURCE}: {key!r} is neither a text nor a group of texts")
+    yield from catalogue().items()
 
 
 def _entry(key: str, language: str) -> object:
-    node: Any = catalogue()
-    for part in key.split("."):
-        if not isinstance(node, Mapping) or part not in node:
-            raise KeyError(f"analysis/{SOURCE} has no text {key!r}")
-        node = node[part]
-    if not isinstance(node, Mapping) or REPORT_LANGUAGE not in node:
-        raise KeyError(f"analysis/{SOURCE}: {key!r} is a group of texts, not a text")
-    return node.get(language, node[REPORT_LANGUAGE])
+    if key not in catalogue():
+        if any(known.startswith(f"{key}.") for known in catalogue()):
+            raise KeyError(f"analysis/{SOURCE}: {key!r} is a group of texts, not a text")
+        raise KeyError(f"analysis/{SOURCE} has no text {key!r}")
+    return catalogue().entry(key, language)

@@ -1,4 +1,5 @@
-"""The bot's own texts (``bot/data/messages.toml``), in every language of the questionnaire.
+"""The bot's own texts (``bot/data/messages*.toml``, read by :mod:`survey.catalogue`), in every
+language of the questionnaire.
 
 Texts are HTML for Telegram's ``parse_mode=HTML``. Every value put into a placeholder is escaped
 here, so a respondent's name like ``<b>x</b>`` or ``*x*`` is shown as typed, never interpreted.
@@ -7,7 +8,6 @@ here, so a respondent's name like ``<b>x</b>`` or ``*x*`` is shown as typed, nev
 from __future__ import annotations
 
 import html
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -15,6 +15,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from survey import catalogue
+from survey.catalogue import files_of
 from survey.period import Period
 
 DEFAULT_PATH = Path(str(resources.files("bot") / "data" / "messages.toml"))
@@ -72,22 +74,12 @@ def load(languages: Sequence[str], path: Path | None = None) -> Messages:
     Without ``path``, every ``bot/data/messages*.toml`` is read (one file per part of the bot);
     a key defined in two files is an error.
     """
-    sources = [path] if path is not None else sorted(DEFAULT_PATH.parent.glob("messages*.toml"))
-    texts: dict[str, dict[str, Any]] = {}
-    for source in sources:
-        try:
-            with source.open("rb") as fh:
-                raw = tomllib.load(fh)
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise MessagesError(f"{source}: cannot be read ({exc})") from exc
-        for key, table in raw.items():
-            if key in texts:
-                raise MessagesError(f"{source}: [{key}] is already defined in another file")
-            for language in languages:
-                if not isinstance(table, dict) or language not in table:
-                    raise MessagesError(f"{source}: [{key}] has no text in {language!r}")
-            texts[key] = table
-    return Messages(texts=texts, languages=tuple(languages))
+    sources = [path] if path is not None else files_of(DEFAULT_PATH.parent, "messages")
+    try:
+        texts = catalogue.load(sources, languages)
+    except catalogue.CatalogueError as exc:
+        raise MessagesError(str(exc)) from exc
+    return Messages(texts={key: dict(texts[key]) for key in texts}, languages=tuple(languages))
 
 
 def _escape(value: object) -> str:

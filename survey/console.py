@@ -1,4 +1,5 @@
-"""What surveibot says at a terminal, read from ``bot/data/console*.toml``.
+"""What surveibot says at a terminal, read from ``survey/data/console*.toml`` (read by
+:mod:`survey.catalogue`).
 
 The people at the terminal are the unit's operators: they run ``surveibot report``, ``export``,
 ``import`` and ``backup`` and fix the configuration. They read Indonesian first, English second,
@@ -18,10 +19,10 @@ from __future__ import annotations
 import errno
 import re
 import tomllib
-from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib import resources
-from typing import Any
+
+from survey.catalogue import Catalogue, files_of, load
 
 __all__ = [
     "LANGUAGES",
@@ -91,34 +92,11 @@ def say_in(language: str, key: str, /, **values: object) -> str:
     """Returns text ``key`` in ``language``, whichever language is chosen."""
     texts = catalogue().get(key)
     if texts is None:
-        raise ConsoleTextError(f"bot/data/console*.toml has no text {key!r}")
-    return texts[language].format(**values)
+        raise ConsoleTextError(f"survey/data/console*.toml has no text {key!r}")
+    return str(texts[language]).format(**values)
 
 
 @cache
-def catalogue() -> Mapping[str, Mapping[str, str]]:
+def catalogue() -> Catalogue:
     """Every console text by dotted key, checked to exist in every language; read once."""
-    found: dict[str, Mapping[str, str]] = {}
-    folder = resources.files("survey").joinpath("data")
-    for source in sorted(folder.iterdir(), key=lambda entry: entry.name):
-        if not (source.name.startswith("console") and source.name.endswith(".toml")):
-            continue
-        for key, texts in _texts(tomllib.loads(source.read_text(encoding="utf-8"))):
-            missing = [lang for lang in LANGUAGES if not isinstance(texts.get(lang), str)]
-            if missing:
-                raise ConsoleTextError(f"{source.name}: {key!r} lacks {', '.join(missing)}")
-            if key in found:
-                raise ConsoleTextError(f"{source.name}: {key!r} is defined twice")
-            found[key] = {lang: texts[lang] for lang in LANGUAGES}
-    return found
-
-
-def _texts(node: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Mapping[str, Any]]]:
-    for name, value in node.items():
-        key = f"{prefix}{name}"
-        if not isinstance(value, Mapping):
-            raise ConsoleTextError(f"{key!r} is neither a text nor a group of texts")
-        if LANGUAGES[0] in value:
-            yield key, value
-        else:
-            yield from _texts(value, f"{key}.")
+    return load(files_of(resources.files("survey").joinpath("data"), "console"), LANGUAGES)
