@@ -8,21 +8,22 @@ links, when given, are checked here to cover every configured service.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Any
 
 import pandas as pd
 
-from analysis.db import DbPath, load_period
+from analysis.db import load_period
 from analysis.demographics import Demographics, demographics
 from analysis.indices import LKE_MONTHS, Breakdown, Lke, PeriodIndices, lke
 from analysis.periods import check_period, month_name
+from analysis.request import ReportRequest
 from analysis.suggestions import Suggestion
 from analysis.summary import history, summary_dict
 from analysis.texts import text
-from analysis.zones import DEFAULT_ZONE, resolve_zone
+from analysis.zones import resolve_zone
 from survey.questionnaire import PERSONAL, Questionnaire
 from survey.unit_texts import UnitTexts
 
@@ -149,31 +150,19 @@ class ReportData:
         }
 
 
-def gather(
-    db_path: DbPath,
-    period: str,
-    questionnaire: Questionnaire,
-    services: Mapping[str, str],
-    quota: int,
-    include_personal: bool = False,
-    service: str | None = None,
-    unit_name: str | None = None,
-    *,
-    zone: tzinfo | str = DEFAULT_ZONE,
-    links: Mapping[str, str] | None = None,
-    legal_basis: Sequence[str] = (),
-    unit_texts: UnitTexts | None = None,
-) -> ReportData:
+def gather(request: ReportRequest) -> ReportData:
     """Reads and computes everything the report needs: one tally query for 12 months, one row
-    query for the period. ``zone`` (a tzinfo or an IANA name) is the survey's time zone.
-    ``links`` maps each code of ``services`` to its survey link; one missing raises ValueError
-    before anything is read (codes beyond ``services`` are not shown), as do a malformed period
-    and a ``service`` not in ``services``."""
+    query for the period. A configured service missing from ``links`` raises ValueError before
+    anything is read (codes beyond ``services`` are not shown), as do a malformed period, a
+    ``service`` not in ``services`` and an unknown time zone."""
+    db_path, period, questionnaire = request.db_path, request.period, request.questionnaire
+    services, quota, service = request.services, request.quota, request.service
+    include_personal, links = request.include_personal, request.links
     check_period(period)
     if service is not None and service not in services:
         raise ValueError(f"service {service!r} is not one of {', '.join(services)}")
     _check_links(services, links)
-    zone = resolve_zone(zone)
+    zone = resolve_zone(request.zone)
     months = history(db_path, period, questionnaire, quota, TREND_MONTHS, services, service)
     frame = load_period(db_path, period, questionnaire, quota)
     frame["submitted_at"] = frame["submitted_at"].dt.tz_convert(zone)
@@ -195,7 +184,7 @@ def gather(
         service=service,
         quota=quota,
         include_personal=include_personal,
-        unit_name=unit_name,
+        unit_name=request.unit_name,
         links=None if links is None else dict(links),
         zone=zone,
         frame=frame,
@@ -205,8 +194,8 @@ def gather(
         lke=lke_value,
         demographics=demographics(frame, questionnaire),
         summary=summary_dict(months[period], lke_value),
-        legal_basis=tuple(legal_basis),
-        unit_texts=unit_texts or UnitTexts(),
+        legal_basis=tuple(request.legal_basis),
+        unit_texts=request.unit_texts or UnitTexts(),
     )
 
 

@@ -11,22 +11,25 @@ both write nothing for a month without a counted response and raise :class:`NoRe
 from __future__ import annotations
 
 import gc
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import tzinfo
 from os import PathLike
 from pathlib import Path
 from typing import Any
 
 from analysis.content import ReportData, gather
-from analysis.db import DbPath
 from analysis.report_xlsx import write_xlsx
+from analysis.request import ReportRequest
 from analysis.texts import text
-from analysis.zones import DEFAULT_ZONE
-from survey.questionnaire import Questionnaire
-from survey.unit_texts import UnitTexts
 
-__all__ = ["NoResponses", "ReportFiles", "build_report", "build_workbook", "write_charts"]
+__all__ = [
+    "NoResponses",
+    "ReportFiles",
+    "ReportRequest",
+    "build_report",
+    "build_workbook",
+    "write_charts",
+]
 
 # The identity questions whose bars run upwards: their labels are numbers (age groups).
 _UPRIGHT = frozenset({"age"})
@@ -62,55 +65,16 @@ class ReportFiles:
 
 
 def build_report(
-    db_path: DbPath,
-    period: str,
-    questionnaire: Questionnaire,
-    services: Mapping[str, str],
-    quota: int,
-    out_dir: str | PathLike[str],
-    include_personal: bool = False,
-    service: str | None = None,
-    *,
-    unit_name: str | None = None,
-    zone: tzinfo | str = DEFAULT_ZONE,
-    allow_empty: bool = True,
-    links: Mapping[str, str] | None = None,
-    legal_basis: Sequence[str] = (),
-    unit_texts: UnitTexts | None = None,
+    request: ReportRequest, out_dir: str | PathLike[str], *, allow_empty: bool = True
 ) -> ReportFiles:
-    """Writes ``period``'s report into ``out_dir`` (created if needed).
-
-    ``services`` maps the configured service codes to their names, in report order. With
-    ``service``, the report covers that service alone (the quota still counts every service).
-    Names and institutions are written only with ``include_personal``. ``unit_name`` fills the
-    unit's name into the texts; without it a bracketed placeholder stands in. Submission times
-    are shown in ``zone`` (the survey's ``[survey] timezone``: a tzinfo or an IANA name).
-    ``links`` maps each service code to its survey link (``https://t.me/<bot>?start=<code>``):
-    with them the draft lists the reported services' links, as the reference does in BAB II B
-    and BAB IV A; without them (None) it names the services only. A configured service missing
-    from ``links`` raises ValueError before any file is made. ``legal_basis`` (what BAB II A
-    cites) and ``unit_texts`` (the unit's own texts, :mod:`survey.unit_texts`) fill the draft's
-    unit-written parts; without them those parts are yellow placeholders.
+    """Writes the report ``request`` asks for into ``out_dir`` (created if needed).
 
     A period (or a service in it) without a counted response has nothing to report: with
     ``allow_empty=False`` that raises :class:`NoResponses` before any file or folder is made.
     """
     from analysis.report_docx import write_docx  # lazily: python-docx, not for the workbook
 
-    data = gather(
-        db_path,
-        period,
-        questionnaire,
-        services,
-        quota,
-        include_personal,
-        service,
-        unit_name,
-        zone=zone,
-        links=links,
-        legal_basis=legal_basis,
-        unit_texts=unit_texts,
-    )
+    data = gather(request)
     target, stem = _target(data, out_dir, allow_empty)
     # Each writer's objects (matplotlib's figures, python-docx's tree) hold reference cycles:
     # collected before the next writer starts, its memory is reused rather than added to the
@@ -128,35 +92,14 @@ def build_report(
 
 
 def build_workbook(
-    db_path: DbPath,
-    period: str,
-    questionnaire: Questionnaire,
-    services: Mapping[str, str],
-    quota: int,
-    out_dir: str | PathLike[str],
-    include_personal: bool = False,
-    service: str | None = None,
-    *,
-    unit_name: str | None = None,
-    zone: tzinfo | str = DEFAULT_ZONE,
-    allow_empty: bool = True,
+    request: ReportRequest, out_dir: str | PathLike[str], *, allow_empty: bool = True
 ) -> Path:
-    """Writes ``period``'s staff workbook alone into ``out_dir``; returns its path.
+    """Writes the staff workbook of ``request`` alone into ``out_dir``; returns its path.
 
-    The same workbook, under the same name, as :func:`build_report` writes with the same
-    arguments, without drawing a chart or writing the Word draft; ``allow_empty`` as there.
+    The same workbook, under the same name, as :func:`build_report` writes for the same request,
+    without drawing a chart or writing the Word draft; ``allow_empty`` as there.
     """
-    data = gather(
-        db_path,
-        period,
-        questionnaire,
-        services,
-        quota,
-        include_personal,
-        service,
-        unit_name,
-        zone=zone,
-    )
+    data = gather(request)
     target, stem = _target(data, out_dir, allow_empty)
     return write_xlsx(data, target / text("files.xlsx", stem=stem))
 

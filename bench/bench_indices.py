@@ -238,11 +238,14 @@ def main() -> int:
             summarize_ratio <= SUMMARIZE_GOAL,
         )
         if args.report:
-            from analysis.report import build_report
+            from analysis.report import ReportRequest, build_report
 
             for period, quota, title in cases:
                 start = time.perf_counter()
-                build_report(path, period, questionnaire, SERVICES, quota, Path(folder) / "out")
+                build_report(
+                    ReportRequest(path, period, questionnaire, SERVICES, quota),
+                    Path(folder) / "out",
+                )
                 print(f"build_report, {title}: {time.perf_counter() - start:.2f} s")
             print()
         print(f"max RSS at the end: {maxrss_mib():.0f} MiB")

@@ -170,9 +170,10 @@ def from_the_command_line(config: Path, out: Path, repeat: int) -> tuple[list[fl
 
 def profile(config: Config) -> None:
     """The child's work in this process, under cProfile: the 25 costliest calls."""
-    from bot.staff.report import Job, build_files
+    from analysis.request import ReportRequest
+    from bot.staff.report import build_files
 
-    job = Job(
+    job = ReportRequest(
         db_path=config.storage.path,
         period=PERIOD,
         questionnaire=config.survey.questionnaire,

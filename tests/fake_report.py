@@ -13,8 +13,9 @@ from functools import partial
 
 import pytest
 
+from analysis.request import ReportRequest
 from bot.staff import report as staff_report
-from bot.staff.report import Attachment, Files, Job
+from bot.staff.report import Attachment, Files
 
 # A valid 1×1 PNG.
 PNG = bytes.fromhex(
@@ -23,7 +24,7 @@ PNG = bytes.fromhex(
 )
 
 
-def tiny_files(charts: Sequence[str], job: Job) -> Files:
+def tiny_files(charts: Sequence[str], job: ReportRequest) -> Files:
     """Returns the month's real summary with one tiny PNG per chart key and tiny documents."""
     return Files(
         summary=staff_report.summary_of(job),

@@ -14,7 +14,7 @@ from docx.shared import Emu
 
 from analysis import charts
 from analysis.layout import SMALLEST_PT
-from analysis.report import build_report
+from analysis.report import ReportRequest, build_report
 from survey.questionnaire import load
 from tests.analysis_fixtures import SERVICES, january_2025
 
@@ -41,7 +41,9 @@ def drawn(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(charts, "save_png", keep)
-        files = build_report(survey.path, "2025-01", load(), SERVICES, 30, root / "out")
+        files = build_report(
+            ReportRequest(survey.path, "2025-01", load(), SERVICES, 30), root / "out"
+        )
     return {"files": files, "figures": figures}
 
 

@@ -15,7 +15,7 @@ import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.text.paragraph import Paragraph
 
-from analysis.report import ReportFiles, build_report
+from analysis.report import ReportFiles, ReportRequest, build_report
 from bot import config as config_module
 from survey import unit_texts
 from survey.questionnaire import Questionnaire, load
@@ -48,7 +48,8 @@ def drafts(tmp_path_factory: pytest.TempPathFactory, questionnaire: Questionnair
 
     def build(name: str, quota: int = 3, **options: Any) -> ReportFiles:
         return build_report(
-            survey.path, "2025-01", questionnaire, SERVICES, quota, root / name, **options
+            ReportRequest(survey.path, "2025-01", questionnaire, SERVICES, quota, **options),
+            root / name,
         )
 
     example = config_module.load(REPO / "config.example.toml", need_token=False)
@@ -170,7 +171,9 @@ def test_links_missing_a_service_are_refused_before_any_file(
     partial = {code: url for code, url in LINKS.items() if code != "suket_cpob"}
 
     with pytest.raises(ValueError, match="suket_cpob"):
-        build_report(drafts.db, "2025-01", questionnaire, SERVICES, 3, out, links=partial)
+        build_report(
+            ReportRequest(drafts.db, "2025-01", questionnaire, SERVICES, 3, links=partial), out
+        )
     assert not out.exists()
 
 
@@ -461,14 +464,16 @@ def test_spak_below_its_top_band_leaves_the_follow_up_to_the_unit(
     survey = SurveyDb(tmp_path / "survey.db")
     survey.add("2025-01", "2025-01-02T01:00:00+00:00", default_score=2)  # IPAK 2,00
     files = build_report(
-        survey.path,
-        "2025-01",
-        questionnaire,
-        SERVICES,
-        30,
+        ReportRequest(
+            survey.path,
+            "2025-01",
+            questionnaire,
+            SERVICES,
+            30,
+            unit_name=UNIT,
+            unit_texts=unit_texts.load(EXAMPLE_TEXTS),
+        ),
         tmp_path / "out",
-        unit_name=UNIT,
-        unit_texts=unit_texts.load(EXAMPLE_TEXTS),
     )
     follow_up = under(files.docx, "B. Tindak Lanjut Hasil Survei")
     efforts = [p.text for p in under(files.docx, "b. Indeks Persepsi Anti Korupsi")]

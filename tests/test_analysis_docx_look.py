@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
-from analysis.report import build_report
+from analysis.report import ReportRequest, build_report
 from bot import config as config_module
 from survey import unit_texts
 from survey.questionnaire import load
@@ -43,15 +43,17 @@ def document(tmp_path_factory: pytest.TempPathFactory) -> Any:
     survey = january_2025(root / "survey.db")
     example = config_module.load(REPO / "config.example.toml", need_token=False)
     files = build_report(
-        survey.path,
-        "2025-01",
-        load(),
-        SERVICES,
-        30,
+        ReportRequest(
+            survey.path,
+            "2025-01",
+            load(),
+            SERVICES,
+            30,
+            links={code: f"https://t.me/SurveiUjiBot?start={code}" for code in SERVICES},
+            legal_basis=example.reports.legal_basis,
+            unit_texts=unit_texts.load(REPO / "survey" / "data" / "unit-texts.example.toml"),
+        ),
         root / "draft",
-        links={code: f"https://t.me/SurveiUjiBot?start={code}" for code in SERVICES},
-        legal_basis=example.reports.legal_basis,
-        unit_texts=unit_texts.load(REPO / "survey" / "data" / "unit-texts.example.toml"),
     )
     return docx.Document(str(files.docx))
 

@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 
 from analysis import texts
 from analysis.periods import MONTHS_ID
-from analysis.report import NoResponses, ReportFiles, build_report, build_workbook
+from analysis.report import NoResponses, ReportFiles, ReportRequest, build_report, build_workbook
 from analysis.report_xlsx import SHEETS
 from survey.questionnaire import Questionnaire, load
 from tests.analysis_fixtures import JANUARY_2025, SERVICES, SurveyDb, january_2025
@@ -79,7 +79,9 @@ def built(tmp_path_factory: pytest.TempPathFactory, questionnaire: Questionnaire
     )
 
     def build(name: str, period: str = "2025-01", **options: Any) -> ReportFiles:
-        return build_report(survey.path, period, questionnaire, SERVICES, 2, root / name, **options)
+        return build_report(
+            ReportRequest(survey.path, period, questionnaire, SERVICES, 2, **options), root / name
+        )
 
     return Built(
         db=survey.path,
@@ -250,7 +252,8 @@ def test_submission_times_are_the_surveys_clock_time(
     assert rows[3][1] == datetime(2025, 1, 10, 9, 15)
 
     papua = build_workbook(
-        built.db, "2025-01", questionnaire, SERVICES, 3, tmp_path / "wit", zone="Asia/Jayapura"
+        ReportRequest(built.db, "2025-01", questionnaire, SERVICES, 3, zone="Asia/Jayapura"),
+        tmp_path / "wit",
     )
     assert xlsx_rows(papua, "Responden")[2][1] == "Waktu kirim (WIT)"
     assert xlsx_rows(papua, "Responden")[3][1] == datetime(2025, 1, 10, 11, 15)
@@ -259,7 +262,10 @@ def test_submission_times_are_the_surveys_clock_time(
     survey = SurveyDb(tmp_path / "night.db")
     survey.add("2026-10", "2026-10-02T17:30:03.000000+00:00")
     night = build_workbook(
-        survey.path, "2026-10", questionnaire, SERVICES, 30, tmp_path, zone=ZoneInfo("Asia/Jakarta")
+        ReportRequest(
+            survey.path, "2026-10", questionnaire, SERVICES, 30, zone=ZoneInfo("Asia/Jakarta")
+        ),
+        tmp_path,
     )
     assert xlsx_rows(night, "Responden")[3][1] == datetime(2026, 10, 3, 0, 30, 3)
 
@@ -327,7 +333,9 @@ def test_workbook_alone_is_the_reports_workbook_and_nothing_else(
     report: ReportFiles = getattr(built, name)
     out = tmp_path / "out"
 
-    path = build_workbook(built.db, "2025-01", questionnaire, SERVICES, 2, out, **options)
+    path = build_workbook(
+        ReportRequest(built.db, "2025-01", questionnaire, SERVICES, 2, **options), out
+    )
 
     assert list(out.iterdir()) == [path]
     assert path.name == report.xlsx.name
@@ -338,8 +346,9 @@ def test_workbook_alone_imports_neither_charts_nor_word(built: Built, tmp_path: 
     script = f"""
 import json, sys
 from survey.questionnaire import load
-from analysis.report import build_workbook
-build_workbook({str(built.db)!r}, "2025-01", load(), {SERVICES!r}, 3, {str(tmp_path)!r})
+from analysis.report import ReportRequest, build_workbook
+request = ReportRequest({str(built.db)!r}, "2025-01", load(), {SERVICES!r}, 3)
+build_workbook(request, {str(tmp_path)!r})
 print(json.dumps(sorted(m for m in sys.modules if m == "analysis.charts"
                         or m.split(".")[0] in ("matplotlib", "docx", "telegram"))))
 """
@@ -481,7 +490,9 @@ def test_lke_months_are_said_alike_in_workbook_and_draft(
 
     survey = SurveyDb(tmp_path / "october.db")
     survey.add("2026-10", "2026-10-02T01:00:00+00:00")
-    october = build_workbook(survey.path, "2026-10", questionnaire, SERVICES, 30, tmp_path)
+    october = build_workbook(
+        ReportRequest(survey.path, "2026-10", questionnaire, SERVICES, 30), tmp_path
+    )
     assert (
         "Periode 3 bulan: Agustus–Oktober 2026; bulan yang berisi data dan dirata-ratakan: "
         "Oktober 2026.",
@@ -562,7 +573,10 @@ def test_single_service_report_says_the_quota_and_lke_are_the_units(
     survey.add("2025-01", "2025-01-05T01:00:00+00:00", service="cpob", default_score=1)
 
     files = build_report(
-        survey.path, "2025-01", questionnaire, SERVICES, 3, tmp_path, service="cpob", unit_name=UNIT
+        ReportRequest(
+            survey.path, "2025-01", questionnaire, SERVICES, 3, service="cpob", unit_name=UNIT
+        ),
+        tmp_path,
     )
     text = docx_text(files.docx)
     summary = xlsx_rows(files.xlsx, "Ringkasan")
@@ -634,7 +648,11 @@ def test_month_without_counted_responses_can_be_refused_before_any_file(
     # Nothing to report: no draft saying the unit "telah melaksanakan SPKP", no empty charts.
     out = tmp_path / "out"
     with pytest.raises(NoResponses, match=f"no counted responses for {period}") as refused:
-        build(built.db, period, questionnaire, SERVICES, 2, out, service=service, allow_empty=False)
+        build(
+            ReportRequest(built.db, period, questionnaire, SERVICES, 2, service=service),
+            out,
+            allow_empty=False,
+        )
 
     assert not out.exists()
     assert (refused.value.period, refused.value.service) == (period, service)
@@ -667,12 +685,12 @@ def test_unknown_service_zone_or_bad_period_is_refused_before_any_file(
     questionnaire: Questionnaire,
     build: Callable[..., object],
     period: str,
-    options: dict[str, str],
+    options: dict[str, Any],
     message: str,
 ) -> None:
     out = tmp_path / "out"
     with pytest.raises(ValueError, match=message):
-        build(built.db, period, questionnaire, SERVICES, 3, out, **options)
+        build(ReportRequest(built.db, period, questionnaire, SERVICES, 3, **options), out)
     assert not out.exists()
 
 
@@ -702,8 +720,9 @@ def test_report_imports_neither_pyplot_nor_telegram(built: Built, tmp_path: Path
     script = f"""
 import json, sys
 from survey.questionnaire import load
-from analysis.report import build_report
-build_report({str(built.db)!r}, "2025-01", load(), {SERVICES!r}, 3, {str(tmp_path)!r})
+from analysis.report import ReportRequest, build_report
+request = ReportRequest({str(built.db)!r}, "2025-01", load(), {SERVICES!r}, 3)
+build_report(request, {str(tmp_path)!r})
 print(json.dumps(sorted(m for m in sys.modules if m == "matplotlib.pyplot"
                         or m.split(".")[0] in ("telegram", "aiosqlite"))))
 """
@@ -747,7 +766,8 @@ def test_control_characters_in_stored_text_cannot_break_the_report(
         suggestion=CONTROL_SUGGESTION,
     )
     files = build_report(
-        survey.path, "2025-01", questionnaire, SERVICES, 5, tmp_path / "out", include_personal=True
+        ReportRequest(survey.path, "2025-01", questionnaire, SERVICES, 5, include_personal=True),
+        tmp_path / "out",
     )
     cleaned = ("Bu di[0m Santoso", "PT Maju  Jaya", "Antrian lebih cepat")
     for found in (docx_text(files.docx), xlsx_text(files.xlsx)):
@@ -774,7 +794,8 @@ def test_respondent_text_that_looks_like_a_formula_stays_plain_text(
             suggestion=f"{text} saran",
         )
     path = build_workbook(
-        survey.path, "2025-01", questionnaire, SERVICES, 10, tmp_path, include_personal=True
+        ReportRequest(survey.path, "2025-01", questionnaire, SERVICES, 10, include_personal=True),
+        tmp_path,
     )
     book = openpyxl.load_workbook(path)
     try:

@@ -11,7 +11,7 @@ import docx
 import openpyxl
 import pytest
 
-from analysis.report import ReportFiles, build_report
+from analysis.report import ReportFiles, ReportRequest, build_report
 from analysis.suggestions import concerns_anti_corruption, is_placeholder
 from survey.questionnaire import load
 from tests.analysis_fixtures import SERVICES, SurveyDb
@@ -62,7 +62,9 @@ def months(tmp_path_factory: pytest.TempPathFactory) -> Months:
     questionnaire = load()
 
     def build(period: str) -> ReportFiles:
-        return build_report(survey.path, period, questionnaire, SERVICES, 30, root / period)
+        return build_report(
+            ReportRequest(survey.path, period, questionnaire, SERVICES, 30), root / period
+        )
 
     return Months(build("2025-01"), build("2025-02"), build("2025-03"), build("2025-04"))
 

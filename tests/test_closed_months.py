@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from analysis.report import build_report
+from analysis.report import ReportRequest, build_report
 from bot.cli.main import main
 from bot.config import Config
 from bot.sandbox import Respondent, SandboxRequest
@@ -229,7 +229,9 @@ def test_the_files_of_a_closed_month_report_late_submissions_apart(tmp_path: Pat
         db.execute("UPDATE submissions SET late = 1 WHERE id = ?", (late_id,))
     db.close()
 
-    files = build_report(survey.path, "2025-01", load(), SERVICES, 30, tmp_path / "out")
+    files = build_report(
+        ReportRequest(survey.path, "2025-01", load(), SERVICES, 30), tmp_path / "out"
+    )
     assert (files.summary["responses"], files.summary["late"]) == (3, 1)
     assert files.summary["ipp"]["display"] == "3,92"
     [xlsx] = [p for p in files.paths if p.suffix == ".xlsx"]

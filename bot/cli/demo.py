@@ -106,23 +106,22 @@ async def _simulate_and_report(
     submitted, abandoned = await _simulate(config, clock, people, line)
     _progress_done(progress, line)
     _say(progress)(console.say("cli.report.building", period=period))
-    from analysis.report import build_report
+    from analysis.report import ReportRequest, build_report
     from bot.store.staff import survey_links
 
-    files = await asyncio.to_thread(
-        build_report,
+    request = ReportRequest(
         config.storage.path,
         period,
         config.survey.questionnaire,
         {s.code: s.name for s in config.services},
         config.survey.monthly_quota,
-        out,
         unit_name=config.reports.unit_name,
         zone=config.survey.timezone,
         links=survey_links(config.storage.path, config.services),
         legal_basis=config.reports.legal_basis,
         unit_texts=config.reports.unit_texts,
     )
+    files = await asyncio.to_thread(build_report, request, out)
     _tidy(config.storage.path)
     _write_config(out, config.storage.path)
     return DemoResult(period, submitted, abandoned, config.storage.path, files, dict(files.summary))

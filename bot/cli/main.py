@@ -287,29 +287,28 @@ def _report(args: argparse.Namespace) -> int:
         if summary["responses"] == 0:
             print(f"surveibot: {say('cli.report.no_data', period=period)}", file=sys.stderr)
         return 0
-    from analysis.report import NoResponses, build_report
+    from analysis.report import NoResponses, ReportRequest, build_report
     from bot.store.staff import survey_links
 
     out = args.out or Path(f"report-{period}")
     print(say("cli.report.building", period=period), file=sys.stderr)
     try:
         with _staged_folder(out) as staging:
-            files = build_report(
+            request = ReportRequest(
                 config.storage.path,
                 period,
                 config.survey.questionnaire,
                 services,
                 config.survey.monthly_quota,
-                staging,
-                include_personal=config.reports.include_personal,
                 service=args.service,
+                include_personal=config.reports.include_personal,
                 unit_name=config.reports.unit_name,
                 zone=config.survey.timezone,
-                allow_empty=False,
                 links=survey_links(config.storage.path, config.services),
                 legal_basis=config.reports.legal_basis,
                 unit_texts=config.reports.unit_texts,
             )
+            files = build_report(request, staging, allow_empty=False)
     except NoResponses as empty:  # a report of nothing would read as if the survey had run
         print(say("cli.report.empty", period=period))
         print(_summary_text(dict(empty.summary)))

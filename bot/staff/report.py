@@ -34,9 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, TypeVarTuple
 
+from analysis.request import ReportRequest
 from bot.store.staff import BOT_USERNAME, links_of, setting, suggestions
-from survey.questionnaire import Questionnaire
-from survey.unit_texts import UnitTexts
 
 if TYPE_CHECKING:  # the child process, which imports this module, needs no telegram
     from bot.runtime import Runtime
@@ -93,30 +92,13 @@ async def build_workbook(rt: Runtime, period: str) -> Attachment:
     return await in_child(workbook_file, await _job(rt, period))
 
 
-@dataclass(frozen=True)
-class Job:
-    """One build, as the child process receives it: the database, the month, the questionnaire,
-    services and quota, and what the configuration adds: personal data or not, the unit's name,
-    the time zone submit times are shown in (an IANA name), each service's survey link (None
-    before the bot has learnt its username), and the unit's own texts for the draft."""
-
-    db_path: Path
-    period: str
-    questionnaire: Questionnaire
-    services: dict[str, str]
-    quota: int
-    include_personal: bool
-    unit_name: str | None
-    zone: str
-    links: dict[str, str] | None
-    legal_basis: tuple[str, ...] = ()
-    unit_texts: UnitTexts | None = None
-
-
-async def _job(rt: Runtime, period: str) -> Job:
+async def _job(rt: Runtime, period: str) -> ReportRequest:
+    """The build of ``period`` as configured, for the child process: submit times shown in the
+    survey's zone (by its IANA name), each service's survey link (None before the bot has learnt
+    its username)."""
     config = rt.config
     username = await setting(rt.storage, BOT_USERNAME)
-    return Job(
+    return ReportRequest(
         db_path=config.storage.path,
         period=period,
         questionnaire=config.survey.questionnaire,
@@ -172,32 +154,19 @@ class Files:
     docx: Attachment
 
 
-def summary_of(job: Job) -> dict[str, Any]:
+def summary_of(job: ReportRequest) -> dict[str, Any]:
     """Runs in a worker thread: the month's summary alone, without any file."""
     from analysis.summary import summarize
 
     return summarize(job.db_path, job.period, job.questionnaire, job.services, job.quota)
 
 
-def build_files(job: Job) -> Files:
+def build_files(job: ReportRequest) -> Files:
     """Runs in the child process: writes the report into a temporary folder and reads it back."""
     from analysis.report import build_report
 
     with tempfile.TemporaryDirectory(prefix="surveibot-report-") as folder:
-        files = build_report(
-            job.db_path,
-            job.period,
-            job.questionnaire,
-            job.services,
-            job.quota,
-            folder,
-            job.include_personal,
-            unit_name=job.unit_name,
-            zone=job.zone,
-            links=job.links,
-            legal_basis=job.legal_basis,
-            unit_texts=job.unit_texts,
-        )
+        files = build_report(job, folder)
         return Files(
             summary=files.summary,
             charts=tuple(
@@ -208,20 +177,10 @@ def build_files(job: Job) -> Files:
         )
 
 
-def workbook_file(job: Job) -> Attachment:
+def workbook_file(job: ReportRequest) -> Attachment:
     """Runs in the child process: writes the workbook into a temporary folder and reads it back."""
     from analysis.report import build_workbook
 
     with tempfile.TemporaryDirectory(prefix="surveibot-workbook-") as folder:
-        path = build_workbook(
-            job.db_path,
-            job.period,
-            job.questionnaire,
-            job.services,
-            job.quota,
-            folder,
-            job.include_personal,
-            unit_name=job.unit_name,
-            zone=job.zone,
-        )
+        path = build_workbook(job, folder)
         return Attachment("xlsx", path.name, path.read_bytes())
