@@ -10,7 +10,7 @@ The bot is built as in production (``build_application`` with PTB's ``AIORateLim
 rolling second, or a second message to one chat within a second, is answered with a 429. 1,000
 respondents each open a draft and answer the language and their name; the bot's clock then moves
 25 hours on (past the 24 h reminder delay, at 11:00 in Jakarta, outside the quiet hours) and
-``bot.reminders.broadcast.send_due(app)`` is timed. ``--latency 0.05`` makes the fake answer
+``bot.reminders.send_due(app)`` is timed. ``--latency 0.05`` makes the fake answer
 every call
 after 50 ms, as the real Bot API does (default 0: the fake answers at once).
 """
@@ -37,16 +37,16 @@ RATE_GOAL = 25.0
 
 async def main(recipients: int, per_second: float | None, latency: float) -> None:
     try:
-        from bot.reminders.broadcast import send_due
+        from bot.reminders import send_due
     except ImportError as exc:
-        print(f"bot.reminders.broadcast.send_due is not available ({exc})")
+        print(f"bot.reminders.send_due is not available ({exc})")
         h.report(
             "reminder broadcast",
             None,
             "messages/s",
             "≥ 25, 0 429s",
             False,
-            note="bot.reminders.broadcast.send_due missing",
+            note="bot.reminders.send_due missing",
         )
         return
     with tempfile.TemporaryDirectory(prefix="surveibot-bench-") as tmp:

@@ -22,12 +22,11 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import menus, messages
+from bot import menus, messages, reminders
 from bot.admin import alerts
 from bot.admin import commands as admin
 from bot.config import Config
 from bot.processing import PerUserUpdateProcessor
-from bot.reminders import broadcast as reminders
 from bot.respondent import buttons, conversation, privacy
 from bot.respondent.screens import Renderer
 from bot.runtime import KEY, Runtime, runtime, utc_now
@@ -65,7 +64,7 @@ def build_application(
         builder = builder.connection_pool_size(config.telegram.connection_pool_size)
         builder = builder.pool_timeout(POOL_TIMEOUT)
     if rate_limited:
-        # Bulk sends (reminders, staff posts) are paced by bot.reminders.pacing; a reply to a
+        # Bulk sends (reminders, staff posts) are paced by bot.pacing; a reply to a
         # respondent is
         # not held to 30/s overall (that capped the bot at ~17 updates/s). The limiter keeps
         # groups to 20/min and retries a 429 after its retry_after, pausing every call meanwhile.

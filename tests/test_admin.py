@@ -16,8 +16,8 @@ import pytest
 import zxingcpp
 from PIL import Image
 
+from bot import reminders
 from bot.config import Config
-from bot.reminders import broadcast as reminders
 from bot.sandbox import Fault, Respondent, SandboxRequest, supergroup_chat, user
 from bot.staff import report as staff_report
 from bot.staff.report import build_files

@@ -19,10 +19,10 @@ from telegram.error import NetworkError, RetryAfter
 from telegram.ext import AIORateLimiter
 from telegram.request import HTTPXRequest
 
+from bot import reminders
 from bot.app import build_application
 from bot.config import Config
 from bot.messages import Messages
-from bot.reminders import broadcast as reminders
 from bot.runtime import runtime
 from bot.sandbox import Fault, Respondent, SandboxRequest
 from bot.staff import post as staff
@@ -439,7 +439,7 @@ async def test_a_429_is_waited_out_by_the_rate_limiter_and_the_question_arrives(
 
 def test_the_production_limiter_paces_groups_and_429s_but_not_replies(config: Config) -> None:
     """Replies to respondents are not held to 30 calls/s overall (that capped the running bot at
-    ~17 updates/s, bench/bench_http.py); bulk sends are paced by bot.reminders.pacing, the staff
+    ~17 updates/s, bench/bench_http.py); bulk sends are paced by bot.pacing, the staff
     group by
     the limiter's 20/min, and a 429 is still waited out (test above)."""
     limiter = build_application(config).bot.rate_limiter

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
+from bot import reminders
 from bot.config import Config
-from bot.reminders import broadcast as reminders
 from bot.sandbox import Respondent, SandboxRequest
 from tests.conftest import App, Clock, running
 from tests.test_conversation import ITEMS, rows

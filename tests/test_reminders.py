@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot import reminders
 from bot.config import Config
-from bot.reminders import broadcast as reminders
 from bot.runtime import runtime
 from bot.sandbox import Fault, Respondent, SandboxRequest
 from bot.store import changes_of

@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 
 from bot.config import Config
+from bot.pacing import GroupLimit
 from bot.sandbox import Call, Fault, SandboxRequest
 from bot.staff import post as staff
 from bot.staff import report as staff_report
-from bot.staff.send import Pacer
 from bot.store import staff as staff_store
 from bot.telegram_text import MAX_TEXT, split_text
 from tests.conftest import REPO, App, Clock, running
@@ -438,7 +438,7 @@ async def test_pacer_keeps_a_group_under_twenty_messages_a_minute() -> None:
         waited.append(seconds)
         now[0] += seconds
 
-    pacer = Pacer(clock=lambda: now[0], sleep=sleep)
+    pacer = GroupLimit(clock=lambda: now[0], sleep=sleep)
     for _ in range(20):
         await pacer.wait(STAFF)
     assert waited == []

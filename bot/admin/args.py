@@ -17,7 +17,7 @@ Context = ContextTypes.DEFAULT_TYPE
 
 
 @dataclass(frozen=True)
-class Request:
+class AdminCommand:
     """One admin command: who asked, where, and in which language to answer."""
 
     rt: Runtime
@@ -26,7 +26,7 @@ class Request:
     args: tuple[str, ...]
 
     @classmethod
-    def of(cls, update: Update, context: Context) -> Request:
+    def of(cls, update: Update, context: Context) -> AdminCommand:
         rt = runtime(context)
         message = update.effective_message
         assert message is not None  # command handlers only see messages
@@ -64,7 +64,7 @@ class Request:
         return await self.message.reply_text(text, parse_mode=ParseMode.HTML)
 
 
-async def month_argument(request: Request, command: str, required: bool = True) -> str | None:
+async def month_argument(request: AdminCommand, command: str, required: bool = True) -> str | None:
     """Returns the month named by the first argument (this month if optional and absent), or
     answers with the expected form and returns None."""
     example = request.current.shift(-1)

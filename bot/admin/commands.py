@@ -20,7 +20,7 @@ from telegram.constants import ChatAction, ChatMemberStatus, ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, ChatMemberHandler, CommandHandler, ContextTypes, filters
 
-from bot.admin.args import Request, month_argument
+from bot.admin.args import AdminCommand, month_argument
 from bot.admin.report import report
 from bot.messages import Safe
 from bot.runtime import runtime
@@ -81,7 +81,7 @@ def admins_only(command: str, handler: Handler) -> Handler:
             return
         if user.id not in rt.config.telegram.admin_ids:
             logger.warning("refused /%s from user %s: not an admin", command, user.id)
-            request = Request.of(update, context)
+            request = AdminCommand.of(update, context)
             await message.reply_text(request.text("admin_refused"), parse_mode=ParseMode.HTML)
             return
         await handler(update, context)
@@ -91,7 +91,7 @@ def admins_only(command: str, handler: Handler) -> Handler:
 
 async def stats(update: Update, context: Context) -> None:
     """Shows a month's live figures: counts, IPP and IPAK, services and drafts in progress."""
-    request = Request.of(update, context)
+    request = AdminCommand.of(update, context)
     period = await month_argument(request, "stats", required=False)
     if period is None:
         return
@@ -108,7 +108,7 @@ async def stats(update: Update, context: Context) -> None:
 
 async def export(update: Update, context: Context) -> None:
     """Sends a month's XLSX workbook as a document."""
-    request = Request.of(update, context)
+    request = AdminCommand.of(update, context)
     period = await month_argument(request, "export")
     if period is None:
         return
@@ -138,7 +138,7 @@ async def export(update: Update, context: Context) -> None:
 
 async def invite(update: Update, context: Context) -> None:
     """Sends a service's survey link with its QR code, or lists the service codes."""
-    request = Request.of(update, context)
+    request = AdminCommand.of(update, context)
     rt = request.rt
     code = request.args[0] if request.args else None
     service = rt.config.service(code) if code else None
@@ -177,10 +177,8 @@ def qr_png(text: str) -> bytes:
 
 async def remind(update: Update, context: Context) -> None:
     """Sends the due reminders now and says how many went out."""
-    request = Request.of(update, context)
-    from bot.reminders import (
-        broadcast as reminders,  # lazily, as the job does: not needed for any other command
-    )
+    request = AdminCommand.of(update, context)
+    from bot import reminders  # lazily, as the job does: not needed for any other command
 
     progress = await request.reply(request.text("admin_remind_sending"))
     run = await reminders.send_due(context.application)
@@ -199,7 +197,7 @@ async def remind(update: Update, context: Context) -> None:
 
 async def suggestions(update: Update, context: Context) -> None:
     """Lists a month's suggestions, without names, over as many messages as needed."""
-    request = Request.of(update, context)
+    request = AdminCommand.of(update, context)
     period = await month_argument(request, "suggestions")
     if period is None:
         return

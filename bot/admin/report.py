@@ -28,10 +28,11 @@ from telegram.constants import ChatAction, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.admin.args import Request, month_argument
+from bot.admin.args import AdminCommand, month_argument
+from bot.pacing import GroupLimit
 from bot.staff.post import current_parts, post_month, post_time, send_following
 from bot.staff.report import BuildFailed, build
-from bot.staff.send import Pacer, send_part
+from bot.staff.send import send_part
 from bot.store import staff as staff_store
 
 logger = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ AGAIN = frozenset({"ulang", "again"})
 
 async def report(update: Update, context: Context) -> None:
     """Posts a month's report to the staff chat, again on request, or sends it here."""
-    request = Request.of(update, context)
+    request = AdminCommand.of(update, context)
     mode = request.args[1].lower() if len(request.args) > 1 else ""
     if not request.args or mode not in HERE | AGAIN | {""}:
         await request.reply(request.text("admin_report_usage", example=request.current))
@@ -60,12 +61,12 @@ async def report(update: Update, context: Context) -> None:
             await _post_once(request, period, context)
 
 
-def _over(request: Request, period: str) -> bool:
+def _over(request: AdminCommand, period: str) -> bool:
     """Whether the month has ended, so that the staff chat may have its report."""
     return period < request.current
 
 
-async def _staff_chat_takes(request: Request, period: str) -> bool:
+async def _staff_chat_takes(request: AdminCommand, period: str) -> bool:
     """Checks that a staff chat is set up and the month is over; otherwise says why not."""
     rt = request.rt
     if rt.config.telegram.staff_chat_id is None:
@@ -80,7 +81,7 @@ async def _staff_chat_takes(request: Request, period: str) -> bool:
     return False
 
 
-async def _already_posted(request: Request, period: str) -> bool:
+async def _already_posted(request: AdminCommand, period: str) -> bool:
     """Says when the month was posted to the staff chat, if it was; returns whether it was."""
     rt = request.rt
     configured = rt.config.telegram.staff_chat_id
@@ -95,13 +96,13 @@ async def _already_posted(request: Request, period: str) -> bool:
     return True
 
 
-async def _progress(request: Request, period: str, context: Context) -> Message:
+async def _progress(request: AdminCommand, period: str, context: Context) -> Message:
     message = await request.reply(request.text("admin_preparing", month=request.month(period)))
     await context.bot.send_chat_action(request.chat_id, ChatAction.UPLOAD_DOCUMENT)
     return message
 
 
-async def _post_once(request: Request, period: str, context: Context) -> None:
+async def _post_once(request: AdminCommand, period: str, context: Context) -> None:
     progress = await _progress(request, period, context)
     result = await post_month(context.application, period)
     if result.state == "done":  # another run finished it meanwhile
@@ -115,13 +116,13 @@ async def _post_once(request: Request, period: str, context: Context) -> None:
     await progress.edit_text(text, parse_mode=ParseMode.HTML)
 
 
-async def _post_again(request: Request, period: str, context: Context) -> None:
+async def _post_again(request: AdminCommand, period: str, context: Context) -> None:
     rt = request.rt
     configured = rt.config.telegram.staff_chat_id
     assert configured is not None
     progress = await _progress(request, period, context)
     chat_id = await staff_store.current_chat(rt.storage, configured)
-    pacer = Pacer()
+    pacer = GroupLimit()
     try:
         built = await build(rt, period)
         for part in current_parts(built):
@@ -133,7 +134,7 @@ async def _post_again(request: Request, period: str, context: Context) -> None:
     await _finish(request, progress, "admin_resent", period)
 
 
-async def _send_here(request: Request, period: str, context: Context) -> None:
+async def _send_here(request: AdminCommand, period: str, context: Context) -> None:
     rt = request.rt
     progress = await _progress(request, period, context)
     personal = rt.config.reports.include_personal
@@ -141,20 +142,22 @@ async def _send_here(request: Request, period: str, context: Context) -> None:
         built = await build(rt, period, interim=not _over(request, period))
         for part in current_parts(built):
             words = request.report_words
-            await send_part(context.bot, request.chat_id, part, built, words, Pacer(), personal)
+            await send_part(
+                context.bot, request.chat_id, part, built, words, GroupLimit(), personal
+            )
     except (TelegramError, BuildFailed) as exc:
         await _failed(request, progress, period, exc)
         return
     await _finish(request, progress, "admin_sent_here", period)
 
 
-async def _finish(request: Request, progress: Message, key: str, period: str) -> None:
+async def _finish(request: AdminCommand, progress: Message, key: str, period: str) -> None:
     text = request.text(key, month=request.month(period))
     await progress.edit_text(text, parse_mode=ParseMode.HTML)
 
 
 async def _failed(
-    request: Request, progress: Message, period: str, exc: TelegramError | BuildFailed
+    request: AdminCommand, progress: Message, period: str, exc: TelegramError | BuildFailed
 ) -> None:
     logger.warning("/report %s failed: %s", period, exc)
     month = request.month(period)

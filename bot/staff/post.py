@@ -36,9 +36,10 @@ from telegram.error import ChatMigrated, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.config import ReportsConfig
+from bot.pacing import GroupLimit
 from bot.runtime import Runtime, runtime
 from bot.staff.report import BuildFailed, Report, build
-from bot.staff.send import Pacer, send_part
+from bot.staff.send import send_part
 from bot.staff.text import Wording
 from bot.store import staff as staff_store
 from survey.period import Period
@@ -99,7 +100,7 @@ async def post_due(app: App) -> list[PostResult]:
     if configured is None:
         return []
     results = []
-    pacer = Pacer()
+    pacer = GroupLimit()
     for period in await due_periods(rt, configured):
         result = await post_month(app, period, pacer)
         results.append(result)
@@ -127,7 +128,7 @@ async def due_periods(rt: Runtime, configured: int) -> list[Period]:
     return due
 
 
-async def post_month(app: App, period: str, pacer: Pacer | None = None) -> PostResult:
+async def post_month(app: App, period: str, pacer: GroupLimit | None = None) -> PostResult:
     """Posts what is still missing of ``period``'s post in the staff chat, once."""
     rt = runtime(app)
     configured = rt.config.telegram.staff_chat_id
@@ -140,7 +141,7 @@ async def post_month(app: App, period: str, pacer: Pacer | None = None) -> PostR
     if claim.state != "claimed":
         return PostResult(period, chat_id, claim.state)
     logger.info("staff post %s: sending %s to chat %s", period, ", ".join(claim.parts), chat_id)
-    pacer = pacer or Pacer()
+    pacer = pacer or GroupLimit()
     sent: list[str] = []
     try:
         report = await build(rt, period, files=claim.parts != staff_store.NO_DATA_PARTS)
@@ -169,7 +170,7 @@ async def post_month(app: App, period: str, pacer: Pacer | None = None) -> PostR
 
 
 async def send_following(
-    app: App, chat_id: int, part: str, report: Report, pacer: Pacer
+    app: App, chat_id: int, part: str, report: Report, pacer: GroupLimit
 ) -> tuple[list[int], int]:
     """Sends a part to the staff chat, following it once if it became a supergroup; returns the
     message ids and the chat id they went to."""

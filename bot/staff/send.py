@@ -4,7 +4,7 @@ The four parts of a post are ``text`` (the figures), ``album`` (the charts), ``x
 ``docx``. :func:`send_part` sends one of them and returns the ids of its messages; it keeps to
 Telegram's limits: texts are cut under 4096 UTF-16 units, captions under 1024
 (:mod:`bot.telegram_text`), albums hold at most 10 photos, and a group gets about 20 messages a
-minute (:class:`Pacer`). A short ``RetryAfter`` is
+minute (:class:`bot.pacing.GroupLimit`). A short ``RetryAfter`` is
 waited out; every other error goes to the caller, who knows what was already sent.
 """
 
@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import ParamSpec, TypeVar
@@ -22,6 +20,7 @@ from telegram import Bot, InputMediaPhoto
 from telegram.constants import ParseMode
 from telegram.error import RetryAfter
 
+from bot.pacing import GroupLimit
 from bot.staff.report import Report
 from bot.staff.text import Wording, chart_caption, post_text
 from bot.telegram_text import MAX_CAPTION, clip, split_text
@@ -29,41 +28,10 @@ from bot.telegram_text import MAX_CAPTION, clip, split_text
 logger = logging.getLogger(__name__)
 
 MAX_ALBUM = 10
-GROUP_MESSAGES_PER_MINUTE = 20
 LONGEST_WAIT = 90.0  # seconds; a longer RetryAfter fails the part, to be retried by a later run
 TRIES = 3
 T = TypeVar("T")
 P = ParamSpec("P")
-
-
-class Pacer:
-    """Keeps a group under about 20 messages a minute; private chats pass straight through."""
-
-    def __init__(
-        self,
-        limit: int = GROUP_MESSAGES_PER_MINUTE,
-        window: float = 60.0,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    ) -> None:
-        self.limit = limit
-        self.window = window
-        self.clock = clock
-        self.sleep = sleep
-        self._sent: deque[float] = deque()
-
-    async def wait(self, chat_id: int, count: int = 1) -> None:
-        """Waits until ``count`` more messages fit into the last minute's budget of the chat."""
-        if chat_id > 0:
-            return
-        while True:
-            now = self.clock()
-            while self._sent and self._sent[0] <= now - self.window:
-                self._sent.popleft()
-            if not self._sent or len(self._sent) + count <= self.limit:
-                break
-            await self.sleep(self._sent[0] + self.window - now)
-        self._sent.extend([now] * count)
 
 
 async def send_part(
@@ -72,7 +40,7 @@ async def send_part(
     part: str,
     report: Report,
     words: Wording,
-    pacer: Pacer,
+    pacer: GroupLimit,
     personal: bool = False,
 ) -> list[int]:
     """Sends one part of the report to ``chat_id``; returns the ids of the messages sent."""
@@ -104,7 +72,7 @@ async def send_part(
 
 
 async def _send_album(
-    bot: Bot, chat_id: int, report: Report, words: Wording, pacer: Pacer
+    bot: Bot, chat_id: int, report: Report, words: Wording, pacer: GroupLimit
 ) -> list[int]:
     ids: list[int] = []
     charts = report.charts

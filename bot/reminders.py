@@ -10,7 +10,7 @@ Each reminder is a row of ``reminders`` keyed (draft, n), claimed with a lease i
 IMMEDIATE`` transaction before sending and marked ``sent`` after, so neither a restart nor a second
 process sends it twice; a missed run is caught up from the database by the next one. The pace
 (``per_second`` overall, one a second per chat) is kept by
-:class:`bot.reminders.pacing.Pacer`, with or
+:class:`bot.pacing.Pacer`, with or
 without PTB's rate limiter; ``ceil(per_second)`` workers share the due reminders, so while one
 waits for Telegram's answer the next send starts on its own slot.
 A 429 pauses every send for ``retry_after``, then the same reminder is tried again; a 403 marks
@@ -35,7 +35,7 @@ from telegram.error import Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.config import RemindersConfig
-from bot.reminders.pacing import Pacer
+from bot.pacing import Pacer
 from bot.respondent.screens import Screen
 from bot.runtime import Runtime, runtime
 from bot.store import REVIEW, Draft, Storage, first_of, iso, parse_time, rows_of

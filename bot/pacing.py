@@ -1,4 +1,6 @@
-"""The pace of a broadcast: ``per_second`` messages overall, one per ``chat_gap`` per chat.
+"""The pace of bulk sends. :class:`Pacer`, for a broadcast (reminders): ``per_second`` messages
+overall, one per ``chat_gap`` per chat. :class:`GroupLimit`, for the staff chat's posts: about 20
+messages a minute in a group.
 
 Message ``n`` after an anchor time ``t0`` goes out at ``t0 + n / per_second``: a fixed grid, so
 a late wake-up delays only its own message, never the ones after it. (A pacer that waits one
@@ -23,7 +25,9 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import Callable
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
 
 CHAT_GAP = 1.0  # seconds between two messages to one chat
 SLACK = 0.005  # seconds a message may trail its slot before the grid starts again
@@ -74,3 +78,37 @@ async def _sleep_until(target: Callable[[], float]) -> None:
     while delay > 0:  # the target may move while we sleep (a 429 arrived)
         await asyncio.sleep(delay)
         delay = target() - _clock()
+
+
+GROUP_MESSAGES_PER_MINUTE = 20
+
+
+class GroupLimit:
+    """Keeps a group under about 20 messages a minute (a sliding window, for the staff chat's
+    posts); private chats pass straight through."""
+
+    def __init__(
+        self,
+        limit: int = GROUP_MESSAGES_PER_MINUTE,
+        window: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.limit = limit
+        self.window = window
+        self.clock = clock
+        self.sleep = sleep
+        self._sent: deque[float] = deque()
+
+    async def wait(self, chat_id: int, count: int = 1) -> None:
+        """Waits until ``count`` more messages fit into the last minute's budget of the chat."""
+        if chat_id > 0:
+            return
+        while True:
+            now = self.clock()
+            while self._sent and self._sent[0] <= now - self.window:
+                self._sent.popleft()
+            if not self._sent or len(self._sent) + count <= self.limit:
+                break
+            await self.sleep(self._sent[0] + self.window - now)
+        self._sent.extend([now] * count)

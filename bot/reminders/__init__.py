@@ -1,1 +1,0 @@
-"""Reminders to respondents who stopped halfway, paced to Telegram's limits."""
