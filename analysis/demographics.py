@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.texts import text
+from survey.identity import IdentityStep, IntegerStep
 from survey.questionnaire import Questionnaire
-from survey.steps import IdentityStep, IntegerStep
 
 __all__ = ["UNKNOWN", "Demographics", "age_groups", "demographics"]
 

@@ -22,17 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from survey.console import reason, say
+from survey.identity import IDENTITY_KINDS, IdentityStep
 from survey.scoring import Band, IndexDef, round_half_up
-from survey.steps import (
-    IDENTITY_KINDS,
-    SCORES,
-    IdentityStep,
-    Item,
-    LanguageStep,
-    PeriodStep,
-    Step,
-    SuggestionStep,
-)
+from survey.steps import SCORES, Item, LanguageStep, PeriodStep, Step, SuggestionStep
 
 DEFAULT_PATH = Path(str(resources.files("survey") / "data" / "questionnaire.toml"))
 

@@ -2,16 +2,17 @@
 read, check and show its answers, on any medium.
 
 A respondent goes through the steps in order (:attr:`Questionnaire.steps
-<survey.questionnaire.Questionnaire.steps>`): the language, the identity questions (typed text,
-a typed whole number, a choice), the month the service was received, the rated items, and a
-suggestion. Every answer is stored as text: the value of the button tapped (:meth:`Step.choices`,
-checked again by :meth:`Step.accepts`), the typed text as :meth:`Step.typed_answer` cleaned it,
-or a cell of an imported file as :meth:`Step.imported` read it. :meth:`Step.label` shows a stored
-answer as the respondent reads it.
+<survey.questionnaire.Questionnaire.steps>`): the language, the identity questions
+(:mod:`survey.identity`: typed text, a typed whole number, a choice), the month the service was
+received, the rated items, and a suggestion. Every answer is stored as text: the value of the
+button tapped (:meth:`Step.choices`, checked again by :meth:`Step.accepts`), the typed text as
+:meth:`Step.typed_answer` cleaned it, or a cell of an imported file as :meth:`Step.imported` read
+it. :meth:`Step.label` shows a stored answer as the respondent reads it.
 
 Nothing here knows Telegram, SQL or pandas: the bot turns :class:`Choice` into buttons, the
-analysis asks :attr:`Step.options` and :attr:`Step.numeric` how to count a column. A new kind is
-one class here, its key in :data:`IDENTITY_KINDS` if the TOML may name it, and its texts.
+analysis asks :attr:`Step.options` and :attr:`Step.numeric` how to count a column. A new kind of
+identity question is one class in :mod:`survey.identity` (listed in its ``IDENTITY_KINDS``, so
+the TOML may name it) and its texts.
 
 Words that are the bot's, not the questionnaire's (the language step's prompt, month names, the
 suggestion's skip button) come from a :class:`Words` (the bot's :class:`bot.messages.Messages`).
@@ -19,22 +20,16 @@ suggestion's skip button) come from a :class:`Words` (the bot's :class:`bot.mess
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any, ClassVar, Protocol
 
-from survey.console import say
 from survey.period import Period
 
 __all__ = [
-    "IDENTITY_KINDS",
     "SKIP",
     "Choice",
-    "ChoiceStep",
-    "IdentityStep",
-    "IntegerStep",
     "Item",
     "LanguageStep",
     "Option",
@@ -42,7 +37,6 @@ __all__ = [
     "Reader",
     "Step",
     "SuggestionStep",
-    "TextStep",
     "When",
     "Words",
 ]
@@ -171,161 +165,6 @@ class LanguageStep(Step):
 
 
 @dataclass(frozen=True)
-class IdentityStep(Step):
-    """An identity question of the TOML's ``[[identity]]``; ``kind`` names the subclass."""
-
-    kind: ClassVar[str]
-    key: str
-    column_text: Text
-    prompt_text: Text
-    hint_text: Text
-
-    def prompt(self, language: str, words: Words) -> str:
-        return self.prompt_text[language]
-
-    def column(self, language: str, words: Words) -> str:
-        return self.column_text[language]
-
-    @classmethod
-    def read(cls, reader: Reader, raw: Mapping[str, Any], key: str, where: str) -> IdentityStep:
-        """The question of TOML table ``raw``, whose ``kind`` is this class's."""
-        raise NotImplementedError
-
-    @staticmethod
-    def common(reader: Reader, raw: Mapping[str, Any], key: str, where: str) -> dict[str, Any]:
-        return {
-            "key": key,
-            "column_text": reader.text(raw, "column", where),
-            "prompt_text": reader.text(raw, "prompt", where),
-        }
-
-
-@dataclass(frozen=True)
-class TextStep(IdentityStep):
-    """Typed text with at least one letter: a name, an institution."""
-
-    kind: ClassVar[str] = "text"
-    typed: ClassVar[bool] = True
-    max_length: int = 200
-
-    @classmethod
-    def read(cls, reader: Reader, raw: Mapping[str, Any], key: str, where: str) -> TextStep:
-        return cls(
-            **cls.common(reader, raw, key, where),
-            hint_text=reader.text(raw, "hint", where),
-            max_length=reader.get(raw, "max_length", where, int),
-        )
-
-    def hint(self, language: str) -> str:
-        return self.hint_text[language]
-
-    def typed_answer(self, text: str) -> str | None:
-        text = " ".join(text.split())
-        ok = 0 < len(text) <= self.max_length and any(ch.isalpha() for ch in text)
-        return text if ok else None
-
-    def imported(self, text: str, reference_language: str) -> str:
-        text = " ".join(text.split())
-        if len(text) > self.max_length:
-            raise ValueError(say("transfer.too_long", key=self.key, length=self.max_length))
-        return text
-
-
-@dataclass(frozen=True)
-class IntegerStep(IdentityStep):
-    """A typed whole number between ``min`` and ``max``: the age."""
-
-    kind: ClassVar[str] = "integer"
-    typed: ClassVar[bool] = True
-    numeric: ClassVar[bool] = True
-    min: int = 0
-    max: int = 0
-
-    @classmethod
-    def read(cls, reader: Reader, raw: Mapping[str, Any], key: str, where: str) -> IntegerStep:
-        return cls(
-            **cls.common(reader, raw, key, where),
-            hint_text=reader.text(raw, "hint", where),
-            min=reader.get(raw, "min", where, int),
-            max=reader.get(raw, "max", where, int),
-        )
-
-    def hint(self, language: str) -> str:
-        return self.hint_text[language]
-
-    def typed_answer(self, text: str) -> str | None:
-        text = text.strip()
-        if not re.fullmatch(r"[0-9]{1,3}", text):
-            return None
-        number = int(text)
-        return str(number) if self.min <= number <= self.max else None
-
-    def imported(self, text: str, reference_language: str) -> str:
-        text = " ".join(text.split())
-        if not text:
-            return ""
-        answer = self.typed_answer(text)
-        if answer is None:
-            raise ValueError(
-                say("transfer.integer", key=self.key, value=repr(text), low=self.min, high=self.max)
-            )
-        return answer
-
-
-@dataclass(frozen=True)
-class ChoiceStep(IdentityStep):
-    """One of a few options, by button: gender, education, occupation."""
-
-    kind: ClassVar[str] = "choice"
-    choice_options: tuple[Option, ...] = ()
-
-    @classmethod
-    def read(cls, reader: Reader, raw: Mapping[str, Any], key: str, where: str) -> ChoiceStep:
-        options = tuple(
-            Option(
-                code=reader.get(o, "code", f"{where}options[{n}].", str),
-                label=reader.text({"label": o}, "label", f"{where}options[{n}]."),
-            )
-            for n, o in enumerate(reader.get(raw, "options", where, list))
-        )
-        if not options:
-            raise reader.fail(f"{where}options", say("questionnaire.no_options"))
-        if len({o.code for o in options}) != len(options):
-            raise reader.fail(f"{where}options", say("questionnaire.option_repeat"))
-        common = cls.common(reader, raw, key, where)
-        return cls(**common, hint_text=common["prompt_text"], choice_options=options)
-
-    @property
-    def options(self) -> tuple[Option, ...]:
-        return self.choice_options
-
-    def option(self, code: str) -> Option | None:
-        return next((o for o in self.options if o.code == code), None)
-
-    def choices(self, language: str, words: Words, when: When) -> tuple[Choice, ...]:
-        return tuple(Choice(o.label[language], o.code) for o in self.options)
-
-    def accepts(self, value: str, when: When) -> bool:
-        return self.option(value) is not None
-
-    def label(self, value: str, language: str, words: Words) -> str:
-        option = self.option(value)
-        return option.label[language] if option else value
-
-    def imported(self, text: str, reference_language: str) -> str:
-        """An option by its code or its label in any language, case and spaces aside."""
-        text = " ".join(text.split())
-        if not text:
-            return ""
-        for option in self.options:
-            labels = {option.code.lower(), *(label.lower() for label in option.label.values())}
-            if text.lower() in labels or _squash(text) in {_squash(x) for x in labels}:
-                return option.code
-        allowed = ", ".join(o.label[reference_language] for o in self.options)
-        raise ValueError(say("transfer.choice", key=self.key, value=repr(text), allowed=allowed))
-
-
-@dataclass(frozen=True)
 class PeriodStep(Step):
     """The month the service was received: this month or the one before."""
 
@@ -429,16 +268,7 @@ class SuggestionStep(Step):
         return value if value else words.plain("skipped", language)
 
 
-IDENTITY_KINDS: Mapping[str, type[IdentityStep]] = {
-    step.kind: step for step in (TextStep, IntegerStep, ChoiceStep)
-}
-
-
 def offered(now: datetime, zone: tzinfo) -> tuple[Period, Period]:
     """This month and last month in the survey's time zone: the months a respondent may choose."""
     this = Period.of(now, zone)
     return this, this.shift(-1)
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", text.lower())

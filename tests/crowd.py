@@ -28,8 +28,9 @@ from telegram.ext import Application
 from bot.messages import Messages
 from bot.sandbox import SandboxRequest, user
 from bot.store import REVIEW, current_step
+from survey.identity import IntegerStep
 from survey.questionnaire import LANGUAGE, PERIOD, SUGGESTION, Questionnaire
-from survey.steps import SKIP, IntegerStep
+from survey.steps import SKIP
 
 JSONDict = dict[str, Any]
 Deliver = Callable[[JSONDict], object]

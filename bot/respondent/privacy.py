@@ -38,8 +38,8 @@ from bot.respondent.conversation import send_step
 from bot.respondent.taps import acknowledge, edit_tapped
 from bot.runtime import Runtime, runtime
 from bot.store import Draft, Storage, first_of, iso
+from survey.identity import TextStep
 from survey.questionnaire import LANGUAGE
-from survey.steps import TextStep
 
 logger = logging.getLogger(__name__)
 
