@@ -41,7 +41,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import importlib.util
 import random
 import statistics
 import sys
@@ -49,11 +48,12 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 from unittest import mock
 
 import echo_bots
 import harness as h
+import probes
+import walks as w
 from telegram.ext import (
     ApplicationBuilder,
     SimpleUpdateProcessor,
@@ -64,16 +64,14 @@ import bot.store
 from bot.app import CONCURRENT_UPDATES, build_application
 from bot.config import Config
 from bot.processing import PerUserUpdateProcessor
-from bot.runtime import runtime
 
-STALL_GOAL = 0.100
 RSS_GOAL = 150.0
 
 
-def plans(config: Config, first_id: int, count: int, seed: int) -> list[h.Plan]:
+def plans(config: Config, first_id: int, count: int, seed: int) -> list[w.Plan]:
     rng = random.Random(seed)
     codes = [s.code for s in config.services]
-    return [h.plan(first_id + n, config.survey.questionnaire, codes, rng) for n in range(count)]
+    return [w.plan(first_id + n, config.survey.questionnaire, codes, rng) for n in range(count)]
 
 
 def survey_bot(
@@ -91,8 +89,8 @@ def survey_bot(
 async def survey(args: argparse.Namespace, folder: Path) -> float:
     """Phases 1–3; returns the survey bot's updates/s."""
     config, sandbox, app, tracker = survey_bot(args, folder)
-    commits = time_record_answer(app)
-    database = DatabaseThread()
+    commits = probes.time_record_answer(app)
+    database = probes.DatabaseThread()
     async with h.running(app):
         # 1. capacity
         print(
@@ -100,7 +98,7 @@ async def survey(args: argparse.Namespace, folder: Path) -> float:
             f"per Bot API call, no think time --"
         )
         people = plans(config, 1_000_000, args.respondents, seed=1)
-        driver = h.Driver(app, sandbox, tracker)
+        driver = w.Driver(app, sandbox, tracker)
         cpu = time.process_time()
         with database:
             wall, stuck = await driver.run(people)
@@ -121,7 +119,7 @@ async def survey(args: argparse.Namespace, folder: Path) -> float:
             rate >= 400,
             note=f"{calls_per_update(sandbox, driver):.2f} Bot API calls per update",
         )
-        matched, problems = h.check_submissions(config.storage.path, people)
+        matched, problems = w.check_submissions(config.storage.path, people)
         for problem in problems[:5]:
             print(f"  {problem}")
         h.report(
@@ -139,7 +137,7 @@ async def survey(args: argparse.Namespace, folder: Path) -> float:
             "0",
             order_ok,
         )
-        handler_times(tracker)
+        probes.handler_times(tracker)
         h.report(
             "answer commit p99 (storage.record_answer, under this load)",
             h.percentile(commits, 99) * 1000,
@@ -148,7 +146,7 @@ async def survey(args: argparse.Namespace, folder: Path) -> float:
             "mostly waiting for the database thread's earlier transactions",
         )
         database.report(wall)
-        errors(tracker)
+        probes.errors(tracker)
         gc.collect()
         after_run = h.rss_mb()
         h.report(
@@ -167,9 +165,9 @@ async def survey(args: argparse.Namespace, folder: Path) -> float:
         )
         tracker.reset()
         hurried = plans(config, 2_000_000, args.probe, seed=2)
-        driver = h.Driver(app, sandbox, tracker)
+        driver = w.Driver(app, sandbox, tracker)
         wall, stuck = await driver.run(hurried, hurried=True)
-        matched, problems = h.check_submissions(config.storage.path, hurried)
+        matched, problems = w.check_submissions(config.storage.path, hurried)
         for problem in problems[:5]:
             print(f"  {problem}")
         h.report(
@@ -188,11 +186,11 @@ async def survey(args: argparse.Namespace, folder: Path) -> float:
             "0",
             tracker.overlaps == 0 and tracker.reordered == 0,
         )
-        errors(tracker)
+        probes.errors(tracker)
 
         # 3. report build
         print("\n-- 3. monthly report while the bot runs --")
-        await report_stall(config, folder / "report")
+        await probes.report_stall(config, folder / "report")
         gc.collect()
         after_report = h.rss_mb()
         h.report(
@@ -205,220 +203,21 @@ async def survey(args: argparse.Namespace, folder: Path) -> float:
     return rate
 
 
-def time_record_answer(app: h.App) -> list[float]:
-    storage = runtime(app).storage
-    inner = storage.record_answer
-    times: list[float] = []
-
-    async def record_answer(*args: Any, **kwargs: Any) -> Any:
-        began = time.perf_counter()
-        try:
-            return await inner(*args, **kwargs)
-        finally:
-            times.append(time.perf_counter() - began)
-
-    storage.record_answer = record_answer  # type: ignore[method-assign]
-    return times
-
-
-class DatabaseThread:
-    """Times every transaction on aiosqlite's thread: wall time (the thread is busy) and CPU.
-
-    ``bot.store._commit_batch`` is what :meth:`bot.store.Storage.write` runs there (one
-    transaction for every write queued meanwhile: group commit), ``bot.store._transaction``
-    what :meth:`~bot.store.Storage.read` runs.
-    """
-
-    NAMES = ("_commit_batch", "_transaction")
-
-    def __init__(self) -> None:
-        self.count = 0
-        self.writes = 0
-        self.busy = 0.0
-        self.cpu = 0.0
-        self._inner = {name: getattr(bot.store, name) for name in self.NAMES}
-
-    def _timer(self, name: str) -> Any:
-        inner = self._inner[name]
-
-        def timed(*args: Any, **kwargs: Any) -> Any:
-            began, cpu = time.perf_counter(), time.thread_time()
-            try:
-                return inner(*args, **kwargs)
-            finally:
-                self.count += 1
-                if name == "_commit_batch":
-                    self.writes += len(args[-1])  # the batch
-                self.busy += time.perf_counter() - began
-                self.cpu += time.thread_time() - cpu
-
-        return timed
-
-    def __enter__(self) -> DatabaseThread:
-        for name in self.NAMES:
-            setattr(bot.store, name, self._timer(name))
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for name, inner in self._inner.items():
-            setattr(bot.store, name, inner)
-
-    def report(self, wall: float) -> None:
-        each = self.busy / max(self.count, 1) * 1000
-        h.report(
-            "database thread busy (transactions / run time)",
-            self.busy / wall * 100,
-            "%",
-            note=f"{self.count:,} transactions ({self.writes:,} writes in group commits), "
-            f"{each:.2f} ms each on the thread of which "
-            f"{self.cpu / max(self.count, 1) * 1000:.2f} ms CPU; the rest is the commit's "
-            "fsync and waiting for the GIL after each SQLite call",
-        )
-
-
-def handler_times(tracker: h.Tracker) -> None:
-    run = [t * 1000 for t in tracker.run]
-    wall = [t * 1000 for t in tracker.handler]
-    h.report(
-        "handler time p99: the update's own time on the event loop",
-        h.percentile(run, 99),
-        "ms",
-        "< 20",
-        h.percentile(run, 99) < 20,
-        note=f"p50 {h.percentile(run, 50):.2f} ms; excludes the fake's latency and work",
-    )
-    h.report(
-        "handler time p99: wall time minus time awaiting the fake",
-        h.percentile(wall, 99),
-        "ms",
-        "< 20",
-        h.percentile(wall, 99) < 20,
-        note=f"p50 {h.percentile(wall, 50):.1f} ms; at full capacity this is queueing for the "
-        "loop and the database thread (see bench_paced.py for a human pace)",
-    )
-
-
-def errors(tracker: h.Tracker) -> None:
-    if tracker.errors:
-        print(f"  handler errors: {len(tracker.errors)}, first {tracker.errors[0]!r}")
-        tracker.errors.clear()
-
-
-class Ticker:
-    """Sleeps 5 ms at a time and records how late it wakes: the loop's stalls."""
-
-    def __init__(self) -> None:
-        self.late: list[float] = []
-        self._stop = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-
-    async def __aenter__(self) -> Ticker:
-        self._task = asyncio.create_task(self._tick())
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        self._stop.set()
-        assert self._task is not None
-        await self._task
-
-    async def _tick(self) -> None:
-        while not self._stop.is_set():
-            began = time.perf_counter()
-            await asyncio.sleep(0.005)
-            self.late.append(time.perf_counter() - began - 0.005)
-
-
-def report_available() -> bool:
-    """Whether analysis/report.py defines build_report, without importing it (nor pandas)."""
-    spec = importlib.util.find_spec("analysis.report")
-    if spec is None or spec.origin is None:
-        return False
-    return "def build_report(" in Path(spec.origin).read_text("utf-8")
-
-
-async def report_stall(config: Config, out: Path) -> None:
-    """Builds the month's report as the bot does, while the ticker runs.
-
-    ``out`` is not used: the bot's build keeps its files in memory, as the post sends them.
-    """
-    from bot import messages
-    from bot.respondent.screens import Renderer
-    from bot.runtime import Runtime
-    from bot.staff.report import build
-    from bot.store import Storage
-
-    total, counted = await runtime_counted(config)
-    if not report_available():
-        print("  analysis.report.build_report is not available: no stall figure")
-        h.report(
-            "longest event-loop stall during a report build",
-            None,
-            "ms",
-            "≤ 100",
-            False,
-            note="analysis.report.build_report missing",
-        )
-        return
-    # The running bot's own Runtime is not reachable from here; this one reads the same database.
-    text = messages.load(config.survey.questionnaire.languages)
-    rt = Runtime(config, Storage(config.storage.path), text, Renderer(config, text))
-    await rt.storage.open()
-    try:
-        async with Ticker() as ticks:
-            began = time.perf_counter()
-            report = await build(rt, h.PERIOD)
-            took = time.perf_counter() - began
-    finally:
-        await rt.storage.close()
-    files = [f for f in (*report.charts, report.xlsx, report.docx) if f is not None]
-    size = sum(len(f.content) for f in files) / 1024
-    print(
-        f"  bot.staff.report.build({h.PERIOD}): {total} submissions, {counted} counted, "
-        f"{len(files)} files ({size:.0f} KiB) in {took:.1f} s with the child's start-up; "
-        f"{len(ticks.late):,} ticks"
-    )
-    worst = max(ticks.late) * 1000
-    heavy = ("pandas", "matplotlib", "openpyxl", "docx")
-    imported = ", ".join(m for m in heavy if m in sys.modules) or "none"
-    h.report(
-        "longest event-loop stall during a report build",
-        worst,
-        "ms",
-        "≤ 100",
-        worst <= STALL_GOAL * 1000,
-        note=f"child process; p99 tick lateness {h.percentile(ticks.late, 99) * 1000:.1f} ms; "
-        f"pandas, matplotlib, openpyxl, docx imported in the bot: {imported}",
-    )
-
-
-async def runtime_counted(config: Config) -> tuple[int, int]:
-    import sqlite3
-
-    with sqlite3.connect(config.storage.path) as db:
-        (total,) = db.execute(
-            "SELECT COUNT(*) FROM submissions WHERE period = ?", (h.PERIOD,)
-        ).fetchone()
-    return total, min(total, config.survey.monthly_quota)
-
-
-# -- 4. echo bots ----------------------------------------------------------------------------------
-
-
-def echo_plans(people: Sequence[h.Plan], taps: bool) -> list[h.Plan]:
+def echo_plans(people: Sequence[w.Plan], taps: bool) -> list[w.Plan]:
     """The same respondents and number of updates; every tap becomes a text when ``taps`` is off."""
     result = []
     for p in people:
         steps = [
-            h.Step("tap", data_prefix="e:")
+            w.Step("tap", data_prefix="e:")
             if step.kind == "tap" and taps
-            else h.Step("text", step.text or f"jawaban {n}")
+            else w.Step("text", step.text or f"jawaban {n}")
             for n, step in enumerate(p.steps)
         ]
-        result.append(h.Plan(p.user_id, p.service, p.name, p.age, {}, "", {}, steps))
+        result.append(w.Plan(p.user_id, p.service, p.name, p.age, {}, "", {}, steps))
     return result
 
 
-async def echo(args: argparse.Namespace, people: Sequence[h.Plan], taps: bool) -> float:
+async def echo(args: argparse.Namespace, people: Sequence[w.Plan], taps: bool) -> float:
     sandbox = h.TimedSandbox(latency=args.latency)
     app = (
         ApplicationBuilder()
@@ -434,12 +233,12 @@ async def echo(args: argparse.Namespace, people: Sequence[h.Plan], taps: bool) -
     await app.initialize()
     await app.start()
     try:
-        driver = h.Driver(app, sandbox, tracker)
+        driver = w.Driver(app, sandbox, tracker)
         wall, stuck = await driver.run(echo_plans(people, taps))
     finally:
         await app.stop()
         await app.shutdown()
-    errors(tracker)
+    probes.errors(tracker)
     if stuck:
         print(f"  {stuck} echo respondents got stuck")
     print(
@@ -449,7 +248,7 @@ async def echo(args: argparse.Namespace, people: Sequence[h.Plan], taps: bool) -
     return driver.updates / wall
 
 
-def calls_per_update(sandbox: h.TimedSandbox, driver: h.Driver) -> float:
+def calls_per_update(sandbox: h.TimedSandbox, driver: w.Driver) -> float:
     """Bot API calls the bot made per update it was sent (start-up calls included)."""
     return sum(sandbox.statuses.values()) / max(driver.updates, 1)
 
@@ -458,7 +257,7 @@ async def survey_capacity(args: argparse.Namespace, folder: Path) -> float:
     """Phase 1 alone, on a new database: the survey bot's updates/s, for the interleaved rounds."""
     config, sandbox, app, tracker = survey_bot(args, folder)
     async with h.running(app):
-        driver = h.Driver(app, sandbox, tracker)
+        driver = w.Driver(app, sandbox, tracker)
         wall, stuck = await driver.run(plans(config, 1_000_000, args.respondents, seed=1))
     if stuck:
         print(f"  {stuck} survey respondents got stuck")
@@ -480,9 +279,9 @@ async def sequential(args: argparse.Namespace, folder: Path) -> float:
     tracker.install(app)
     async with h.running(app):
         people = plans(config, 3_000_000, args.sequential, seed=3)
-        driver = h.Driver(app, sandbox, tracker)
+        driver = w.Driver(app, sandbox, tracker)
         wall, stuck = await driver.run(people)
-        matched, _ = h.check_submissions(config.storage.path, people)
+        matched, _ = w.check_submissions(config.storage.path, people)
     rate = driver.updates / wall
     h.report(
         "sequential survey bot (SimpleUpdateProcessor(1)) throughput",

@@ -45,6 +45,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import harness as h
+import walks as w
 
 from bot.sandbox import user
 from bot.sandbox.http import SandboxServer
@@ -128,17 +129,17 @@ def this_month() -> str:
     return datetime.now(ZoneInfo("Asia/Jakarta")).strftime("%Y-%m")
 
 
-def survey_plans(first_id: int, count: int, seed: int) -> list[h.Plan]:
+def survey_plans(first_id: int, count: int, seed: int) -> list[w.Plan]:
     import random
 
     config = h.bench_config(Path(tempfile.gettempdir()))
     rng = random.Random(seed)
     codes = [s.code for s in config.services]
     month = this_month()
-    people = [h.plan(first_id + n, config.survey.questionnaire, codes, rng) for n in range(count)]
+    people = [w.plan(first_id + n, config.survey.questionnaire, codes, rng) for n in range(count)]
     for person in people:
         person.steps = [
-            h.Step("tap", data_suffix=f":period:{month}")
+            w.Step("tap", data_suffix=f":period:{month}")
             if step.data_suffix.startswith(":period:")
             else step
             for step in person.steps
@@ -146,22 +147,22 @@ def survey_plans(first_id: int, count: int, seed: int) -> list[h.Plan]:
     return people
 
 
-def echo_plans(people: Sequence[h.Plan], taps: bool) -> list[h.Plan]:
+def echo_plans(people: Sequence[w.Plan], taps: bool) -> list[w.Plan]:
     """The same respondents and number of updates; taps only where the survey has them and
     ``taps`` is on (the first update is always a text, so a keyboard exists to tap)."""
     result = []
     for p in people:
         steps = [
-            h.Step("tap", data_prefix="e:")
+            w.Step("tap", data_prefix="e:")
             if step.kind == "tap" and taps and n
-            else h.Step("text", step.text or f"jawaban {n}")
+            else w.Step("text", step.text or f"jawaban {n}")
             for n, step in enumerate(p.steps)
         ]
-        result.append(h.Plan(p.user_id, p.service, p.name, p.age, {}, "", {}, steps))
+        result.append(w.Plan(p.user_id, p.service, p.name, p.age, {}, "", {}, steps))
     return result
 
 
-async def respond(sandbox: HttpSandbox, plan: h.Plan) -> None:
+async def respond(sandbox: HttpSandbox, plan: w.Plan) -> None:
     """Sends the plan's updates one by one, each once the bot's reply to the last has arrived."""
     person = user(plan.user_id, plan.name)
     chat = plan.user_id
@@ -170,7 +171,7 @@ async def respond(sandbox: HttpSandbox, plan: h.Plan) -> None:
         async with asyncio.timeout(WAIT):
             while True:
                 try:
-                    payload = h.payload_for(sandbox, person, step)
+                    payload = w.payload_for(sandbox, person, step)
                     break
                 except LookupError:  # the question with this button is still on its way
                     arrived.clear()
@@ -221,7 +222,7 @@ async def run_process(
 
 
 async def run_bot(
-    sandbox: HttpSandbox, command: Sequence[str], log: Path, people: Sequence[h.Plan]
+    sandbox: HttpSandbox, command: Sequence[str], log: Path, people: Sequence[w.Plan]
 ) -> Outcome:
     """Starts the bot process, lets ``people`` answer at once, stops it; its figures."""
 
@@ -249,7 +250,7 @@ async def main(args: argparse.Namespace) -> None:
             log = folder / "bots.log"
             first = 1_000_000
 
-            def survey(pool: int, round_: int) -> tuple[list[str], list[h.Plan]]:
+            def survey(pool: int, round_: int) -> tuple[list[str], list[w.Plan]]:
                 where = folder / f"survey-{pool}-{round_}"
                 where.mkdir()
                 config = survey_config(where, server.base_url, pool)
@@ -257,7 +258,7 @@ async def main(args: argparse.Namespace) -> None:
                     first + round_ * 100_000, args.respondents, seed=round_
                 )
 
-            def echo(kind: str, round_: int) -> tuple[list[str], list[h.Plan]]:
+            def echo(kind: str, round_: int) -> tuple[list[str], list[w.Plan]]:
                 command = [sys.executable, ECHO, "--kind", kind, "--base-url", server.base_url]
                 command += ["--token", h.TOKEN, "--pool", str(args.echo_pool)]
                 people = survey_plans(first + round_ * 100_000, args.respondents, seed=round_)

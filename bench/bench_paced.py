@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 import harness as h
+import walks as w
 
 from bot.app import build_application
 
@@ -39,10 +40,10 @@ async def main(args: argparse.Namespace) -> None:
             rng = random.Random(4)
             codes = [s.code for s in config.services]
             people = [
-                h.plan(4_000_000 + n, config.survey.questionnaire, codes, rng)
+                w.plan(4_000_000 + n, config.survey.questionnaire, codes, rng)
                 for n in range(args.respondents)
             ]
-            driver = h.Driver(
+            driver = w.Driver(
                 app,
                 sandbox,
                 tracker,
@@ -51,7 +52,7 @@ async def main(args: argparse.Namespace) -> None:
                 seed=4,
             )
             wall, stuck = await driver.run(people)
-            matched, _ = h.check_submissions(config.storage.path, people)
+            matched, _ = w.check_submissions(config.storage.path, people)
     wall_ms = [t * 1000 for t in tracker.handler]
     run_ms = [t * 1000 for t in tracker.run]
     print(

@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 
 import harness as h
+import walks as w
 from bench_http import (
     SURVEIBOT,
     WAIT,
@@ -43,7 +44,7 @@ from bot.sandbox.http import SandboxServer
 
 
 async def respond(
-    sandbox: HttpSandbox, plan: h.Plan, rng: random.Random, waits: list[float]
+    sandbox: HttpSandbox, plan: w.Plan, rng: random.Random, waits: list[float]
 ) -> None:
     """Answers the plan's steps at a human pace; each answer's wait for the next message goes
     into ``waits``."""
@@ -55,7 +56,7 @@ async def respond(
         if n:
             await asyncio.sleep(rng.uniform(1, 3))  # reading the question, then tapping
         async with asyncio.timeout(WAIT):
-            payload = h.payload_for(sandbox, person, step)
+            payload = w.payload_for(sandbox, person, step)
             before = sandbox.sent[chat]
             arrived.clear()
             began = time.perf_counter()
