@@ -21,8 +21,8 @@ from bot.reminders import broadcast as reminders
 from bot.sandbox import Fault, Respondent, SandboxRequest, supergroup_chat, user
 from bot.staff import report as staff_report
 from bot.staff.report import build_files
-from tests.conftest import App, Clock, running
-from tests.fake_report import die
+from tests.support.app import App, Clock, running
+from tests.support.fake_report import die
 from tests.test_staff import (
     ADMIN,
     CONTROL_SUGGESTION,

@@ -19,7 +19,7 @@ from analysis.report import ReportFiles, build_report
 from bot import config as config_module
 from survey import unit_texts
 from survey.questionnaire import Questionnaire, load
-from tests.analysis_fixtures import SERVICES, SurveyDb, january_2025
+from tests.support.analysis_fixtures import SERVICES, SurveyDb, january_2025
 
 REPO = Path(__file__).resolve().parent.parent
 LINKS = {code: f"https://t.me/SurveiUjiBot?start={code}" for code in SERVICES}

@@ -25,7 +25,7 @@ from analysis.periods import MONTHS_ID
 from analysis.report import NoResponses, ReportFiles, build_report, build_workbook
 from analysis.report_xlsx import SHEETS
 from survey.questionnaire import Questionnaire, load
-from tests.analysis_fixtures import JANUARY_2025, SERVICES, SurveyDb, january_2025
+from tests.support.analysis_fixtures import JANUARY_2025, SERVICES, SurveyDb, january_2025
 
 REPO = Path(__file__).resolve().parent.parent
 SUGGESTION = str(JANUARY_2025[0]["suggestion"])

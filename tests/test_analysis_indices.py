@@ -16,7 +16,14 @@ from analysis.indices import index_value
 from analysis.numbers import format_id
 from analysis.summary import period_indices, summarize
 from survey.questionnaire import Questionnaire, load
-from tests.analysis_fixtures import IPAK_ITEMS, IPP_ITEMS, ITEMS, SERVICES, SurveyDb, january_2025
+from tests.support.analysis_fixtures import (
+    IPAK_ITEMS,
+    IPP_ITEMS,
+    ITEMS,
+    SERVICES,
+    SurveyDb,
+    january_2025,
+)
 
 
 @pytest.fixture(scope="module")

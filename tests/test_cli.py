@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 
 from analysis.suggestions import is_placeholder
 from bot.cli.main import main
-from tests.conftest import REPO
+from tests.support.app import REPO
 
 ITEMS = ["U1", "U2", "U3", "U4", "U5", "U6", "U7", "U8", "P1", "P2", "P3", "P4", "P5"]
 HEADER = (

@@ -26,8 +26,8 @@ from bot.staff import closed_months
 from bot.staff import post as staff
 from bot.store import close_month
 from survey.questionnaire import load
-from tests.analysis_fixtures import SERVICES, january_2025
-from tests.conftest import Clock, running, unit_config
+from tests.support.analysis_fixtures import SERVICES, january_2025
+from tests.support.app import Clock, running, unit_config
 from tests.test_analysis_files import docx_text, xlsx_rows
 from tests.test_privacy import fill
 from tests.test_staff import (

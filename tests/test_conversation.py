@@ -16,7 +16,7 @@ from telegram import Update
 from bot.config import Config
 from bot.respondent.buttons import acknowledge
 from bot.sandbox import Respondent, SandboxRequest
-from tests.conftest import App, Clock, running
+from tests.support.app import App, Clock, running
 
 ITEMS = ["U1", "U2", "U3", "U4", "U5", "U6", "U7", "U8", "P1", "P2", "P3", "P4", "P5"]
 SERVICES = ["cpob", "cpob_impor", "fasilitas_bersama", "suket_cpob"]

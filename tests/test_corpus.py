@@ -1,7 +1,7 @@
 """A corpus of bad inputs, each sent through the real handlers to a respondent mid-survey.
 
 Every input gets a clear reply or, where that fits (edited messages, chatter in groups and
-channels), is ignored without a word; none crashes a handler (conftest fails the test on any
+channels), is ignored without a word; none crashes a handler (`running` fails the test on any
 handler exception) and none writes what it should not: the database after the input is the
 database before it plus, at most, the one answer the input legitimately gives. Every text the
 bot sent with ``parse_mode=HTML`` must also parse as Telegram HTML, whatever the input held.
@@ -24,9 +24,9 @@ from bot.config import Config
 from bot.runtime import runtime
 from bot.sandbox import Respondent, SandboxRequest, channel_chat, group_chat, supergroup_chat, user
 from bot.store import REVIEW
-from tests.conftest import App
-from tests.crowd import Person
-from tests.telegram_html import assert_html_well_formed, html_problems
+from tests.support.app import App
+from tests.support.crowd import Person
+from tests.support.telegram_html import assert_html_well_formed, html_problems
 from tests.test_conversation import ITEMS
 
 JSONDict = dict[str, Any]

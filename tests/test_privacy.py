@@ -16,7 +16,7 @@ import pytest
 from bot.config import Config
 from bot.reminders import broadcast as reminders
 from bot.sandbox import Respondent, SandboxRequest
-from tests.conftest import App, Clock, running
+from tests.support.app import App, Clock, running
 from tests.test_conversation import ITEMS, rows
 
 NAME, INSTITUTION = "Ratna Kusumawati", "PT Farmasi Sentosa Abadi"

@@ -25,8 +25,8 @@ from bot.staff import report as staff_report
 from bot.staff.send import Pacer
 from bot.store import staff as staff_store
 from bot.telegram_text import MAX_TEXT, split_text
-from tests.conftest import REPO, App, Clock, running
-from tests.fake_report import PNG, die, use_tiny_files
+from tests.support.app import REPO, App, Clock, running
+from tests.support.fake_report import PNG, die, use_tiny_files
 
 STAFF = -4001  # a basic group, as a staff chat starts out
 ADMIN = 9001

@@ -28,7 +28,7 @@ from bot.config import Config
 from bot.runtime import runtime
 from bot.sandbox import Respondent, SandboxRequest
 from bot.store import StorageUnavailable, changes_of, rows_of
-from tests.conftest import App, Clock, running
+from tests.support.app import App, Clock, running
 from tests.test_conversation import ITEMS, identity
 
 JSONDict = dict[str, Any]
@@ -43,7 +43,7 @@ def content(path: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def storage_errors(app: App) -> list[StorageUnavailable]:
-    """Takes the expected StorageUnavailable errors out of those conftest fails the test on."""
+    """Takes the expected StorageUnavailable errors out of those `running` fails the test on."""
     errors: list[BaseException] = app.bot_data.get("errors", [])
     taken = [e for e in errors if isinstance(e, StorageUnavailable)]
     errors[:] = [e for e in errors if not isinstance(e, StorageUnavailable)]
