@@ -31,8 +31,8 @@ from tests.support.app import App, Clock, running
 from tests.support.crowd import Person, finish, first_unanswered, polling
 from tests.support.fake_report import use_tiny_files
 from tests.support.invariants import check_database
+from tests.support.survey import first_item, identity, rows
 from tests.support.telegram_html import assert_html_well_formed
-from tests.test_conversation import first_item, identity, rows
 
 FLAKY = ("sendMessage", "editMessageText", "answerCallbackQuery", "sendPhoto", "sendDocument")
 ADMIN = 9001

@@ -17,35 +17,10 @@ from bot.config import Config
 from bot.reminders import broadcast as reminders
 from bot.sandbox import Respondent, SandboxRequest
 from tests.support.app import App, Clock, running
-from tests.test_conversation import ITEMS, rows
+from tests.support.survey import ITEMS, fill, rows
 
 NAME, INSTITUTION = "Ratna Kusumawati", "PT Farmasi Sentosa Abadi"
 OTHER_NAME, OTHER_INSTITUTION = "Budi Santoso", "Apotek Sehat Sejahtera"
-
-
-async def fill(
-    r: Respondent,
-    app: App,
-    name: str,
-    institution: str,
-    score: int,
-    service: str = "cpob",
-    submit: bool = True,
-) -> None:
-    await r.command(app, "start", service)
-    await r.tap(app, "Bahasa Indonesia")
-    await r.say(app, name)
-    await r.say(app, "41")
-    await r.tap(app, "Perempuan")
-    await r.tap(app, "D4/S1")
-    await r.tap(app, "PNS/TNI/Polri")
-    await r.say(app, institution)
-    await r.tap(app, "Januari 2025")
-    for _ in ITEMS:
-        await r.tap(app, f"{score} · ")
-    await r.say(app, "Pelayanan cepat")
-    if submit:
-        await r.tap(app, "✅ Kirim")
 
 
 async def submitted_then_asked_to_erase(r: Respondent, app: App) -> dict[str, Any]:

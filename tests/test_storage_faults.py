@@ -29,7 +29,7 @@ from bot.runtime import runtime
 from bot.sandbox import Respondent, SandboxRequest
 from bot.store import StorageUnavailable, changes_of, rows_of
 from tests.support.app import App, Clock, running
-from tests.test_conversation import ITEMS, identity
+from tests.support.survey import ITEMS, identity
 
 JSONDict = dict[str, Any]
 TRY_AGAIN = "belum tersimpan karena gangguan sementara"
