@@ -25,6 +25,20 @@ IPP_ITEMS = tuple(f"U{n}" for n in range(1, 9))
 IPAK_ITEMS = tuple(f"P{n}" for n in range(1, 6))
 ITEMS = IPP_ITEMS + IPAK_ITEMS
 
+# The summary's keys in their order, as the README documents ``report --json``.
+SUMMARY_KEYS = (
+    "period",
+    "respondents",
+    "responses",
+    "beyond_quota",
+    "late",
+    "ipp",
+    "ipak",
+    "elements",
+    "services",
+    "lke",
+)
+
 TEST_SECRET = "0" * 64  # the person_key secret of these files
 
 DEFAULT_IDENTITY = {
