@@ -21,6 +21,7 @@ from tests.support.survey import (
     SERVICES,
     about,
     answer_all,
+    begin,
     finish,
     first_item,
     identity,
@@ -139,8 +140,7 @@ async def test_unknown_code_says_so_and_lists_services(
 async def test_invalid_typed_answer_is_reasked_with_a_hint(
     app: App, respondent: Respondent, config: Config, step: str, bad: str, hint: str
 ) -> None:
-    await respondent.command(app, "start", "cpob")
-    await respondent.tap(app, "Bahasa Indonesia")
+    await begin(respondent, app)
     if step == "age":
         await respondent.say(app, "Dini B")
     await respondent.say(app, bad)
@@ -155,8 +155,7 @@ async def test_invalid_typed_answer_is_reasked_with_a_hint(
 async def test_invalid_institution_and_overlong_suggestion_are_reasked(
     app: App, respondent: Respondent, config: Config
 ) -> None:
-    await respondent.command(app, "start", "cpob")
-    await respondent.tap(app, "Bahasa Indonesia")
+    await begin(respondent, app)
     await respondent.say(app, "Dini B")
     await respondent.say(app, "28")
     await respondent.tap(app, "Perempuan")
@@ -313,8 +312,7 @@ async def test_forged_or_malformed_callback_is_refused(
 async def test_another_users_button_is_refused(
     app: App, sandbox: SandboxRequest, respondent: Respondent, config: Config
 ) -> None:
-    await respondent.command(app, "start", "cpob")
-    await respondent.tap(app, "Bahasa Indonesia")
+    await begin(respondent, app)
     intruder = Respondent(sandbox, 6006, "Mallory")
     message = respondent.keyboard_message() or sandbox.sent_to(respondent.chat_id)[-1]
     await intruder.send(app, sandbox.callback_update(intruder.user, message, "a:1:name:Eve"))
@@ -516,8 +514,7 @@ async def test_cancel_asks_first_then_abandons(
 ) -> None:
     await respondent.command(app, "cancel")
     assert "Tidak ada survei" in (respondent.last_text or "")
-    await respondent.command(app, "start", "cpob")
-    await respondent.tap(app, "Bahasa Indonesia")
+    await begin(respondent, app)
     await respondent.command(app, "cancel")
     assert respondent.labels() == ["Ya, batalkan", "Tidak, lanjutkan"]
     await respondent.tap(app, "Tidak, lanjutkan")
@@ -538,8 +535,7 @@ async def test_cancel_asks_first_then_abandons(
 async def test_non_text_gets_a_hint_and_the_same_question(
     app: App, sandbox: SandboxRequest, respondent: Respondent, config: Config, kind: str
 ) -> None:
-    await respondent.command(app, "start", "cpob")
-    await respondent.tap(app, "Bahasa Indonesia")
+    await begin(respondent, app)
     await respondent.say(app, "Dini B")
     await respondent.say(app, "28")  # now gender: a button question
     build = getattr(sandbox, f"{kind}_update")
@@ -653,8 +649,7 @@ async def test_longest_possible_review_fits_one_message(
 async def test_control_characters_in_typed_answers_are_never_stored(
     app: App, respondent: Respondent, config: Config
 ) -> None:
-    await respondent.command(app, "start", "cpob")
-    await respondent.tap(app, "Bahasa Indonesia")
+    await begin(respondent, app)
     await respondent.say(app, "\x00\x1b\uffff")  # nothing left to be a name: asked again
     assert "nama lengkap" in (respondent.last_text or "").lower()
     typed_name, typed_institution = "Bu\x00di\x1b[31m Santoso\uffff 😀", "PT\x0bMaju\ud800 Jaya"

@@ -26,7 +26,7 @@ from bot.sandbox import Respondent, SandboxRequest, channel_chat, group_chat, su
 from bot.store import REVIEW
 from tests.support.app import App
 from tests.support.crowd import Person
-from tests.support.survey import ITEMS
+from tests.support.survey import ITEMS, begin
 from tests.support.telegram_html import assert_html_well_formed, html_problems
 
 JSONDict = dict[str, Any]
@@ -270,8 +270,7 @@ async def arrive(app: App, sandbox: SandboxRequest, state: str) -> Scene:
     r = scene.respondent
     if state == "new":
         return scene
-    await r.command(app, "start", "cpob")
-    await r.tap(app, "Bahasa Indonesia")
+    await begin(r, app)
     if state == "name":
         return scene
     typed_name = await r.say(app, "Dini B")

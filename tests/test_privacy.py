@@ -17,7 +17,7 @@ from bot.config import Config
 from bot.reminders import broadcast as reminders
 from bot.sandbox import Respondent, SandboxRequest
 from tests.support.app import App, Clock, running
-from tests.support.survey import ITEMS, fill, rows
+from tests.support.survey import ITEMS, begin, fill, rows
 
 NAME, INSTITUTION = "Ratna Kusumawati", "PT Farmasi Sentosa Abadi"
 OTHER_NAME, OTHER_INSTITUTION = "Budi Santoso", "Apotek Sehat Sejahtera"
@@ -308,8 +308,7 @@ async def test_an_erasure_held_off_by_a_reader_is_finished_after_a_restart(
 async def test_language_switches_the_survey_in_progress(
     app: App, respondent: Respondent, config: Config
 ) -> None:
-    await respondent.command(app, "start", "cpob")
-    await respondent.tap(app, "Bahasa Indonesia")
+    await begin(respondent, app)
     await respondent.say(app, "Dini B")
     await respondent.command(app, "language")
     assert "Bahasa survei Anda saat ini: <b>Bahasa Indonesia</b>" in (respondent.last_text or "")

@@ -29,7 +29,7 @@ from bot.runtime import runtime
 from bot.sandbox import Respondent, SandboxRequest
 from bot.store import StorageUnavailable, changes_of, rows_of
 from tests.support.app import App, Clock, running
-from tests.support.survey import ITEMS, identity
+from tests.support.survey import ITEMS, begin, identity
 
 JSONDict = dict[str, Any]
 TRY_AGAIN = "belum tersimpan karena gangguan sementara"
@@ -132,8 +132,7 @@ def failing(sql: str, message: str) -> Iterator[None]:
 
 
 async def at_name(app: App, r: Respondent) -> None:
-    await r.command(app, "start", "cpob")
-    await r.tap(app, "Bahasa Indonesia")
+    await begin(r, app)
 
 
 async def at_first_item(app: App, r: Respondent) -> None:

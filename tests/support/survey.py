@@ -1,8 +1,10 @@
-"""A respondent walked through the CPOB-style survey in the sandbox, and the rows it left.
+"""A respondent walked through the survey in the sandbox, and the rows it left.
 
-:func:`answer_all` is the whole survey with everyday answers; :func:`identity` and
-:func:`finish` are its two halves, so that a test can stop between them or answer something
-unusual on the way; :func:`fill` is the walk the privacy and closed-month tests share.
+The survey in order: :func:`begin` (the link, the language), :func:`about` (name, age, the three
+choices, institution), :func:`finish` (period, items, suggestion, submit), so that a test can stop
+between them or answer something unusual on the way. :func:`identity` picks the language and
+answers :func:`about` with everyday answers unless told; :func:`first_item`, :func:`answer_all`
+and :func:`fill` are the whole walks tests share.
 """
 
 from __future__ import annotations
@@ -27,6 +29,12 @@ CHOICES = {
 def rows(config: Config, sql: str, *args: Any) -> list[tuple[Any, ...]]:
     with sqlite3.connect(config.storage.path) as db:
         return list(db.execute(sql, args))
+
+
+async def begin(r: Respondent, app: App, service: str = "cpob") -> None:
+    """Opens the survey link of ``service`` and picks Bahasa Indonesia: the name is asked next."""
+    await r.command(app, "start", service)
+    await r.tap(app, "Bahasa Indonesia")
 
 
 async def about(
