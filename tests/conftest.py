@@ -1,4 +1,5 @@
-"""Shared fixtures: a config in a temp folder, a settable clock, the sandbox Bot API and the app.
+"""Shared fixtures: a config in a temp folder, a settable clock, the questionnaire, the sandbox
+Bot API and the app.
 
 The helpers behind them live in :mod:`tests.support`.
 """
@@ -15,6 +16,8 @@ import pytest
 from bot.config import TOKEN_ENV, Config, load
 from bot.sandbox import Respondent, SandboxRequest
 from survey import console
+from survey.questionnaire import Questionnaire
+from survey.questionnaire import load as load_questionnaire
 from tests.support.app import REPO, TOKEN, App, Clock, running, unit_config
 
 # RetryAfter reads its own retry_after on construction, which warns PTBDeprecationWarning (an
@@ -40,6 +43,12 @@ def clock() -> Clock:
 def config(tmp_path: Path) -> Config:
     loaded = load(REPO / "config.example.toml", {TOKEN_ENV: TOKEN})
     return replace(loaded, storage=replace(loaded.storage, path=tmp_path / "survey.db"))
+
+
+@pytest.fixture(scope="module")
+def questionnaire() -> Questionnaire:
+    """The questionnaire as shipped."""
+    return load_questionnaire()
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from analysis import texts
 from analysis.periods import MONTHS_ID
 from analysis.report import NoResponses, ReportFiles, build_report, build_workbook
 from analysis.report_xlsx import SHEETS
-from survey.questionnaire import Questionnaire, load
+from survey.questionnaire import Questionnaire
 from tests.support.analysis_fixtures import JANUARY_2025, SERVICES, SurveyDb, january_2025
 
 REPO = Path(__file__).resolve().parent.parent
@@ -57,11 +57,6 @@ class Built:
     personal: ReportFiles
     empty: ReportFiles
     cpob: ReportFiles
-
-
-@pytest.fixture(scope="module")
-def questionnaire() -> Questionnaire:
-    return load()
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,9 @@ from analysis.demographics import demographics
 from analysis.indices import index_value
 from analysis.numbers import format_id
 from analysis.summary import period_indices, summarize
-from survey.questionnaire import Questionnaire, load
+from survey.questionnaire import Questionnaire
 from tests.support.analysis_fixtures import (
+    IDENTITY_COLUMNS,
     IPAK_ITEMS,
     IPP_ITEMS,
     ITEMS,
@@ -25,11 +26,6 @@ from tests.support.analysis_fixtures import (
     SurveyDb,
     january_2025,
 )
-
-
-@pytest.fixture(scope="module")
-def questionnaire() -> Questionnaire:
-    return load()
 
 
 @pytest.fixture
@@ -350,12 +346,7 @@ def test_loaded_frame_has_the_documented_columns_with_labels(
         "counted",
         "late",
         "person",
-        "name",
-        "age",
-        "gender",
-        "education",
-        "occupation",
-        "institution",
+        *IDENTITY_COLUMNS,
         *ITEMS,
         "suggestion",
     ]
