@@ -26,6 +26,7 @@ from analysis.report import NoResponses, ReportFiles, build_report, build_workbo
 from analysis.report_xlsx import SHEETS
 from survey.questionnaire import Questionnaire
 from tests.support.analysis_fixtures import JANUARY_2025, SERVICES, SurveyDb, january_2025
+from tests.support.documents import cell_types, docx_text, xlsx_cells, xlsx_rows, xlsx_text
 
 REPO = Path(__file__).resolve().parent.parent
 SUGGESTION = str(JANUARY_2025[0]["suggestion"])
@@ -89,14 +90,6 @@ def style(paragraph: Any) -> str:
     return str(paragraph.style.name) if paragraph.style is not None else ""
 
 
-def docx_text(path: Path) -> str:
-    document = docx.Document(str(path))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        parts += [cell.text for row in table.rows for cell in row.cells]
-    return "\n".join(parts)
-
-
 def as_listed(paragraph: Any) -> str:
     """A heading as the table of contents lists it: "BAB I PENDAHULUAN", set on two lines."""
     return " ".join(paragraph.text.split())
@@ -111,28 +104,6 @@ def chapter(path: Path, heading: str) -> str:
         elif inside:
             found.append(paragraph.text)
     return "\n".join(found)
-
-
-def xlsx_rows(path: Path, sheet: str) -> list[tuple[Any, ...]]:
-    book = openpyxl.load_workbook(path, read_only=True)
-    try:
-        return [tuple(row) for row in book[sheet].iter_rows(values_only=True)]
-    finally:
-        book.close()
-
-
-def xlsx_text(path: Path) -> str:
-    book = openpyxl.load_workbook(path, read_only=True)
-    try:
-        return "\n".join(
-            str(value)
-            for sheet in book
-            for row in sheet.iter_rows(values_only=True)
-            for value in row
-            if value is not None
-        )
-    finally:
-        book.close()
 
 
 # -- workbook ---------------------------------------------------------------------------------
@@ -294,17 +265,6 @@ def test_draft_quotes_the_respondents_suggestions_after_the_ipp_results(built: B
     assert paragraphs[at + 3] == "b. Indeks Persepsi Anti Korupsi"
     assert SUGGESTION in results
     assert LATE_SUGGESTION not in docx_text(built.default.docx)
-
-
-def xlsx_cells(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every sheet's cell values, by sheet name, in the workbook's order."""
-    book = openpyxl.load_workbook(path, read_only=True)
-    try:
-        return {
-            sheet.title: [tuple(r) for r in sheet.iter_rows(values_only=True)] for sheet in book
-        }
-    finally:
-        book.close()
 
 
 @pytest.mark.parametrize(
@@ -771,17 +731,7 @@ def test_respondent_text_that_looks_like_a_formula_stays_plain_text(
     path = build_workbook(
         survey.path, "2025-01", questionnaire, SERVICES, 10, tmp_path, include_personal=True
     )
-    book = openpyxl.load_workbook(path)
-    try:
-        cells = {
-            (sheet.title, cell.value): cell.data_type
-            for sheet in book
-            for row in sheet.iter_rows()
-            for cell in row
-            if cell.value is not None
-        }
-    finally:
-        book.close()
+    cells = cell_types(path)
     expected = [
         ("Responden", FORMULAS["name"]),
         ("Responden", FORMULAS["institution"]),

@@ -28,8 +28,8 @@ from bot.store import close_month
 from survey.questionnaire import load
 from tests.support.analysis_fixtures import SERVICES, january_2025
 from tests.support.app import Clock, running, unit_config
+from tests.support.documents import docx_text, xlsx_rows
 from tests.support.survey import fill
-from tests.test_analysis_files import docx_text, xlsx_rows
 from tests.test_staff import (
     ADMIN,
     FEB_1_0800,

@@ -10,4 +10,6 @@
 - :mod:`tests.support.telegram_html`: Telegram's HTML rules, checked on every text sent.
 - :mod:`tests.support.fake_report`: tiny stand-in report files for staff-post tests.
 - :mod:`tests.support.analysis_fixtures`: SQLite files with the bot's schema for analysis tests.
+- :mod:`tests.support.documents`: the text of a report DOCX, the cells of an XLSX.
+- :mod:`tests.support.survey`: a respondent walked through the survey, and the rows it left.
 """
