@@ -691,16 +691,18 @@ FORMULAS = {
 MORE_FORMULAS = ("-Budi", "@SUM(A1)", "\tTab Jaya", "=1+1")
 
 
+def january_with(folder: Path, name: str, institution: str, suggestion: str) -> SurveyDb:
+    """January 2025 in folder/survey.db, and one more submission written with these texts."""
+    survey = january_2025(folder / "survey.db")
+    identity = {"name": name, "institution": institution}
+    survey.add("2025-01", "2025-01-20T03:00:00+00:00", identity=identity, suggestion=suggestion)
+    return survey
+
+
 def test_control_characters_in_stored_text_cannot_break_the_report(
     tmp_path: Path, questionnaire: Questionnaire
 ) -> None:
-    survey = january_2025(tmp_path / "survey.db")
-    survey.add(
-        "2025-01",
-        "2025-01-20T03:00:00+00:00",
-        identity={"name": CONTROL_NAME, "institution": CONTROL_INSTITUTION},
-        suggestion=CONTROL_SUGGESTION,
-    )
+    survey = january_with(tmp_path, CONTROL_NAME, CONTROL_INSTITUTION, CONTROL_SUGGESTION)
     files = build_report(
         survey.path, "2025-01", questionnaire, SERVICES, 5, tmp_path / "out", include_personal=True
     )
@@ -714,12 +716,8 @@ def test_control_characters_in_stored_text_cannot_break_the_report(
 def test_respondent_text_that_looks_like_a_formula_stays_plain_text(
     tmp_path: Path, questionnaire: Questionnaire
 ) -> None:
-    survey = january_2025(tmp_path / "survey.db")
-    survey.add(
-        "2025-01",
-        "2025-01-20T03:00:00+00:00",
-        identity={"name": FORMULAS["name"], "institution": FORMULAS["institution"]},
-        suggestion=FORMULAS["suggestion"],
+    survey = january_with(
+        tmp_path, FORMULAS["name"], FORMULAS["institution"], FORMULAS["suggestion"]
     )
     for n, text in enumerate(MORE_FORMULAS):
         survey.add(

@@ -155,19 +155,11 @@ async def test_invalid_typed_answer_is_reasked_with_a_hint(
 async def test_invalid_institution_and_overlong_suggestion_are_reasked(
     app: App, respondent: Respondent, config: Config
 ) -> None:
-    await begin(respondent, app)
-    await respondent.say(app, "Dini B")
-    await respondent.say(app, "28")
-    await respondent.tap(app, "Perempuan")
-    await respondent.tap(app, "S2/Profesi/S3")
-    await respondent.tap(app, "Pegawai Swasta")
-    await respondent.say(app, "!!!")
+    await respondent.command(app, "start", "cpob")
+    await identity(respondent, app, institution="!!!")
     assert "nama instansi" in (respondent.last_text or "").lower()
     await respondent.say(app, "PT Bio Farma (Persero)")
-    await respondent.tap(app, "Januari 2025")
-    for _ in ITEMS:
-        await respondent.tap(app, "4 · ")
-    await respondent.say(app, "s" * 2001)
+    await finish(respondent, app, suggestion="s" * 2001, submit=False)
     texts = [m.get("text") or "" for m in respondent.sandbox.sent_to(respondent.chat_id)]
     assert "paling panjang 2000" in texts[-2]
     await respondent.say(app, "Perlu menambah personil untuk produk biologi.")
