@@ -21,8 +21,9 @@ from bot.config import Config
 from bot.sandbox import Fault, Respondent, SandboxRequest, supergroup_chat, user
 from bot.staff import report as staff_report
 from bot.staff.report import build_files
-from tests.conftest import App, Clock, running
-from tests.fake_report import die
+from tests.support.app import App, Clock, running
+from tests.support.documents import cell_types
+from tests.support.fake_report import die
 from tests.test_staff import (
     ADMIN,
     CONTROL_SUGGESTION,
@@ -417,17 +418,7 @@ async def test_report_and_export_of_a_month_with_control_characters_and_formulas
     await admin.command(personal, "export", "2025-01")
     assert replies(sandbox)[-2] == "✅ Data Januari 2025 terkirim."
     document = sandbox.calls_to("sendDocument")[-1].files["document"].content
-    book = openpyxl.load_workbook(io.BytesIO(document))
-    try:
-        cells = {
-            (sheet.title, cell.value): cell.data_type
-            for sheet in book
-            for row in sheet.iter_rows()
-            for cell in row
-            if isinstance(cell.value, str)
-        }
-    finally:
-        book.close()
+    cells = cell_types(io.BytesIO(document))
     for shown in ("Bam bang Sutrisno", "PT[1m Farmasi Nusantara", FORMULA, "@Farma"):
         assert cells.get(("Responden", shown)) == "s", shown
     assert cells.get(("Saran", "Antrian lebih cepat")) == "s"

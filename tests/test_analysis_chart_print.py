@@ -16,7 +16,7 @@ from analysis import charts
 from analysis.layout import SMALLEST_PT
 from analysis.report import ReportRequest, build_report
 from survey.questionnaire import load
-from tests.analysis_fixtures import SERVICES, january_2025
+from tests.support.analysis_fixtures import SERVICES, january_2025
 
 EMU_PER_INCH = 914_400
 

@@ -18,8 +18,8 @@ from docx.text.paragraph import Paragraph
 from analysis.report import ReportFiles, ReportRequest, build_report
 from bot import config as config_module
 from survey import unit_texts
-from survey.questionnaire import Questionnaire, load
-from tests.analysis_fixtures import SERVICES, SurveyDb, january_2025
+from survey.questionnaire import Questionnaire
+from tests.support.analysis_fixtures import SERVICES, SurveyDb, january_2025
 
 REPO = Path(__file__).resolve().parent.parent
 LINKS = {code: f"https://t.me/SurveiUjiBot?start={code}" for code in SERVICES}
@@ -34,11 +34,6 @@ class Drafts:
     linked_cpob: ReportFiles
     unlinked: ReportFiles
     written: ReportFiles  # the unit's texts and legal basis as shipped, quota 30, with links
-
-
-@pytest.fixture(scope="module")
-def questionnaire() -> Questionnaire:
-    return load()
 
 
 @pytest.fixture(scope="module")

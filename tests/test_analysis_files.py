@@ -24,8 +24,9 @@ from analysis import texts
 from analysis.periods import MONTHS_ID
 from analysis.report import NoResponses, ReportFiles, ReportRequest, build_report, build_workbook
 from analysis.report_xlsx import SHEETS
-from survey.questionnaire import Questionnaire, load
-from tests.analysis_fixtures import JANUARY_2025, SERVICES, SurveyDb, january_2025
+from survey.questionnaire import Questionnaire
+from tests.support.analysis_fixtures import JANUARY_2025, SERVICES, SurveyDb, january_2025
+from tests.support.documents import cell_types, docx_text, xlsx_cells, xlsx_rows, xlsx_text
 
 REPO = Path(__file__).resolve().parent.parent
 SUGGESTION = str(JANUARY_2025[0]["suggestion"])
@@ -60,11 +61,6 @@ class Built:
 
 
 @pytest.fixture(scope="module")
-def questionnaire() -> Questionnaire:
-    return load()
-
-
-@pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory, questionnaire: Questionnaire) -> Built:
     root = tmp_path_factory.mktemp("report")
     survey = january_2025(root / "survey.db")
@@ -96,14 +92,6 @@ def style(paragraph: Any) -> str:
     return str(paragraph.style.name) if paragraph.style is not None else ""
 
 
-def docx_text(path: Path) -> str:
-    document = docx.Document(str(path))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        parts += [cell.text for row in table.rows for cell in row.cells]
-    return "\n".join(parts)
-
-
 def as_listed(paragraph: Any) -> str:
     """A heading as the table of contents lists it: "BAB I PENDAHULUAN", set on two lines."""
     return " ".join(paragraph.text.split())
@@ -118,28 +106,6 @@ def chapter(path: Path, heading: str) -> str:
         elif inside:
             found.append(paragraph.text)
     return "\n".join(found)
-
-
-def xlsx_rows(path: Path, sheet: str) -> list[tuple[Any, ...]]:
-    book = openpyxl.load_workbook(path, read_only=True)
-    try:
-        return [tuple(row) for row in book[sheet].iter_rows(values_only=True)]
-    finally:
-        book.close()
-
-
-def xlsx_text(path: Path) -> str:
-    book = openpyxl.load_workbook(path, read_only=True)
-    try:
-        return "\n".join(
-            str(value)
-            for sheet in book
-            for row in sheet.iter_rows(values_only=True)
-            for value in row
-            if value is not None
-        )
-    finally:
-        book.close()
 
 
 # -- workbook ---------------------------------------------------------------------------------
@@ -305,17 +271,6 @@ def test_draft_quotes_the_respondents_suggestions_after_the_ipp_results(built: B
     assert paragraphs[at + 3] == "b. Indeks Persepsi Anti Korupsi"
     assert SUGGESTION in results
     assert LATE_SUGGESTION not in docx_text(built.default.docx)
-
-
-def xlsx_cells(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every sheet's cell values, by sheet name, in the workbook's order."""
-    book = openpyxl.load_workbook(path, read_only=True)
-    try:
-        return {
-            sheet.title: [tuple(r) for r in sheet.iter_rows(values_only=True)] for sheet in book
-        }
-    finally:
-        book.close()
 
 
 @pytest.mark.parametrize(
@@ -755,16 +710,18 @@ FORMULAS = {
 MORE_FORMULAS = ("-Budi", "@SUM(A1)", "\tTab Jaya", "=1+1")
 
 
+def january_with(folder: Path, name: str, institution: str, suggestion: str) -> SurveyDb:
+    """January 2025 in folder/survey.db, and one more submission written with these texts."""
+    survey = january_2025(folder / "survey.db")
+    identity = {"name": name, "institution": institution}
+    survey.add("2025-01", "2025-01-20T03:00:00+00:00", identity=identity, suggestion=suggestion)
+    return survey
+
+
 def test_control_characters_in_stored_text_cannot_break_the_report(
     tmp_path: Path, questionnaire: Questionnaire
 ) -> None:
-    survey = january_2025(tmp_path / "survey.db")
-    survey.add(
-        "2025-01",
-        "2025-01-20T03:00:00+00:00",
-        identity={"name": CONTROL_NAME, "institution": CONTROL_INSTITUTION},
-        suggestion=CONTROL_SUGGESTION,
-    )
+    survey = january_with(tmp_path, CONTROL_NAME, CONTROL_INSTITUTION, CONTROL_SUGGESTION)
     files = build_report(
         ReportRequest(survey.path, "2025-01", questionnaire, SERVICES, 5, include_personal=True),
         tmp_path / "out",
@@ -779,12 +736,8 @@ def test_control_characters_in_stored_text_cannot_break_the_report(
 def test_respondent_text_that_looks_like_a_formula_stays_plain_text(
     tmp_path: Path, questionnaire: Questionnaire
 ) -> None:
-    survey = january_2025(tmp_path / "survey.db")
-    survey.add(
-        "2025-01",
-        "2025-01-20T03:00:00+00:00",
-        identity={"name": FORMULAS["name"], "institution": FORMULAS["institution"]},
-        suggestion=FORMULAS["suggestion"],
+    survey = january_with(
+        tmp_path, FORMULAS["name"], FORMULAS["institution"], FORMULAS["suggestion"]
     )
     for n, text in enumerate(MORE_FORMULAS):
         survey.add(
@@ -797,17 +750,7 @@ def test_respondent_text_that_looks_like_a_formula_stays_plain_text(
         ReportRequest(survey.path, "2025-01", questionnaire, SERVICES, 10, include_personal=True),
         tmp_path,
     )
-    book = openpyxl.load_workbook(path)
-    try:
-        cells = {
-            (sheet.title, cell.value): cell.data_type
-            for sheet in book
-            for row in sheet.iter_rows()
-            for cell in row
-            if cell.value is not None
-        }
-    finally:
-        book.close()
+    cells = cell_types(path)
     expected = [
         ("Responden", FORMULAS["name"]),
         ("Responden", FORMULAS["institution"]),

@@ -15,13 +15,17 @@ from analysis.demographics import demographics
 from analysis.indices import index_value
 from analysis.numbers import format_id
 from analysis.summary import period_indices, summarize
-from survey.questionnaire import Questionnaire, load
-from tests.analysis_fixtures import IPAK_ITEMS, IPP_ITEMS, ITEMS, SERVICES, SurveyDb, january_2025
-
-
-@pytest.fixture(scope="module")
-def questionnaire() -> Questionnaire:
-    return load()
+from survey.questionnaire import Questionnaire
+from tests.support.analysis_fixtures import (
+    IDENTITY_COLUMNS,
+    IPAK_ITEMS,
+    IPP_ITEMS,
+    ITEMS,
+    SERVICES,
+    SUMMARY_KEYS,
+    SurveyDb,
+    january_2025,
+)
 
 
 @pytest.fixture
@@ -78,18 +82,7 @@ def test_summary_has_exactly_the_documented_keys_and_is_json(
 
     summary = summarize(survey.path, "2025-01", questionnaire, SERVICES, quota=30)
 
-    assert list(summary) == [
-        "period",
-        "respondents",
-        "responses",
-        "beyond_quota",
-        "late",
-        "ipp",
-        "ipak",
-        "elements",
-        "services",
-        "lke",
-    ]
+    assert list(summary) == list(SUMMARY_KEYS)
     assert list(summary["elements"]) == list(ITEMS)
     assert list(summary["services"]) == list(SERVICES)
     assert set(summary["lke"]) == {"ipp", "ipak", "months"}
@@ -353,12 +346,7 @@ def test_loaded_frame_has_the_documented_columns_with_labels(
         "counted",
         "late",
         "person",
-        "name",
-        "age",
-        "gender",
-        "education",
-        "occupation",
-        "institution",
+        *IDENTITY_COLUMNS,
         *ITEMS,
         "suggestion",
     ]

@@ -14,7 +14,7 @@ import pytest
 from analysis.report import ReportFiles, ReportRequest, build_report
 from analysis.suggestions import concerns_anti_corruption, is_placeholder
 from survey.questionnaire import load
-from tests.analysis_fixtures import SERVICES, SurveyDb
+from tests.support.analysis_fixtures import SERVICES, SurveyDb
 
 CPOB, IMPOR, SUKET = (SERVICES[code] for code in ("cpob", "cpob_impor", "suket_cpob"))
 EVALUATORS = "Mohon jumlah evaluator ditambah agar proses sertifikasi lebih cepat."

@@ -9,8 +9,8 @@ import pytest
 
 from bot.callbacks import MAX_BYTES, VERBS, decode, encode
 from bot.sandbox import Respondent, SandboxRequest
-from tests.conftest import App
-from tests.test_privacy import fill
+from tests.support.app import App
+from tests.support.survey import fill
 
 
 def sent_buttons(sandbox: SandboxRequest) -> list[str]:

@@ -19,14 +19,10 @@ from openpyxl import load_workbook
 
 from analysis.suggestions import is_placeholder
 from bot.cli.main import main
-from tests.conftest import REPO
+from tests.support.analysis_fixtures import EXPORT_COLUMNS, SUMMARY_KEYS
+from tests.support.app import REPO
 
-ITEMS = ["U1", "U2", "U3", "U4", "U5", "U6", "U7", "U8", "P1", "P2", "P3", "P4", "P5"]
-HEADER = (
-    "period,service,submitted_at,name,age,gender,education,occupation,institution,"
-    + ",".join(ITEMS)
-    + ",suggestion"
-)
+HEADER = ",".join(EXPORT_COLUMNS)
 # The reference's January 2025 (Tabel 1 and 2). It names 2 respondents, but U3 = U4 = 3.67 needs
 # 3: one of them scored 3 on U3 and U4.
 JANUARY = [
@@ -60,18 +56,7 @@ def test_import_then_report_json_reproduces_the_reference(
     assert "3 isian diimpor" in capsys.readouterr().out
     assert surveibot("report", "2025-01", "--json", "-c", config_file) == 0
     summary = json.loads(capsys.readouterr().out)
-    assert set(summary) == {
-        "period",
-        "respondents",
-        "responses",
-        "beyond_quota",
-        "late",
-        "ipp",
-        "ipak",
-        "elements",
-        "services",
-        "lke",
-    }
+    assert set(summary) == set(SUMMARY_KEYS)
     assert summary["period"] == "2025-01"
     assert (summary["respondents"], summary["responses"], summary["beyond_quota"]) == (2, 3, 0)
     assert summary["ipp"]["display"] == "3,92"

@@ -26,16 +26,17 @@ from bot.staff import closed_months
 from bot.staff import post as staff
 from bot.store import close_month
 from survey.questionnaire import load
-from tests.analysis_fixtures import SERVICES, january_2025
-from tests.conftest import Clock, running, unit_config
-from tests.test_analysis_files import docx_text, xlsx_rows
-from tests.test_privacy import fill
+from tests.support.analysis_fixtures import SERVICES, january_2025
+from tests.support.app import Clock, running, unit_config
+from tests.support.documents import docx_text, xlsx_rows
+from tests.support.survey import fill
 from tests.test_staff import (
     ADMIN,
     FEB_1_0800,
     STAFF,
     add_january,
     fast_files,  # noqa: F401  (a fixture)
+    january_due,
     rows,
     started,
     to_chat,
@@ -155,9 +156,7 @@ async def test_a_closed_month_keeps_the_quota_it_closed_with(
     staff_config: Config, sandbox: SandboxRequest, clock: Clock
 ) -> None:
     admin = Respondent(sandbox, ADMIN, "Admin")
-    async with started(staff_config, sandbox, clock) as app:
-        add_january(staff_config)
-        clock.current = FEB_1_0800
+    async with january_due(staff_config, sandbox, clock) as app:
         await staff.post_due(app)
     smaller = replace(staff_config, survey=replace(staff_config.survey, monthly_quota=1))
     async with running(smaller, sandbox, clock) as app:
@@ -168,9 +167,7 @@ async def test_a_closed_month_keeps_the_quota_it_closed_with(
 async def test_a_closed_month_changed_behind_the_bots_back_is_told_once_with_old_and_new(
     staff_config: Config, sandbox: SandboxRequest, clock: Clock
 ) -> None:
-    async with started(staff_config, sandbox, clock) as app:
-        add_january(staff_config)
-        clock.current = FEB_1_0800
+    async with january_due(staff_config, sandbox, clock) as app:
         await staff.post_due(app)
         assert await closed_months.watch(app) == []  # as closed: nothing to tell
         with sqlite3.connect(staff_config.storage.path) as db:  # someone edits the file

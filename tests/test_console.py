@@ -13,7 +13,7 @@ import pytest
 
 from bot.cli.main import main
 from survey import console
-from tests.conftest import REPO
+from tests.support.app import REPO
 
 SAY = {"say", "say_in"}
 

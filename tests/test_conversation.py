@@ -8,7 +8,6 @@ import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 from telegram import Update
@@ -16,53 +15,18 @@ from telegram import Update
 from bot.config import Config
 from bot.respondent.taps import acknowledge
 from bot.sandbox import Respondent, SandboxRequest
-from tests.conftest import App, Clock, running
-
-ITEMS = ["U1", "U2", "U3", "U4", "U5", "U6", "U7", "U8", "P1", "P2", "P3", "P4", "P5"]
-SERVICES = ["cpob", "cpob_impor", "fasilitas_bersama", "suket_cpob"]
-
-
-def rows(config: Config, sql: str, *args: Any) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(config.storage.path) as db:
-        return list(db.execute(sql, args))
-
-
-async def identity(r: Respondent, app: App, language: str = "Bahasa Indonesia") -> None:
-    await r.tap(app, language)
-    await r.say(app, "Dini B")
-    await r.say(app, "28")
-    await r.tap(app, "Perempuan" if language == "Bahasa Indonesia" else "Female")
-    await r.tap(app, "S2/Profesi/S3" if language == "Bahasa Indonesia" else "Master")
-    await r.tap(app, "Pegawai Swasta" if language == "Bahasa Indonesia" else "Private")
-    await r.say(app, "Novell Pharmaceutical Laboratories")
-
-
-async def first_item(r: Respondent, app: App) -> dict[str, Any]:
-    """Starts the CPOB survey, answers the identity and the period; returns U1's message."""
-    await r.command(app, "start", "cpob")
-    await identity(r, app)
-    await r.tap(app, "Januari 2025")
-    question = r.keyboard_message()
-    assert question is not None
-    return question
-
-
-async def answer_all(
-    r: Respondent,
-    app: App,
-    service: str = "cpob",
-    scores: dict[str, int] | None = None,
-    period: str = "Januari 2025",
-    submit: bool = True,
-) -> None:
-    await r.command(app, "start", service)
-    await identity(r, app)
-    await r.tap(app, period)
-    for item in ITEMS:
-        await r.tap(app, f"{(scores or {}).get(item, 4)} · ")
-    await r.tap(app, "Lewati")
-    if submit:
-        await r.tap(app, "✅ Kirim")
+from tests.support.app import App, Clock, running
+from tests.support.survey import (
+    ITEMS,
+    SERVICES,
+    about,
+    answer_all,
+    begin,
+    finish,
+    first_item,
+    identity,
+    rows,
+)
 
 
 @pytest.mark.parametrize("service", SERVICES)
@@ -176,8 +140,7 @@ async def test_unknown_code_says_so_and_lists_services(
 async def test_invalid_typed_answer_is_reasked_with_a_hint(
     app: App, respondent: Respondent, config: Config, step: str, bad: str, hint: str
 ) -> None:
-    await respondent.command(app, "start", "cpob")
-    await respondent.tap(app, "Bahasa Indonesia")
+    await begin(respondent, app)
     if step == "age":
         await respondent.say(app, "Dini B")
     await respondent.say(app, bad)
@@ -193,19 +156,10 @@ async def test_invalid_institution_and_overlong_suggestion_are_reasked(
     app: App, respondent: Respondent, config: Config
 ) -> None:
     await respondent.command(app, "start", "cpob")
-    await respondent.tap(app, "Bahasa Indonesia")
-    await respondent.say(app, "Dini B")
-    await respondent.say(app, "28")
-    await respondent.tap(app, "Perempuan")
-    await respondent.tap(app, "S2/Profesi/S3")
-    await respondent.tap(app, "Pegawai Swasta")
-    await respondent.say(app, "!!!")
+    await identity(respondent, app, institution="!!!")
     assert "nama instansi" in (respondent.last_text or "").lower()
     await respondent.say(app, "PT Bio Farma (Persero)")
-    await respondent.tap(app, "Januari 2025")
-    for _ in ITEMS:
-        await respondent.tap(app, "4 · ")
-    await respondent.say(app, "s" * 2001)
+    await finish(respondent, app, suggestion="s" * 2001, submit=False)
     texts = [m.get("text") or "" for m in respondent.sandbox.sent_to(respondent.chat_id)]
     assert "paling panjang 2000" in texts[-2]
     await respondent.say(app, "Perlu menambah personil untuk produk biologi.")
@@ -350,8 +304,7 @@ async def test_forged_or_malformed_callback_is_refused(
 async def test_another_users_button_is_refused(
     app: App, sandbox: SandboxRequest, respondent: Respondent, config: Config
 ) -> None:
-    await respondent.command(app, "start", "cpob")
-    await respondent.tap(app, "Bahasa Indonesia")
+    await begin(respondent, app)
     intruder = Respondent(sandbox, 6006, "Mallory")
     message = respondent.keyboard_message() or sandbox.sent_to(respondent.chat_id)[-1]
     await intruder.send(app, sandbox.callback_update(intruder.user, message, "a:1:name:Eve"))
@@ -553,8 +506,7 @@ async def test_cancel_asks_first_then_abandons(
 ) -> None:
     await respondent.command(app, "cancel")
     assert "Tidak ada survei" in (respondent.last_text or "")
-    await respondent.command(app, "start", "cpob")
-    await respondent.tap(app, "Bahasa Indonesia")
+    await begin(respondent, app)
     await respondent.command(app, "cancel")
     assert respondent.labels() == ["Ya, batalkan", "Tidak, lanjutkan"]
     await respondent.tap(app, "Tidak, lanjutkan")
@@ -575,8 +527,7 @@ async def test_cancel_asks_first_then_abandons(
 async def test_non_text_gets_a_hint_and_the_same_question(
     app: App, sandbox: SandboxRequest, respondent: Respondent, config: Config, kind: str
 ) -> None:
-    await respondent.command(app, "start", "cpob")
-    await respondent.tap(app, "Bahasa Indonesia")
+    await begin(respondent, app)
     await respondent.say(app, "Dini B")
     await respondent.say(app, "28")  # now gender: a button question
     build = getattr(sandbox, f"{kind}_update")
@@ -628,16 +579,15 @@ async def test_html_in_answers_is_shown_not_interpreted(
     app: App, respondent: Respondent, config: Config
 ) -> None:
     await respondent.command(app, "start", "cpob")
-    await respondent.tap(app, "Bahasa Indonesia")
-    await respondent.say(app, "<b>Budi</b> & *Co*")
-    await respondent.say(app, "40")
-    for label in ("Laki-laki", "SD", "Lainnya"):
-        await respondent.tap(app, label)
-    await respondent.say(app, "PT <script>alert(1)</script>'; DROP TABLE submissions;--")
-    await respondent.tap(app, "Januari 2025")
-    for _ in ITEMS:
-        await respondent.tap(app, "4 · ")
-    await respondent.tap(app, "Lewati")
+    await identity(
+        respondent,
+        app,
+        name="<b>Budi</b> & *Co*",
+        age="40",
+        choices=("Laki-laki", "SD", "Lainnya"),
+        institution="PT <script>alert(1)</script>'; DROP TABLE submissions;--",
+    )
+    await finish(respondent, app, submit=False)
     review = respondent.last_text or ""
     assert "&lt;b&gt;Budi&lt;/b&gt; &amp; *Co*" in review
     assert "<script>" not in review
@@ -674,16 +624,13 @@ async def test_longest_possible_review_fits_one_message(
     app: App, respondent: Respondent, sandbox: SandboxRequest
 ) -> None:
     await respondent.command(app, "start", "cpob")
-    await respondent.tap(app, "Bahasa Indonesia")
-    await respondent.say(app, "<a" * 50)
-    await respondent.say(app, "99")
-    for label in ("Laki-laki", "S2/Profesi/S3", "Pegawai BUMN/D"):
-        await respondent.tap(app, label)
-    await respondent.say(app, "&b" * 100)
-    await respondent.tap(app, "Desember 2024")
-    for _ in ITEMS:
-        await respondent.tap(app, "1 · ")
-    await respondent.say(app, "<&" * 1000)
+    choices = ("Laki-laki", "S2/Profesi/S3", "Pegawai BUMN/D")
+    await identity(
+        respondent, app, name="<a" * 50, age="99", choices=choices, institution="&b" * 100
+    )
+    await finish(
+        respondent, app, period="Desember 2024", scores=1, suggestion="<&" * 1000, submit=False
+    )
     assert "Periksa jawaban" in (respondent.last_text or "")  # the sandbox refuses > 4096
     assert respondent.labels() == ["✅ Kirim", "✏️ Ubah"]
 
@@ -694,19 +641,15 @@ async def test_longest_possible_review_fits_one_message(
 async def test_control_characters_in_typed_answers_are_never_stored(
     app: App, respondent: Respondent, config: Config
 ) -> None:
-    await respondent.command(app, "start", "cpob")
-    await respondent.tap(app, "Bahasa Indonesia")
+    await begin(respondent, app)
     await respondent.say(app, "\x00\x1b\uffff")  # nothing left to be a name: asked again
     assert "nama lengkap" in (respondent.last_text or "").lower()
-    await respondent.say(app, "Bu\x00di\x1b[31m Santoso\uffff 😀")
-    await respondent.say(app, "40")
-    for label in ("Laki-laki", "SD", "Lainnya"):
-        await respondent.tap(app, label)
-    await respondent.say(app, "PT\x0bMaju\ud800 Jaya")
-    await respondent.tap(app, "Januari 2025")
-    for _ in ITEMS:
-        await respondent.tap(app, "4 · ")
-    await respondent.say(app, "Lebih\x0bcepat\x00\ufffe,\tramah\x1b 👍\r\nterima kasih\uffff")
+    typed_name, typed_institution = "Bu\x00di\x1b[31m Santoso\uffff 😀", "PT\x0bMaju\ud800 Jaya"
+    await about(
+        respondent, app, typed_name, "40", ("Laki-laki", "SD", "Lainnya"), typed_institution
+    )
+    typed_suggestion = "Lebih\x0bcepat\x00\ufffe,\tramah\x1b 👍\r\nterima kasih\uffff"
+    await finish(respondent, app, suggestion=typed_suggestion, submit=False)
     assert "Periksa jawaban" in (respondent.last_text or "")
     await respondent.tap(app, "✅ Kirim")
     [(identity_json, suggestion)] = rows(config, "SELECT identity, suggestion FROM submissions")

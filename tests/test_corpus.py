@@ -1,7 +1,7 @@
 """A corpus of bad inputs, each sent through the real handlers to a respondent mid-survey.
 
 Every input gets a clear reply or, where that fits (edited messages, chatter in groups and
-channels), is ignored without a word; none crashes a handler (conftest fails the test on any
+channels), is ignored without a word; none crashes a handler (`running` fails the test on any
 handler exception) and none writes what it should not: the database after the input is the
 database before it plus, at most, the one answer the input legitimately gives. Every text the
 bot sent with ``parse_mode=HTML`` must also parse as Telegram HTML, whatever the input held.
@@ -24,10 +24,10 @@ from bot.config import Config
 from bot.runtime import runtime
 from bot.sandbox import Respondent, SandboxRequest, channel_chat, group_chat, supergroup_chat, user
 from bot.store import REVIEW
-from tests.conftest import App
-from tests.crowd import Person
-from tests.telegram_html import assert_html_well_formed, html_problems
-from tests.test_conversation import ITEMS
+from tests.support.app import App
+from tests.support.crowd import Person
+from tests.support.survey import ITEMS, begin
+from tests.support.telegram_html import assert_html_well_formed, html_problems
 
 JSONDict = dict[str, Any]
 STATES = ("new", "name", "age", "institution", "u1", "suggestion")
@@ -89,6 +89,11 @@ def c(id: str, state: str, build: Callable[[Scene], JSONDict], **expect: Any) ->
     return Case(id, state, build, **expect)
 
 
+def kept(id: str, state: str, text: str, **expect: Any) -> Case:
+    """A text that must be stored exactly as typed, as the answer to ``state``."""
+    return c(id, state, typed(text), stores={state: text}, **expect)
+
+
 def typed(text: str) -> Callable[[Scene], JSONDict]:
     return lambda s: s.text(text)
 
@@ -141,9 +146,9 @@ CORPUS = [
     c("blank-suggestion", "suggestion", typed(" \u200b "), says=(SUGGESTION_HINT,)),
     # -- emoji, right-to-left and invisible characters ------------------------------------------
     c("emoji-only", "name", typed("😀🎉👍"), says=(NAME_HINT,), asks="name"),
-    c("emoji-in-name", "name", typed("Dini 😀 B"), stores={"name": "Dini 😀 B"}, asks="age"),
+    kept("emoji-in-name", "name", "Dini 😀 B", asks="age"),
     c("flag-emoji-age", "age", typed("🇮🇩"), says=(AGE_HINT,), asks="age"),
-    c("arabic-name", "name", typed("محمد عبد الله"), stores={"name": "محمد عبد الله"}),
+    kept("arabic-name", "name", "محمد عبد الله"),
     c("rtl-override", "name", typed("\u202eDini\u202c B"), stores={"name": "Dini B"}),
     c("zero-width-only", "name", typed("\u200b\u200c\u200d\u2060"), says=(NAME_HINT,)),
     c("zero-width-inside", "name", typed("Di\u200bni\u200d B"), stores={"name": "Dini B"}),
@@ -157,56 +162,16 @@ CORPUS = [
     c("age-exponent", "age", typed("3e1"), says=(AGE_HINT,), asks="age"),
     c("age-padded", "age", typed("  35 \n"), stores={"age": "35"}, asks="gender"),
     # -- HTML, Markdown and SQL in names and suggestions ----------------------------------------
-    c(
-        "html-name",
-        "name",
-        typed("<b>Dini</b> & <i>B</i>"),
-        stores={"name": "<b>Dini</b> & <i>B</i>"},
-    ),
-    c(
-        "script-name",
-        "name",
-        typed("<script>alert(1)</script>"),
-        stores={"name": "<script>alert(1)</script>"},
-    ),
-    c(
-        "broken-html",
-        "name",
-        typed("Dini </b><a href='x'>"),
-        stores={"name": "Dini </b><a href='x'>"},
-    ),
-    c(
-        "entity-name",
-        "name",
-        typed("Dini &amp; &lt;B&gt; &#0;"),
-        stores={"name": "Dini &amp; &lt;B&gt; &#0;"},
-    ),
-    c(
-        "markdown-name",
-        "name",
-        typed("*Dini* _B_ `x` [a](http://x.y)"),
-        stores={"name": "*Dini* _B_ `x` [a](http://x.y)"},
-    ),
-    c(
-        "sql-name",
-        "name",
-        typed("Robert'); DROP TABLE drafts;--"),
-        stores={"name": "Robert'); DROP TABLE drafts;--"},
-    ),
-    c("sql-or", "institution", typed("PT ' OR '1'='1"), stores={"institution": "PT ' OR '1'='1"}),
+    kept("html-name", "name", "<b>Dini</b> & <i>B</i>"),
+    kept("script-name", "name", "<script>alert(1)</script>"),
+    kept("broken-html", "name", "Dini </b><a href='x'>"),
+    kept("entity-name", "name", "Dini &amp; &lt;B&gt; &#0;"),
+    kept("markdown-name", "name", "*Dini* _B_ `x` [a](http://x.y)"),
+    kept("sql-name", "name", "Robert'); DROP TABLE drafts;--"),
+    kept("sql-or", "institution", "PT ' OR '1'='1"),
     c("sql-age", "age", typed("35; DELETE FROM answers"), says=(AGE_HINT,), asks="age"),
-    c(
-        "html-suggestion",
-        "suggestion",
-        typed("<b>Bagus</b> <tg-spoiler>x</tg-spoiler> &"),
-        stores={"suggestion": "<b>Bagus</b> <tg-spoiler>x</tg-spoiler> &"},
-    ),
-    c(
-        "sql-suggestion",
-        "suggestion",
-        typed("'; UPDATE submissions SET period='1999-01';--"),
-        stores={"suggestion": "'; UPDATE submissions SET period='1999-01';--"},
-    ),
+    kept("html-suggestion", "suggestion", "<b>Bagus</b> <tg-spoiler>x</tg-spoiler> &"),
+    kept("sql-suggestion", "suggestion", "'; UPDATE submissions SET period='1999-01';--"),
     # -- stickers, media, locations and contacts ------------------------------------------------
     c("sticker", "name", lambda s: s.sandbox.sticker_update(s.me), says=(USE_TEXT,), asks="name"),
     c("photo", "name", lambda s: s.sandbox.photo_update(s.me), says=(USE_TEXT,), asks="name"),
@@ -305,8 +270,7 @@ async def arrive(app: App, sandbox: SandboxRequest, state: str) -> Scene:
     r = scene.respondent
     if state == "new":
         return scene
-    await r.command(app, "start", "cpob")
-    await r.tap(app, "Bahasa Indonesia")
+    await begin(r, app)
     if state == "name":
         return scene
     typed_name = await r.say(app, "Dini B")

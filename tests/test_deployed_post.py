@@ -21,8 +21,8 @@ from bot.config import TOKEN_ENV, load
 from bot.sandbox import Call, SandboxRequest
 from bot.sandbox.http import SandboxServer
 from bot.store import Storage
-from tests.conftest import TOKEN
-from tests.deployed import SURVEIBOT, bot_process, until_polling, write_config
+from tests.support.app import TOKEN
+from tests.support.deployed import SURVEIBOT, bot_process, until_polling, write_config
 from tests.test_staff import FULL_POST, STAFF, add_submission, assert_real_files, rows, to_chat
 
 pytestmark = pytest.mark.slow

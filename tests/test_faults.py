@@ -27,12 +27,12 @@ from bot.runtime import runtime
 from bot.sandbox import Fault, Respondent, SandboxRequest
 from bot.staff import post as staff
 from survey.questionnaire import Questionnaire
-from tests.conftest import App, Clock, running
-from tests.crowd import Person, finish, first_unanswered, polling
-from tests.fake_report import use_tiny_files
-from tests.invariants import check_database
-from tests.telegram_html import assert_html_well_formed
-from tests.test_conversation import first_item, identity, rows
+from tests.support.app import App, Clock, running
+from tests.support.crowd import Person, finish, first_unanswered, polling
+from tests.support.fake_report import use_tiny_files
+from tests.support.invariants import check_database
+from tests.support.survey import first_item, identity, rows
+from tests.support.telegram_html import assert_html_well_formed
 
 FLAKY = ("sendMessage", "editMessageText", "answerCallbackQuery", "sendPhoto", "sendDocument")
 ADMIN = 9001
@@ -66,7 +66,7 @@ def injected(sandbox: SandboxRequest) -> list[str]:
 
 
 def take_expected_errors(app: App) -> int:
-    """Removes the Bot API failures handlers met from the errors kept by conftest; anything
+    """Removes the Bot API failures handlers met from the errors kept by `running`; anything
     else stays there and fails the test."""
     errors: list[BaseException] = app.bot_data.get("errors", [])
     expected = [e for e in errors if isinstance(e, NetworkError | RetryAfter)]

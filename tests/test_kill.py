@@ -7,9 +7,9 @@ process at seeded random moments, starts it again, and after every kill reads th
 
 Updates a killed process had already fetched are lost (PTB confirms them on the next fetch) or
 fetched again by the next process; people who get no reply tap again or reopen the link, as in
-:mod:`tests.crowd`. At the end the restarted bot is stopped with SIGTERM, and the respondents
-who are still missing something reopen their link once more: each must be asked exactly their
-first unanswered item, and then finish.
+:mod:`tests.support.crowd`. At the end the restarted bot is stopped with SIGTERM, and the
+respondents who are still missing something reopen their link once more: each must be asked
+exactly their first unanswered item, and then finish.
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ from bot.config import TOKEN_ENV, load
 from bot.messages import load as load_messages
 from bot.sandbox import Respondent, SandboxRequest
 from bot.sandbox.http import SandboxServer
-from tests.conftest import TOKEN, running
-from tests.crowd import Person, finish, first_unanswered, polling
-from tests.deployed import SERVICES, bot_process, until_polling, write_config
-from tests.invariants import check_database
+from tests.support.app import TOKEN, running
+from tests.support.crowd import Person, finish, first_unanswered, polling
+from tests.support.deployed import SERVICES, bot_process, until_polling, write_config
+from tests.support.invariants import check_database
 
 pytestmark = pytest.mark.slow
 

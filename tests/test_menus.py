@@ -9,7 +9,7 @@ import pytest
 
 from bot.config import Config
 from bot.sandbox import Fault, SandboxRequest
-from tests.conftest import Clock, running
+from tests.support.app import Clock, running
 
 ADMINS = (9001, 9002)
 RESPONDENT = ["start", "help", "cancel", "language", "privacy"]

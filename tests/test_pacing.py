@@ -9,7 +9,7 @@ from itertools import pairwise
 import pytest
 
 from bot.pacing import Pacer
-from tests.virtual_time import now, run
+from tests.support.virtual_time import now, run
 
 LAG = 0.002  # each wake-up this late, as on a real loop; within the pacer's slack
 

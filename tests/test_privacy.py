@@ -16,36 +16,11 @@ import pytest
 from bot import reminders
 from bot.config import Config
 from bot.sandbox import Respondent, SandboxRequest
-from tests.conftest import App, Clock, running
-from tests.test_conversation import ITEMS, rows
+from tests.support.app import App, Clock, running
+from tests.support.survey import ITEMS, begin, fill, rows
 
 NAME, INSTITUTION = "Ratna Kusumawati", "PT Farmasi Sentosa Abadi"
 OTHER_NAME, OTHER_INSTITUTION = "Budi Santoso", "Apotek Sehat Sejahtera"
-
-
-async def fill(
-    r: Respondent,
-    app: App,
-    name: str,
-    institution: str,
-    score: int,
-    service: str = "cpob",
-    submit: bool = True,
-) -> None:
-    await r.command(app, "start", service)
-    await r.tap(app, "Bahasa Indonesia")
-    await r.say(app, name)
-    await r.say(app, "41")
-    await r.tap(app, "Perempuan")
-    await r.tap(app, "D4/S1")
-    await r.tap(app, "PNS/TNI/Polri")
-    await r.say(app, institution)
-    await r.tap(app, "Januari 2025")
-    for _ in ITEMS:
-        await r.tap(app, f"{score} · ")
-    await r.say(app, "Pelayanan cepat")
-    if submit:
-        await r.tap(app, "✅ Kirim")
 
 
 async def submitted_then_asked_to_erase(r: Respondent, app: App) -> dict[str, Any]:
@@ -333,8 +308,7 @@ async def test_an_erasure_held_off_by_a_reader_is_finished_after_a_restart(
 async def test_language_switches_the_survey_in_progress(
     app: App, respondent: Respondent, config: Config
 ) -> None:
-    await respondent.command(app, "start", "cpob")
-    await respondent.tap(app, "Bahasa Indonesia")
+    await begin(respondent, app)
     await respondent.say(app, "Dini B")
     await respondent.command(app, "language")
     assert "Bahasa survei Anda saat ini: <b>Bahasa Indonesia</b>" in (respondent.last_text or "")

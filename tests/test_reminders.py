@@ -15,8 +15,8 @@ from bot.config import Config
 from bot.runtime import runtime
 from bot.sandbox import Fault, Respondent, SandboxRequest
 from bot.store import changes_of
-from tests.conftest import App, Clock, running
-from tests.test_conversation import answer_all, identity, rows
+from tests.support.app import App, Clock, running
+from tests.support.survey import answer_all, identity, rows
 
 NOTE = "Pengingat"
 

@@ -13,7 +13,7 @@ from telegram.request import HTTPXRequest
 
 from bot.sandbox import Fault, SandboxRequest, user
 from bot.sandbox.http import SandboxServer
-from tests.conftest import TOKEN
+from tests.support.app import TOKEN
 
 # Bytes that would break a careless multipart parser: CRLFs, dashes and a boundary-like line.
 AWKWARD = b"\x89PNG\r\n\x1a\n\r\n--boundary\r\n\r\n" + bytes(range(256)) * 4

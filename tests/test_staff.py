@@ -25,8 +25,8 @@ from bot.staff import post as staff
 from bot.staff import report as staff_report
 from bot.store import staff as staff_store
 from bot.telegram_text import MAX_TEXT, split_text
-from tests.conftest import REPO, App, Clock, running
-from tests.fake_report import PNG, die, use_tiny_files
+from tests.support.app import REPO, App, Clock, running
+from tests.support.fake_report import PNG, die, use_tiny_files
 
 STAFF = -4001  # a basic group, as a staff chat starts out
 ADMIN = 9001
@@ -164,6 +164,15 @@ async def started(config: Config, sandbox: SandboxRequest, clock: Clock) -> Asyn
         yield app
 
 
+@asynccontextmanager
+async def january_due(config: Config, sandbox: SandboxRequest, clock: Clock) -> AsyncIterator[App]:
+    """An app :func:`started` mid-January; then January's submissions, and 1 February, 08:00."""
+    async with started(config, sandbox, clock) as app:
+        add_january(config)
+        clock.current = FEB_1_0800
+        yield app
+
+
 async def test_monthly_post_goes_out_once_with_figures_charts_and_documents(
     staff_config: Config, sandbox: SandboxRequest, clock: Clock
 ) -> None:
@@ -215,9 +224,7 @@ async def test_the_report_is_built_in_a_child_process_and_its_files_reach_the_ch
 ) -> None:
     # If the bot's process built the report itself, it would import analysis.report again.
     monkeypatch.delitem(sys.modules, "analysis.report", raising=False)
-    async with started(staff_config, sandbox, clock) as app:
-        add_january(staff_config)
-        clock.current = FEB_1_0800
+    async with january_due(staff_config, sandbox, clock) as app:
         [result] = await staff.post_due(app)
         assert result.state == "posted"
     assert "analysis.report" not in sys.modules
@@ -248,9 +255,7 @@ async def test_a_report_process_that_dies_sends_nothing_and_a_later_run_posts_th
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    async with started(staff_config, sandbox, clock) as app:
-        add_january(staff_config)
-        clock.current = FEB_1_0800
+    async with january_due(staff_config, sandbox, clock) as app:
         assert app.job_queue is not None
         [check] = app.job_queue.get_jobs_by_name("staff-post-check")
         monkeypatch.setattr(staff_report, "build_files", die)
@@ -319,9 +324,7 @@ async def test_first_start_posts_the_month_before_only_if_it_has_data(
 async def test_failure_midway_is_retried_sending_only_what_is_missing(
     staff_config: Config, sandbox: SandboxRequest, clock: Clock, fast_files: None
 ) -> None:
-    async with started(staff_config, sandbox, clock) as app:
-        add_january(staff_config)
-        clock.current = FEB_1_0800
+    async with january_due(staff_config, sandbox, clock) as app:
         sandbox.inject("sendDocument", Fault.server_error(), times=1)
         [failed] = await staff.post_due(app)
         assert (failed.state, failed.sent) == ("failed", ("text", "album"))
@@ -340,9 +343,7 @@ async def test_failure_midway_is_retried_sending_only_what_is_missing(
 async def test_a_claim_left_by_a_dead_process_is_taken_over_when_its_lease_ends(
     staff_config: Config, sandbox: SandboxRequest, clock: Clock, fast_files: None
 ) -> None:
-    async with started(staff_config, sandbox, clock) as app:
-        add_january(staff_config)
-        clock.current = FEB_1_0800
+    async with january_due(staff_config, sandbox, clock) as app:
         rt = app.bot_data["runtime"]
         lease = staff.LEASE
         claim = await staff_store.claim(rt.storage, "2025-01", STAFF, "gone", clock(), lease, 30)
@@ -358,9 +359,7 @@ async def test_a_claim_left_by_a_dead_process_is_taken_over_when_its_lease_ends(
 async def test_flood_control_is_waited_out(
     staff_config: Config, sandbox: SandboxRequest, clock: Clock, fast_files: None
 ) -> None:
-    async with started(staff_config, sandbox, clock) as app:
-        add_january(staff_config)
-        clock.current = FEB_1_0800
+    async with january_due(staff_config, sandbox, clock) as app:
         sandbox.inject("sendMediaGroup", Fault.retry_after(1), times=1)
         [result] = await staff.post_due(app)
         assert result.state == "posted"
@@ -371,9 +370,7 @@ async def test_group_upgraded_to_supergroup_is_followed_from_then_on(
     staff_config: Config, sandbox: SandboxRequest, clock: Clock, fast_files: None
 ) -> None:
     supergroup = -1_000_000_004_001
-    async with started(staff_config, sandbox, clock) as app:
-        add_january(staff_config)
-        clock.current = FEB_1_0800
+    async with january_due(staff_config, sandbox, clock) as app:
         sandbox.inject("sendMessage", Fault.migrate(supergroup), times=1, chat_id=STAFF)
         [result] = await staff.post_due(app)
         assert (result.state, result.chat_id) == ("posted", supergroup)

@@ -17,8 +17,8 @@ from survey import questionnaire as questionnaire_module
 from survey.identity import IDENTITY_KINDS, IdentityStep
 from survey.questionnaire import DEFAULT_PATH, load
 from survey.steps import Reader
-from tests.conftest import Clock, running
-from tests.test_conversation import ITEMS, rows
+from tests.support.app import Clock, running
+from tests.support.survey import ITEMS, rows
 
 
 @dataclass(frozen=True)

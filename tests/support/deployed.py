@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
 from bot.sandbox import SandboxRequest
-from tests.conftest import REPO, TOKEN
+from tests.support.app import REPO, TOKEN
 
 # The console script pip installed beside this interpreter, as systemd runs it (README).
 SURVEIBOT = (str(Path(sys.executable).parent / "surveibot"),)

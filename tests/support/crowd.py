@@ -5,7 +5,7 @@ when no reply comes within ``patience`` does what a person does: taps the same b
 it is still there) or reopens the survey link, a little more patient each time. Updates go to the
 sandbox's ``getUpdates`` queue, so they reach the bot through its real update processor
 (in-process :func:`polling`, or a separate bot process behind :mod:`bot.sandbox.http`). What each
-person saw is what :func:`tests.invariants.check_database` holds the database to.
+person saw is what :func:`tests.support.invariants.check_database` holds the database to.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.crowd import Person, stored_value
+from tests.support.crowd import Person, stored_value
 
 
 @dataclass

@@ -24,6 +24,23 @@ SERVICES = {
 IPP_ITEMS = tuple(f"U{n}" for n in range(1, 9))
 IPAK_ITEMS = tuple(f"P{n}" for n in range(1, 6))
 ITEMS = IPP_ITEMS + IPAK_ITEMS
+IDENTITY_COLUMNS = ("name", "age", "gender", "education", "occupation", "institution")
+# The layout `export` writes and `import` takes (README).
+EXPORT_COLUMNS = ("period", "service", "submitted_at", *IDENTITY_COLUMNS, *ITEMS, "suggestion")
+
+# The summary's keys in their order, as the README documents ``report --json``.
+SUMMARY_KEYS = (
+    "period",
+    "respondents",
+    "responses",
+    "beyond_quota",
+    "late",
+    "ipp",
+    "ipak",
+    "elements",
+    "services",
+    "lke",
+)
 
 TEST_SECRET = "0" * 64  # the person_key secret of these files
 
