@@ -71,16 +71,7 @@ class HttpSandbox(h.TimedSandbox):
             self.polling.set()
         return await super().do_request(url, *args, **kwargs)
 
-    def _record(
-        self,
-        method: str,
-        params: Any,
-        files: Any,
-        url: str,
-        status: int | None,
-        result: Any = None,
-    ) -> None:
-        super()._record(method, params, files, url, status, result)
+    def answered(self, method: str, params: Any, status: int | None) -> None:
         if method == "sendMessage" and status == 200:
             chat = int(params["chat_id"])
             self.sent[chat] += 1

@@ -23,6 +23,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from figures import fmt
+
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
@@ -97,7 +99,7 @@ def report(
     note: str = "",
 ) -> None:
     """Prints one figure with its goal and verdict, and records it for run_all."""
-    shown = "n/a" if value is None else _fmt(value)
+    shown = "n/a" if value is None else fmt(value)
     verdict = "" if ok is None else ("PASS" if ok else "FAIL")
     line = f"{name}: {shown} {unit}".rstrip()
     if goal:
@@ -122,14 +124,10 @@ def report(
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-def _fmt(value: float) -> str:
-    if value == int(value):
-        return f"{int(value):,}"
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    if abs(value) >= 10:
-        return f"{value:.1f}"
-    return f"{value:.2f}"
+def report_p99(name: str, values_ms: Sequence[float], goal_ms: float, note: str = "") -> None:
+    """Reports the 99th percentile of ``values_ms`` against ``p99 < goal_ms``."""
+    p99 = percentile(values_ms, 99)
+    report(name, p99, "ms", f"< {goal_ms:g}", p99 < goal_ms, note=note)
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -240,6 +238,10 @@ class TimedSandbox(SandboxRequest):
         result: Any = None,
     ) -> None:
         self.statuses[status] = self.statuses.get(status, 0) + 1
+        self.answered(method, params, status)
+
+    def answered(self, method: str, params: Any, status: int | None) -> None:
+        """Called with every call the sandbox answered; for subclasses that watch them."""
 
 
 @dataclass

@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from figures import fmt
+
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 SCRIPTS = [
@@ -59,7 +61,7 @@ def table(rows: list[dict[str, object]], markdown: bool) -> str:
         lines.append("|---|---|---|---|")
     for row in rows:
         value = row["value"]
-        shown = "n/a" if value is None else _fmt(float(value))  # type: ignore[arg-type]
+        shown = "n/a" if value is None else fmt(float(value))  # type: ignore[arg-type]
         measured = f"{shown} {row['unit']}".strip()
         if row.get("note"):
             measured += f" ({row['note']})"
@@ -73,16 +75,6 @@ def table(rows: list[dict[str, object]], markdown: bool) -> str:
                 + (f"  (goal {goal})" if row.get("goal") else "")
             )
     return "\n".join(lines)
-
-
-def _fmt(value: float) -> str:
-    if value == int(value):
-        return f"{int(value):,}"
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    if abs(value) >= 10:
-        return f"{value:.1f}"
-    return f"{value:.2f}"
 
 
 def main() -> int:

@@ -233,3 +233,11 @@ def check_submissions(db_path: Path, plans: Sequence[Plan]) -> tuple[int, list[s
         else:
             matched += 1
     return matched, problems
+
+
+def checked(db_path: Path, plans: Sequence[Plan]) -> int:
+    """How many ``plans`` the database holds exactly as planned; prints the first problems."""
+    matched, problems = check_submissions(db_path, plans)
+    for problem in problems[:5]:
+        print(f"  {problem}")
+    return matched

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import time, timedelta
@@ -21,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from survey import questionnaire as questionnaire_module
 from survey import unit_texts as unit_texts_module
-from survey.console import reason, say
+from survey.console import read_toml, say
 
 TOKEN_ENV = "SURVEIBOT_TOKEN"
 DEEP_LINK_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -128,15 +127,7 @@ class Config:
 def load(path: Path, environ: Mapping[str, str] | None = None, need_token: bool = True) -> Config:
     """Reads ``path``; ``SURVEIBOT_TOKEN`` in ``environ`` overrides ``[telegram] token``."""
     environ = os.environ if environ is None else environ
-    try:
-        with path.open("rb") as fh:
-            raw = tomllib.load(fh)
-    except FileNotFoundError:
-        raise ConfigError(say("config.file_not_found", path=path)) from None
-    except OSError as exc:
-        raise ConfigError(say("config.unreadable", path=path, reason=reason(exc))) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(say("config.not_toml", path=path, reason=reason(exc))) from None
+    raw = read_toml(path, ConfigError, "config.file_not_found")
     return _Reader(path, raw).config(environ, need_token)
 
 

@@ -21,6 +21,8 @@ import re
 import tomllib
 from functools import cache
 from importlib import resources
+from pathlib import Path
+from typing import Any
 
 from survey.catalogue import Catalogue, files_of, load
 
@@ -86,6 +88,22 @@ def reason(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
     return str(exc)
+
+
+def read_toml(path: Path, error: type[Exception], not_found: str = "config.unreadable") -> Any:
+    """Reads a TOML file the operator wrote; a failure raises ``error`` with one line in the
+    chosen language: text ``not_found`` for a missing file, else why it cannot be read."""
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError as exc:
+        if not_found == "config.unreadable":
+            raise error(say(not_found, path=path, reason=reason(exc))) from None
+        raise error(say(not_found, path=path)) from None
+    except OSError as exc:
+        raise error(say("config.unreadable", path=path, reason=reason(exc))) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise error(say("config.not_toml", path=path, reason=reason(exc))) from None
 
 
 def say_in(language: str, key: str, /, **values: object) -> str:

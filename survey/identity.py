@@ -39,13 +39,20 @@ class IdentityStep(Step):
         """The question of TOML table ``raw``, whose ``kind`` is this class's."""
         raise NotImplementedError
 
-    @staticmethod
-    def common(reader: Reader, raw: Mapping[str, Any], key: str, where: str) -> dict[str, Any]:
+    @classmethod
+    def common(cls, reader: Reader, raw: Mapping[str, Any], key: str, where: str) -> dict[str, Any]:
+        """The fields every kind reads: its key, column and prompt, and the hint of a typed
+        answer (a choice's hint is its prompt)."""
+        prompt = reader.text(raw, "prompt", where)
         return {
             "key": key,
             "column_text": reader.text(raw, "column", where),
-            "prompt_text": reader.text(raw, "prompt", where),
+            "prompt_text": prompt,
+            "hint_text": reader.text(raw, "hint", where) if cls.typed else prompt,
         }
+
+    def hint(self, language: str) -> str | None:
+        return self.hint_text[language] if self.typed else None
 
 
 @dataclass(frozen=True)
@@ -60,12 +67,8 @@ class TextStep(IdentityStep):
     def read(cls, reader: Reader, raw: Mapping[str, Any], key: str, where: str) -> TextStep:
         return cls(
             **cls.common(reader, raw, key, where),
-            hint_text=reader.text(raw, "hint", where),
             max_length=reader.get(raw, "max_length", where, int),
         )
-
-    def hint(self, language: str) -> str:
-        return self.hint_text[language]
 
     def typed_answer(self, text: str) -> str | None:
         text = " ".join(text.split())
@@ -93,13 +96,9 @@ class IntegerStep(IdentityStep):
     def read(cls, reader: Reader, raw: Mapping[str, Any], key: str, where: str) -> IntegerStep:
         return cls(
             **cls.common(reader, raw, key, where),
-            hint_text=reader.text(raw, "hint", where),
             min=reader.get(raw, "min", where, int),
             max=reader.get(raw, "max", where, int),
         )
-
-    def hint(self, language: str) -> str:
-        return self.hint_text[language]
 
     def typed_answer(self, text: str) -> str | None:
         text = text.strip()
@@ -140,8 +139,7 @@ class ChoiceStep(IdentityStep):
             raise reader.fail(f"{where}options", say("questionnaire.no_options"))
         if len({o.code for o in options}) != len(options):
             raise reader.fail(f"{where}options", say("questionnaire.option_repeat"))
-        common = cls.common(reader, raw, key, where)
-        return cls(**common, hint_text=common["prompt_text"], choice_options=options)
+        return cls(**cls.common(reader, raw, key, where), choice_options=options)
 
     @property
     def options(self) -> tuple[Option, ...]:

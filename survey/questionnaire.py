@@ -13,7 +13,6 @@ Exceptions::
 from __future__ import annotations
 
 import itertools
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from survey.console import reason, say
+from survey.console import read_toml, say
 from survey.identity import IDENTITY_KINDS, IdentityStep
 from survey.scoring import Band, IndexDef, round_half_up
 from survey.steps import SCORES, Item, LanguageStep, PeriodStep, Step, SuggestionStep
@@ -109,14 +108,7 @@ KIND_NAMES: dict[Any, str] = {
 def load(path: Path | None = None) -> Questionnaire:
     """Reads and validates a questionnaire file; the default is the one shipped in the package."""
     source = path or DEFAULT_PATH
-    try:
-        with source.open("rb") as fh:
-            raw = tomllib.load(fh)
-    except OSError as exc:
-        raise QuestionnaireError(say("config.unreadable", path=source, reason=reason(exc))) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise QuestionnaireError(say("config.not_toml", path=source, reason=reason(exc))) from exc
-    return _Parser(source, raw).questionnaire()
+    return _Parser(source, read_toml(source, QuestionnaireError)).questionnaire()
 
 
 class _Parser:

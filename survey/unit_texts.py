@@ -20,12 +20,11 @@ Exceptions::
 from __future__ import annotations
 
 import string
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from survey.console import reason, say
+from survey.console import read_toml, say
 
 MONTH, UNIT, DATE = "bulan", "unit", "tanggal"  # {bulan}, {unit}, {tanggal}
 PLACEHOLDERS = (MONTH, UNIT, DATE)
@@ -62,15 +61,7 @@ _LINES = ("signature",)
 
 def load(path: Path) -> UnitTexts:
     """Reads and checks the unit text file at ``path``."""
-    try:
-        with path.open("rb") as fh:
-            raw = tomllib.load(fh)
-    except FileNotFoundError:
-        raise UnitTextsError(say("unit_texts.file_not_found", path=path)) from None
-    except OSError as exc:
-        raise UnitTextsError(say("config.unreadable", path=path, reason=reason(exc))) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise UnitTextsError(say("config.not_toml", path=path, reason=reason(exc))) from None
+    raw = read_toml(path, UnitTextsError, "unit_texts.file_not_found")
     found: dict[str, Any] = {}
     for key, value in raw.items():
         if key in _TEXTS:

@@ -30,10 +30,7 @@ class PhoneStep(IdentityStep):
 
     @classmethod
     def read(cls, reader: Reader, raw: Mapping[str, Any], key: str, where: str) -> PhoneStep:
-        return cls(**cls.common(reader, raw, key, where), hint_text=reader.text(raw, "hint", where))
-
-    def hint(self, language: str) -> str:
-        return self.hint_text[language]
+        return cls(**cls.common(reader, raw, key, where))
 
     def typed_answer(self, text: str) -> str | None:
         digits = re.sub(r"[ -]", "", text)

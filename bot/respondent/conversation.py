@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from telegram import Message, Update
 from telegram.constants import ParseMode
@@ -126,18 +127,16 @@ async def text_answer(update: Update, context: Context) -> None:
 
 async def other_input(update: Update, context: Context) -> None:
     """Answers a sticker, photo or other non-text message with a hint and the same question."""
-    rt = runtime(context)
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
+    sent = await received(update, context)
+    if sent is None:
         return
-    draft = await rt.storage.active_draft(user.id)
+    rt, draft = sent.rt, sent.draft
     if draft is None:
-        await message.reply_html(rt.messages.get("no_survey", rt.config.survey.default_language))
+        await sent.message.reply_html(rt.messages.get("no_survey", sent.language))
         return
-    key = draft.step(rt.questionnaire.step_keys)
-    typed = _typed(rt, key)
-    hint = rt.messages.get("use_text" if typed else "use_buttons", rt.render.language(draft))
-    await _reask(message, context, draft, hint)
+    typed = _typed(rt, draft.step(rt.questionnaire.step_keys))
+    hint = rt.messages.get("use_text" if typed else "use_buttons", sent.language)
+    await _reask(sent.message, context, draft, hint)
 
 
 def clean_answer(rt: Runtime, key: str, text: str) -> str | None:
@@ -157,31 +156,50 @@ async def _reask(message: Message, context: Context, draft: Draft, hint: str) ->
     await send_step(context, draft)
 
 
+@dataclass(frozen=True)
+class Received:
+    """A respondent's message, with the runtime and their survey in progress (None: none)."""
+
+    rt: Runtime
+    message: Message
+    user_id: int
+    draft: Draft | None
+
+    @property
+    def language(self) -> str:
+        """The language of the survey in progress, else the survey's default."""
+        return self.rt.render.language(self.draft)
+
+
+async def received(update: Update, context: Context) -> Received | None:
+    """The message of ``update`` and its sender's survey in progress; None for an update that
+    is not a user's message."""
+    rt = runtime(context)
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return None
+    return Received(rt, message, user.id, await rt.storage.active_draft(user.id))
+
+
 # -- commands --------------------------------------------------------------------------------------
 
 
 async def cancel(update: Update, context: Context) -> None:
     """Asks for confirmation before abandoning the survey in progress."""
-    rt = runtime(context)
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
+    sent = await received(update, context)
+    if sent is None:
         return
-    draft = await rt.storage.active_draft(user.id)
-    if draft is None:
-        language = rt.config.survey.default_language
-        await message.reply_html(rt.messages.get("nothing_to_cancel", language))
+    if sent.draft is None:
+        await sent.message.reply_html(sent.rt.messages.get("nothing_to_cancel", sent.language))
         return
-    await _send(message, rt.render.confirm_cancel(draft))
+    await _send(sent.message, sent.rt.render.confirm_cancel(sent.draft))
 
 
 async def help_command(update: Update, context: Context) -> None:
     """Explains how the survey works, in the respondent's language."""
-    rt = runtime(context)
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
-        return
-    draft = await rt.storage.active_draft(user.id)
-    await message.reply_html(rt.messages.get("help", rt.render.language(draft)))
+    sent = await received(update, context)
+    if sent is not None:
+        await sent.message.reply_html(sent.rt.messages.get("help", sent.language))
 
 
 async def outside_private(update: Update, context: Context) -> None:

@@ -34,7 +34,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes, filters
 
 from bot.callbacks import encode, number
 from bot.messages import Safe
-from bot.respondent.conversation import send_step
+from bot.respondent.conversation import received, send_step
 from bot.respondent.taps import acknowledge, edit_tapped
 from bot.runtime import Runtime, runtime
 from bot.store import Draft, Storage, first_of, iso
@@ -115,12 +115,11 @@ class Erasure:
 
 async def erase_request(update: Update, context: Context) -> None:
     """Says what would be erased and asks for confirmation."""
-    rt = runtime(context)
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
+    sent = await received(update, context)
+    if sent is None:
         return
-    lang = rt.render.language(await rt.storage.active_draft(user.id))
-    submissions, drafts = await held(rt.storage, user.id)
+    rt, message, lang = sent.rt, sent.message, sent.language
+    submissions, drafts = await held(rt.storage, sent.user_id)
     if submissions == drafts == 0:
         await message.reply_html(rt.messages.get("erase_nothing", lang))
         return
@@ -273,12 +272,10 @@ def _erase(db: sqlite3.Connection, user_id: int, keys: list[str], now: str) -> E
 
 async def language(update: Update, context: Context) -> None:
     """Offers the languages for the survey in progress, or explains there is none."""
-    rt = runtime(context)
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
+    sent = await received(update, context)
+    if sent is None:
         return
-    draft = await rt.storage.active_draft(user.id)
-    lang = rt.render.language(draft)
+    rt, message, draft, lang = sent.rt, sent.message, sent.draft, sent.language
     if draft is None:
         await message.reply_html(rt.messages.get("lang_none", lang))
         return
