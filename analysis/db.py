@@ -1,11 +1,23 @@
-"""Reads a period's submissions from the bot's SQLite file, read-only, with the stdlib sqlite3.
+"""The analysis's one reader of the bot's SQLite file (read-only, the stdlib sqlite3), and the one
+place the quota rule is written.
 
-The quota (reference BAB II A.b) is applied here, in SQL: per period, across all services, the
-first ``quota`` submissions by (submitted_at, id) are counted and the rest are beyond quota.
-``submitted_at`` is ISO-8601 UTC text, so text order is time order. A closed month (table
-``closed_months``) keeps the quota it closed with, and its late submissions (stored after it
-closed) are never counted nor ranked: they are reported apart. The bot's own copy of this rule is
-``bot.store.tally``, which snapshots a month's figures when it closes.
+**Who counts in a month: the first ``quota`` persons, every submission of theirs.** The
+reference's criterion b (BAB II A) is "30 penerima layanan pertama", the first 30 recipients of
+a service in the month: persons, not submissions. A person who answers for two services is one
+respondent, and both answers count (the reference's January 2025: 3 submissions from 2 persons,
+"2 (dua) responden", indices averaged over the 3).
+
+A **person** is a Telegram account (``submissions.person_key``, kept after an erasure); for an
+imported row, which has no account, the same name and institution, compared case- and
+space-insensitively (:func:`person_of`); an imported row without either is a person of its own.
+Persons are ranked in each month by their first submission that is not late (time, then id;
+``submitted_at`` is ISO-8601 UTC text, so text order is time order); the first ``quota`` count,
+with the quota a closed month was closed with. Late submissions (stored after the month closed)
+never count. A month closed before this rule keeps the one it closed with, each submission on
+its own (``closed_months.rule``, ``bot/store/migrations/0006_quota_persons.sql``), so its posted
+figures stay what they were. :func:`ranked` writes the rule once; the bot's storage builds on it
+too (the counted ids, a closing month's figures), on a connection where :func:`person_of` is
+registered (:func:`register`).
 
 Two readers: :func:`tally_periods` adds scores up inside SQLite (what the indices need, fast for
 any number of months), :func:`load_period` returns one row per submission as a DataFrame (what
@@ -23,7 +35,6 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from analysis.quota import ranked, register
 from survey.questionnaire import Questionnaire
 from survey.safe_text import clean
 
@@ -34,6 +45,9 @@ __all__ = [
     "ServiceTally",
     "connect_readonly",
     "load_period",
+    "person_of",
+    "ranked",
+    "register",
     "tally_frame",
     "tally_periods",
 ]
@@ -41,12 +55,70 @@ __all__ = [
 DbPath = str | PathLike[str]
 
 
+def person_of(submission_id: int, name: str | None, institution: str | None) -> str:
+    """Who an imported submission stands for: its name and institution, normalised."""
+    parts = [" ".join(str(v or "").split()).casefold() for v in (name, institution)]
+    if not any(parts):
+        return f"submission:{submission_id}"
+    return "name:" + "\x1f".join(parts)
+
+
+def register(db: sqlite3.Connection) -> None:
+    """Makes :func:`person_of` callable from SQL on ``db``."""
+    db.create_function("person_of", 3, person_of, deterministic=True)
+
+
+_RANKED = """
+WITH persons AS (
+    SELECT {columns}
+           s.id AS id_, s.period AS period_, s.submitted_at AS at_, s.late AS late,
+           CASE WHEN c.rule = 'submissions' THEN 'submission:' || s.id
+                WHEN s.person_key IS NOT NULL THEN s.person_key
+                WHEN json_valid(s.identity) THEN person_of(
+                    s.id,
+                    json_extract(s.identity, '$.name'),
+                    json_extract(s.identity, '$.institution'))
+                ELSE 'submission:' || s.id  -- identity unreadable: a person of its own
+           END AS person,
+           c.quota AS closed_quota
+    FROM submissions AS s LEFT JOIN closed_months AS c ON c.period = s.period
+    WHERE s.period IN ({marks})
+),
+firsts AS (  -- each person's first submission (time, then id) of the month, on every row
+    SELECT p.*,
+           MIN(at_) OVER (PARTITION BY period_, late, person) AS first_at,
+           MIN(id_) OVER (PARTITION BY period_, late, person) AS first_id
+    FROM persons AS p
+),
+ranked AS (  -- persons ranked by their first submission: window functions, no self-join
+    SELECT f.*,
+           NOT f.late AND DENSE_RANK() OVER (
+               PARTITION BY period_, late ORDER BY first_at, first_id
+           ) <= COALESCE(f.closed_quota, ?) AS counted
+    FROM firsts AS f
+)
+"""
+
+
+def ranked(columns: str, periods: Sequence[str], quota: int) -> tuple[str, tuple[object, ...]]:
+    """The ``WITH … ranked AS (…)`` prefix and its arguments, for ``periods``.
+
+    ``ranked`` has one row per submission of those months: ``columns`` (a select list ending in a
+    comma, over ``submissions AS s``), then ``id_``, ``period_``, ``at_`` (submitted at),
+    ``late``, ``person``, ``closed_quota`` (None for an open month), ``first_at`` and
+    ``first_id`` (the person's first submission) and ``counted`` (1 or 0).
+    The caller's arguments follow these.
+    """
+    marks = ", ".join("?" * len(periods))
+    return _RANKED.format(columns=columns, marks=marks), (*periods, quota)
+
+
 @dataclass(frozen=True)
 class ServiceTally:
     """One service's submissions in one period: counts and per-item score totals.
 
     ``sums`` and ``counts`` cover counted submissions only; an item index is ``sums / counts``.
-    ``persons`` are the counted persons (:mod:`analysis.quota`): the respondents, whom a
+    ``persons`` are the counted persons (:func:`ranked`): the respondents, whom a
     report counts once however many services they answered.
     """
 
@@ -129,7 +201,7 @@ def load_period(
 
     Columns: ``id, period, service, submitted_at`` (UTC datetime), ``counted`` and ``late``
     (bool: late ones are stored after the month closed, never counted), ``person`` (whom the
-    submission stands for, :mod:`analysis.quota`), one column per identity question (``name,
+    submission stands for, :func:`analysis.db.ranked`), one column per identity question (``name,
     age, gender, education, occupation, institution``; choices as the reference language's
     labels, categorical in questionnaire order; ``age`` as nullable ``Int64``), one ``Int64``
     column per item (``U1`` … ``P5``), ``suggestion``.

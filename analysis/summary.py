@@ -11,7 +11,7 @@ The summary (``surveibot … --json``) has exactly these keys::
 
 ``respondents`` counts persons, ``responses`` their submissions (the indices average these):
 the quota is the month's first persons, every submission of theirs counting (see
-:mod:`analysis.quota`). A period without data has ``responses`` 0 and nulls for every index and
+:func:`analysis.db.ranked`). A period without data has ``responses`` 0 and nulls for every index and
 element. ``late``
 counts submissions stored after the month closed: kept, never counted (see
 bot/store/migrations/0004_closed_months.sql). ``lke`` is the unit's value, over all services, in a

@@ -46,7 +46,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import aiosqlite
 
-from analysis.quota import person_of, ranked, register
+from analysis.db import person_of, ranked, register
 from survey.console import reason, say
 from survey.questionnaire import PERIOD
 
@@ -524,7 +524,7 @@ class Storage:
 
     async def counted_ids(self, period: str, quota: int) -> list[int]:
         """Returns the ids of the period's counted submissions: every submission of the first
-        ``quota`` persons (:mod:`analysis.quota`), late ones never, and with the quota kept at
+        ``quota`` persons (:func:`analysis.db.ranked`), late ones never, and with the quota kept at
         closing for a closed month."""
         prefix, args = ranked("", [period], quota)
         rows = await self.read(
