@@ -27,7 +27,7 @@ import pytest
 from bot.config import Config
 from bot.runtime import runtime
 from bot.sandbox import Respondent, SandboxRequest
-from bot.store import StorageUnavailable, changes_of, rows_of
+from bot.store import StorageUnavailable
 from tests.conftest import App, Clock, running
 from tests.test_conversation import ITEMS, identity
 
@@ -322,9 +322,9 @@ async def test_a_bug_in_sql_is_not_passed_off_as_a_passing_fault(
     """Only faults from outside are "try again"; an SQL error is a bug and says so."""
     storage = runtime(app).storage
     with pytest.raises(sqlite3.OperationalError, match="no such column"):
-        await storage.read(rows_of, "SELECT nonsense FROM drafts")
+        await storage.read(lambda db: db.execute("SELECT nonsense FROM drafts").fetchall())
     with pytest.raises(sqlite3.OperationalError, match="no such table"):
-        await storage.write(changes_of, "INSERT INTO nowhere VALUES (1)")
+        await storage.write(lambda db: db.execute("INSERT INTO nowhere VALUES (1)").rowcount)
     assert not storage.db.in_transaction
 
 

@@ -10,20 +10,24 @@ that :class:`Storage` runs as one transaction:
 - :mod:`bot.store.drafts`: drafts, answers, the step being asked, submit, button taps;
 - :mod:`bot.store.submissions`: submissions, scores and which of them count;
 - :mod:`bot.store.closed_months`: closed months and their figures;
-- :mod:`bot.store.staff`: the staff chat's posts, settings and counts;
+- :mod:`bot.store.staff`: the staff chat's posts, learnt settings and counts;
+- :mod:`bot.store.settings`: one value per key, kept between starts;
+- :mod:`bot.store.reminders`: reminders and unreachable respondents;
+- :mod:`bot.store.privacy`: a respondent's erasure and language switch;
+- :mod:`bot.store.transfer`: the rows of an import from a previous platform;
+- :mod:`bot.store.files`: the database as a file (backup copy, tidying);
 - :mod:`bot.store.storage`: :class:`Storage`, the facade the bot calls.
+
+Nothing outside this package writes SQL: it calls a named function of the module above.
 """
 
 from bot.store.closed_months import Change, ClosedMonth, Closing, close_month, closed_month, tally
 from bot.store.connection import (
     BACKUP_APPLICATION_ID,
     CHECKPOINT_WAIT_MS,
-    changes_of,
-    first_of,
     iso,
     parse_time,
     person_key,
-    rows_of,
 )
 from bot.store.drafts import REVIEW, Draft, Outcome, current_step
 from bot.store.errors import StorageError, StorageGone, StorageUnavailable
@@ -47,14 +51,11 @@ __all__ = [
     "StorageGone",
     "StorageUnavailable",
     "Submission",
-    "changes_of",
     "close_month",
     "closed_month",
     "current_step",
-    "first_of",
     "iso",
     "parse_time",
     "person_key",
-    "rows_of",
     "tally",
 ]

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from analysis.quota import ranked, register
-from bot.store.connection import first_of, iso, parse_time, rows_of
+from bot.store.connection import _first_of, _rows_of, iso, parse_time
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ class Change:
 
 def closed_month(db: sqlite3.Connection, period: str) -> ClosedMonth | None:
     """Returns ``period``'s closing, or None while it is open."""
-    row = first_of(
+    row = _first_of(
         db,
         "SELECT closed_at, reason, quota, figures, noticed FROM closed_months WHERE period = ?",
         (period,),
@@ -92,7 +92,7 @@ def close_month(
 
 def changed_months(db: sqlite3.Connection) -> list[Change]:
     changes = []
-    for row in rows_of(db, "SELECT period FROM closed_months ORDER BY period"):
+    for row in _rows_of(db, "SELECT period FROM closed_months ORDER BY period"):
         closed = closed_month(db, row[0])
         assert closed is not None
         before = closed.noticed if closed.noticed is not None else closed.figures

@@ -34,6 +34,7 @@ import aiosqlite
 from analysis.quota import person_of
 from bot.store.errors import StorageError, StorageGone, unavailable
 from bot.store.schema import MIGRATIONS, MIGRATIONS_TABLE, migrate_one
+from bot.store.settings import setting
 from survey.console import reason, say
 
 logger = logging.getLogger(__name__)
@@ -325,24 +326,26 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return found.st_dev, found.st_ino
 
 
-def rows_of(db: sqlite3.Connection, sql: str, args: Sequence[Any] = ()) -> list[sqlite3.Row]:
-    """A read for :meth:`Storage.read`: every row of one query."""
+def _rows_of(db: sqlite3.Connection, sql: str, args: Sequence[Any] = ()) -> list[sqlite3.Row]:
+    """A read for :meth:`Database.read`: every row of one query (for this package only)."""
     return db.execute(sql, args).fetchall()
 
 
-def first_of(db: sqlite3.Connection, sql: str, args: Sequence[Any] = ()) -> sqlite3.Row | None:
-    """A read for :meth:`Storage.read`: the first row of one query, or None."""
+def _first_of(db: sqlite3.Connection, sql: str, args: Sequence[Any] = ()) -> sqlite3.Row | None:
+    """A read for :meth:`Database.read`: the first row of one query, or None (for this package
+    only)."""
     row: sqlite3.Row | None = db.execute(sql, args).fetchone()
     return row
 
 
-def changes_of(db: sqlite3.Connection, sql: str, args: Sequence[Any] = ()) -> int:
-    """A write for :meth:`Storage.write`: one statement; returns how many rows it changed."""
+def _changes_of(db: sqlite3.Connection, sql: str, args: Sequence[Any] = ()) -> int:
+    """A write for :meth:`Database.write`: one statement; returns how many rows it changed (for
+    this package only)."""
     return db.execute(sql, args).rowcount
 
 
 def _secret(db: sqlite3.Connection) -> str:
-    row = first_of(db, "SELECT value FROM settings WHERE key = 'person_key_secret'")
-    if row is None:
+    found = setting(db, "person_key_secret")
+    if found is None:
         raise StorageError("the database has no person_key_secret")
-    return str(row[0])
+    return found

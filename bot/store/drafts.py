@@ -8,15 +8,14 @@ replayed or doubled button press can only ever touch the item printed on that bu
 from __future__ import annotations
 
 import enum
-import json
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bot.store.closed_months import Closing, close_month, closed_month
-from bot.store.connection import first_of, iso, parse_time, rows_of
-from bot.store.submissions import SAME_PERSON, Submission, submission_where
+from bot.store.connection import _first_of, _rows_of, iso, parse_time
+from bot.store.submissions import SAME_PERSON, Submission, insert_submission, submission_where
 from survey.questionnaire import PERIOD
 
 REVIEW = "review"
@@ -102,7 +101,7 @@ def find_open_draft(db: sqlite3.Connection, user_id: int, service: str) -> Draft
 
 
 def active_draft(db: sqlite3.Connection, user_id: int) -> Draft | None:
-    row = first_of(
+    row = _first_of(
         db,
         "SELECT id FROM drafts WHERE user_id = ? AND status = 'open' "
         "ORDER BY updated_at DESC, id DESC LIMIT 1",
@@ -135,19 +134,31 @@ def record_answer(
     taken = (person, user_id, draft.service, value)
     if key == PERIOD and person is not None and submission_where(db, SAME_PERSON, taken):
         return Outcome.TAKEN, draft
-    db.execute(
-        "INSERT INTO answers (draft_id, key, value, answered_at, source_message_id) "
-        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (draft_id, key) DO UPDATE SET "
-        "value = excluded.value, answered_at = excluded.answered_at, "
-        "source_message_id = excluded.source_message_id",
-        (draft_id, key, value, iso(now), source_message_id),
-    )
+    upsert_answer(db, draft_id, key, value, now, source_message_id)
     db.execute(
         "UPDATE drafts SET editing = NULL, updated_at = ? WHERE id = ?", (iso(now), draft_id)
     )
     answers = {**draft.answers, key: value}
     return Outcome.RECORDED, replace(
         draft, editing=None, updated_at=parse_time(iso(now)), answers=answers
+    )
+
+
+def upsert_answer(
+    db: sqlite3.Connection,
+    draft_id: int,
+    key: str,
+    value: str,
+    now: datetime,
+    source_message_id: int | None = None,
+) -> None:
+    """Stores ``value`` as the draft's answer to ``key``, replacing an earlier one."""
+    db.execute(
+        "INSERT INTO answers (draft_id, key, value, answered_at, source_message_id) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (draft_id, key) DO UPDATE SET "
+        "value = excluded.value, answered_at = excluded.answered_at, "
+        "source_message_id = excluded.source_message_id",
+        (draft_id, key, value, iso(now), source_message_id),
     )
 
 
@@ -226,25 +237,19 @@ def submit(
         close_month(db, period, "post_time", due.quota, now)
     late = closed_month(db, period) is not None
     identity = {k: answers[k] for k in identity_keys}
-    submission_id = db.execute(
-        "INSERT INTO submissions (draft_id, user_id, person_key, service, period, submitted_at, "
-        "language, identity, suggestion, late) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            draft_id,
-            user_id,
-            key,
-            draft.service,
-            period,
-            iso(now),
-            answers["language"],
-            json.dumps(identity, ensure_ascii=False),
-            answers["suggestion"] or None,
-            int(late),
-        ),
-    ).lastrowid
-    db.executemany(
-        "INSERT INTO scores (submission_id, item, score) VALUES (?, ?, ?)",
-        [(submission_id, code, int(answers[code])) for code in item_codes],
+    submission_id = insert_submission(
+        db,
+        draft_id=draft_id,
+        user_id=user_id,
+        person_key=key,
+        service=draft.service,
+        period=period,
+        submitted_at=iso(now),
+        language=answers["language"],
+        identity=identity,
+        suggestion=answers["suggestion"] or None,
+        scores={code: int(answers[code]) for code in item_codes},
+        late=late,
     )
     if due is not None:  # an empty month closes behind its first submission after its post time
         close_month(db, period, "post_time", due.quota, now)
@@ -257,7 +262,7 @@ def submit(
 
 
 def open_draft_id(db: sqlite3.Connection, user_id: int, service: str) -> int | None:
-    row = first_of(
+    row = _first_of(
         db,
         "SELECT id FROM drafts WHERE user_id = ? AND service = ? AND status = 'open'",
         (user_id, service),
@@ -266,7 +271,7 @@ def open_draft_id(db: sqlite3.Connection, user_id: int, service: str) -> int | N
 
 
 def load_draft(db: sqlite3.Connection, draft_id: int) -> Draft | None:
-    rows = rows_of(
+    rows = _rows_of(
         db,
         "SELECT d.*, a.key AS answer_key, a.value AS answer_value FROM drafts AS d "
         "LEFT JOIN answers AS a ON a.draft_id = d.id WHERE d.id = ?",
@@ -290,7 +295,7 @@ def load_draft(db: sqlite3.Connection, draft_id: int) -> Draft | None:
 
 
 def _message_used(db: sqlite3.Connection, draft_id: int, message_id: int) -> bool:
-    row = first_of(
+    row = _first_of(
         db,
         "SELECT 1 FROM answers WHERE draft_id = ? AND source_message_id = ?",
         (draft_id, message_id),

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from analysis.quota import ranked
-from bot.store.connection import first_of, parse_time, rows_of
+from bot.store.connection import _first_of, _rows_of, parse_time
 
 
 @dataclass(frozen=True)
@@ -36,10 +36,10 @@ SAME_PERSON = "(person_key = ? OR user_id = ?) AND service = ? AND period = ?"
 def submission_where(
     db: sqlite3.Connection, where: str, args: tuple[Any, ...]
 ) -> Submission | None:
-    row = first_of(db, f"SELECT * FROM submissions WHERE {where}", args)
+    row = _first_of(db, f"SELECT * FROM submissions WHERE {where}", args)
     if row is None:
         return None
-    rows = rows_of(db, "SELECT item, score FROM scores WHERE submission_id = ?", (row["id"],))
+    rows = _rows_of(db, "SELECT item, score FROM scores WHERE submission_id = ?", (row["id"],))
     scores = {item: int(score) for item, score in rows}
     return Submission(
         id=row["id"],
@@ -57,12 +57,12 @@ def submission_where(
 
 def counted_ids(db: sqlite3.Connection, period: str, quota: int) -> list[int]:
     prefix, args = ranked("", [period], quota)
-    rows = rows_of(db, prefix + "SELECT id_ FROM ranked WHERE counted ORDER BY 1", args)
+    rows = _rows_of(db, prefix + "SELECT id_ FROM ranked WHERE counted ORDER BY 1", args)
     return [row[0] for row in rows]
 
 
 def submission_count(db: sqlite3.Connection, period: str) -> int:
-    row = first_of(db, "SELECT COUNT(*) FROM submissions WHERE period = ?", (period,))
+    row = _first_of(db, "SELECT COUNT(*) FROM submissions WHERE period = ?", (period,))
     return int(row[0]) if row else 0
 
 
