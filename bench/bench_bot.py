@@ -222,7 +222,7 @@ def time_record_answer(app: h.App) -> list[float]:
 
 
 class DatabaseThread:
-    """Times every transaction on aiosqlite's thread: wall time (the thread is busy) and CPU.
+    """Times every transaction on the database's thread: wall time (the thread is busy) and CPU.
 
     ``bot.store.connection._commit_batch`` is what :meth:`bot.store.Storage.write` runs there
     (one transaction for every write queued meanwhile: group commit),

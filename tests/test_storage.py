@@ -220,7 +220,7 @@ async def test_transactions_run_whole_and_in_call_order(storage: Storage) -> Non
     assert trace == expected
     rows = await storage.read(rows_of, "SELECT key FROM settings WHERE key LIKE 'k%' ORDER BY key")
     assert [row[0] for row in rows] == [key for key in keys if key != "k07"]
-    assert not storage.db.in_transaction
+    assert not storage.in_transaction
 
 
 async def test_a_write_returns_only_once_it_is_committed_for_every_reader(

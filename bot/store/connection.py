@@ -1,7 +1,8 @@
 """The one connection to the database, and the transactions run on it.
 
-One aiosqlite connection does every read and write. Each transaction is one function run whole on
-that connection's thread (:meth:`Database.write`, :meth:`Database.read`), so two coroutines never
+One :class:`sqlite3.Connection` does every read and write. Each transaction is one function run
+whole on the database's own thread (:mod:`bot.store.thread`; :meth:`Database.write`,
+:meth:`Database.read`), so two coroutines never
 share a transaction, and writes begin with ``BEGIN IMMEDIATE`` (see
 shared/reference/telegram-sqlite-facts.md). WAL with ``synchronous=FULL``: a commit returned is on
 disk, so every answer is stored before the bot replies to it.
@@ -29,12 +30,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-import aiosqlite
-
 from analysis.quota import person_of
 from bot.store.errors import StorageError, StorageGone, unavailable
 from bot.store.schema import MIGRATIONS, MIGRATIONS_TABLE, migrate_one
 from bot.store.settings import setting
+from bot.store.thread import DatabaseThread
 from survey.console import reason, say
 
 logger = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ class Database:
     Every transaction is one plain function over a :class:`sqlite3.Connection`, run whole on the
     connection's thread: :meth:`write` wraps it in a savepoint of ``BEGIN IMMEDIATE`` … ``COMMIT``
     (the writes queued meanwhile share that commit: group commit), :meth:`read` in ``BEGIN`` …
-    ``COMMIT``. aiosqlite runs the calls queued to its thread one after another in
+    ``COMMIT``. The database's thread runs the calls queued to it one after another in
     the order they were made, so two transactions never interleave and no lock is needed; and a
     transaction costs one hand-over between the event loop and that thread, not one per statement.
     Under load those hand-overs, each waiting for a turn of a busy loop, were what limited the bot
@@ -79,7 +79,8 @@ class Database:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._db: aiosqlite.Connection | None = None
+        self._connection: sqlite3.Connection | None = None
+        self._thread: DatabaseThread | None = None
         self._queued: list[_Write] = []  # writes waiting for the next group commit
         self._writer: asyncio.Task[None] | None = None
         self._identity: tuple[int, int] | None = None  # (st_dev, st_ino) of the file opened
@@ -88,19 +89,10 @@ class Database:
     async def open(self) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = await aiosqlite.connect(self.path, isolation_level=None)
-            self._db.row_factory = sqlite3.Row
-            for pragma in (
-                "PRAGMA journal_mode=WAL",
-                "PRAGMA synchronous=FULL",
-                "PRAGMA foreign_keys=ON",
-                "PRAGMA busy_timeout=5000",
-            ):
-                await self._db.execute(pragma)
+            self._thread = DatabaseThread()
+            self._connection = await self._thread.run(connect, self.path)
             self._identity = _identity(self.path)  # the file exists once WAL mode is set
-            await self._unmark_backup()
-            await self._db.create_function("person_key", 2, person_key, deterministic=True)
-            await self._db.create_function("person_of", 3, person_of, deterministic=True)
+            await self._thread.run(_prepare, self._connection)
             await self._migrate()
             self._secret = await self.read(_secret)
         except (sqlite3.Error, OSError) as exc:
@@ -111,26 +103,26 @@ class Database:
     async def close(self) -> None:
         if self._writer is not None:  # the writes already queued are committed first
             await asyncio.shield(self._writer)
-        if self._db is not None:
-            await self._db.close()
-            self._db = None
-            if self._identity is not None and _identity(self.path) != self._identity:
-                _set_aside_wal(self.path)
+        if self._thread is not None:
+            if self._connection is not None:
+                await self._thread.run(self._connection.close)
+                self._connection = None
+                if self._identity is not None and _identity(self.path) != self._identity:
+                    _set_aside_wal(self.path)
+            self._thread.stop()
+            self._thread = None
         self._identity = None
 
-    async def _unmark_backup(self) -> None:
-        """Clears the backup mark of a backup restored as the live database."""
-        rows = list(await self.db.execute_fetchall("PRAGMA application_id"))
-        if rows and rows[0][0] == BACKUP_APPLICATION_ID:
-            await self.db.execute("PRAGMA application_id = 0")
-            logger.info("opened a backup as the live database: its backup mark is cleared")
-
     @property
-    def db(self) -> aiosqlite.Connection:
-        """The aiosqlite connection, for a single statement such as a ``PRAGMA``."""
-        if self._db is None:
+    def in_transaction(self) -> bool:
+        """Whether a transaction is open on the connection: never, between two calls."""
+        return self._connection is not None and self._connection.in_transaction
+
+    async def _run(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Runs ``work(connection, *args, **kwargs)`` on the database's thread: one trip."""
+        if self._thread is None or self._connection is None:
             raise StorageError("the database is not open")
-        return self._db
+        return await self._thread.run(work, self._connection, *args, **kwargs)
 
     async def write(
         self,
@@ -163,11 +155,8 @@ class Database:
         try:
             while self._queued:
                 batch, self._queued = self._queued, []
-                db = self.db
                 try:
-                    outcomes: list[tuple[bool, Any]] = await db._execute(  # type: ignore[no-untyped-call]
-                        _commit_batch, db._conn, self.path, self._identity, batch
-                    )
+                    outcomes = await self._run(_commit_batch, self.path, self._identity, batch)
                 except Exception as exc:  # the batch as a whole: nothing was written
                     outcomes = [(False, exc)] * len(batch)
                 for write, (ok, value) in zip(batch, outcomes, strict=True):
@@ -198,32 +187,53 @@ class Database:
         It waits for readers :data:`CHECKPOINT_WAIT_MS` at most, not the busy timeout, as every
         other transaction waits behind it.
         """
-        db = self.db
-        done: bool = await db._execute(_checkpoint, db._conn)  # type: ignore[no-untyped-call]
-        return done
+        return await self._run(_checkpoint)
 
     async def _transaction(
         self, begin: str, work: Callable[..., T], *args: Any, **kwargs: Any
     ) -> T:
-        db = self.db
         try:
-            # aiosqlite's public calls run one statement each; its _execute queues any function
-            # on the connection's thread, which one trip per transaction needs.
-            result: T = await db._execute(  # type: ignore[no-untyped-call]
-                _transaction, db._conn, begin, work, *args, **kwargs
-            )
+            result: T = await self._run(_transaction, begin, work, *args, **kwargs)
         except sqlite3.DatabaseError as exc:
             raise unavailable(exc) from exc
         return result
 
     async def _migrate(self) -> None:
-        await self.db.execute(MIGRATIONS_TABLE)
         for name, script in MIGRATIONS:
             if await self.write(migrate_one, name, script, iso(datetime.now(UTC))):
                 logger.info("applied migration %s", name)
 
 
-# -- transactions, on the database's thread --------------------------------------------------------
+# -- on the database's thread ---------------------------------------------------------------------
+
+
+def connect(
+    path: Path, factory: type[sqlite3.Connection] = sqlite3.Connection
+) -> sqlite3.Connection:
+    """Opens the database at ``path`` durable (WAL, ``synchronous=FULL``), on the thread that
+    will use it."""
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, factory=factory)
+    db.row_factory = sqlite3.Row
+    for pragma in (
+        "PRAGMA journal_mode=WAL",
+        "PRAGMA synchronous=FULL",
+        "PRAGMA foreign_keys=ON",
+        "PRAGMA busy_timeout=5000",
+    ):
+        db.execute(pragma)
+    return db
+
+
+def _prepare(db: sqlite3.Connection) -> None:
+    """Clears the backup mark of a backup restored as the live database, registers the SQL
+    functions and makes sure the migrations can be recorded."""
+    (application_id,) = db.execute("PRAGMA application_id").fetchone()
+    if application_id == BACKUP_APPLICATION_ID:
+        db.execute("PRAGMA application_id = 0")
+        logger.info("opened a backup as the live database: its backup mark is cleared")
+    db.create_function("person_key", 2, person_key, deterministic=True)
+    db.create_function("person_of", 3, person_of, deterministic=True)
+    db.execute(MIGRATIONS_TABLE)
 
 
 def _transaction(
