@@ -4,7 +4,8 @@ home of the bot's SQL.
 One module per table group, each a set of plain functions over a :class:`sqlite3.Connection`
 that :class:`Storage` runs as one transaction:
 
-- :mod:`bot.store.connection`: the one connection, its thread, group commit, checkpoints;
+- :mod:`bot.store.connection`: the one connection, group commit, checkpoints;
+- :mod:`bot.store.thread`: the database's own thread, where every SQLite call runs;
 - :mod:`bot.store.schema`: ``SCHEMA`` and the migrations in ``bot/store/migrations/``;
 - :mod:`bot.store.errors`: what a failure is (``StorageError`` and below);
 - :mod:`bot.store.drafts`: drafts, answers, the step being asked, submit, button taps;
