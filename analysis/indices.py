@@ -107,9 +107,8 @@ class Breakdown:
     elements: Mapping[str, Fraction | None]
     indices: Mapping[str, IndexValue | None]
     late: int = 0  # stored after the month closed: kept, never counted
-    respondents: int = (
-        0  # counted persons (analysis.db.ranked): one per person, however many answers
-    )
+    # Counted persons (analysis.db.ranked): one per person, however many answers.
+    respondents: int = 0
 
     def element(self, code: str) -> float | None:
         value = self.elements.get(code)

@@ -68,7 +68,8 @@ def quota_sentence(data: ReportData) -> str:
 
 
 def _quota_sentence(data: ReportData) -> str:
-    # Respondents are persons (analysis.db.ranked): "received" counts submissions, "counted" persons.
+    # Respondents are persons (analysis.db.ranked): "received" counts submissions, "counted"
+    # persons.
     answers, beyond = data.indices.responses, data.indices.beyond_quota
     received = count_phrase(answers + beyond)
     counted = count_phrase(data.indices.respondents)

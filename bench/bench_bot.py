@@ -60,7 +60,7 @@ from telegram.ext import (
 )
 
 import bot.app
-import bot.store
+import bot.store.connection
 from bot.app import CONCURRENT_UPDATES, build_application
 from bot.config import Config
 from bot.processing import PerUserUpdateProcessor

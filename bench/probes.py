@@ -14,7 +14,7 @@ from typing import Any
 
 import harness as h  # puts the repository on sys.path
 
-import bot.store
+import bot.store.connection
 from bot.config import Config
 from bot.runtime import runtime
 
@@ -40,9 +40,9 @@ def time_record_answer(app: h.App) -> list[float]:
 class DatabaseThread:
     """Times every transaction on aiosqlite's thread: wall time (the thread is busy) and CPU.
 
-    ``bot.store._commit_batch`` is what :meth:`bot.store.Storage.write` runs there (one
-    transaction for every write queued meanwhile: group commit), ``bot.store._transaction``
-    what :meth:`~bot.store.Storage.read` runs.
+    ``bot.store.connection._commit_batch`` is what :meth:`bot.store.Storage.write` runs there
+    (one transaction for every write queued meanwhile: group commit),
+    ``bot.store.connection._transaction`` what :meth:`~bot.store.Storage.read` runs.
     """
 
     NAMES = ("_commit_batch", "_transaction")
@@ -52,7 +52,7 @@ class DatabaseThread:
         self.writes = 0
         self.busy = 0.0
         self.cpu = 0.0
-        self._inner = {name: getattr(bot.store, name) for name in self.NAMES}
+        self._inner = {name: getattr(bot.store.connection, name) for name in self.NAMES}
 
     def _timer(self, name: str) -> Any:
         inner = self._inner[name]
@@ -72,12 +72,12 @@ class DatabaseThread:
 
     def __enter__(self) -> DatabaseThread:
         for name in self.NAMES:
-            setattr(bot.store, name, self._timer(name))
+            setattr(bot.store.connection, name, self._timer(name))
         return self
 
     def __exit__(self, *exc: object) -> None:
         for name, inner in self._inner.items():
-            setattr(bot.store, name, inner)
+            setattr(bot.store.connection, name, inner)
 
     def report(self, wall: float) -> None:
         each = self.busy / max(self.count, 1) * 1000

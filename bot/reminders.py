@@ -25,7 +25,6 @@ import logging
 import math
 import os
 import secrets
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, tzinfo
 from typing import Any
@@ -34,11 +33,12 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot.config import RemindersConfig
 from bot.pacing import Pacer
 from bot.respondent.screens import Screen
 from bot.runtime import Runtime, runtime
-from bot.store import REVIEW, Draft, Storage, first_of, iso, parse_time, rows_of
+from bot.store import REVIEW, Draft
+from bot.store import reminders as reminder_store
+from bot.store.reminders import Due
 
 logger = logging.getLogger(__name__)
 
@@ -63,13 +63,6 @@ class ReminderRun:
     failed: int = 0  # other errors; tried again by a later run
     retried: int = 0  # 429s waited out
     quiet: bool = False  # nothing was tried: quiet hours
-
-
-@dataclass(frozen=True)
-class _Due:
-    draft_id: int
-    n: int
-    updated_at: str
 
 
 def in_quiet_hours(moment: datetime, zone: tzinfo, start: time, end: time) -> bool:
@@ -115,7 +108,9 @@ async def send_due(app: App) -> ReminderRun:
         run.quiet = True
         return run
     async with _lock(app):  # overlapping runs (job and /remind) would double the pace
-        due = await _find_due(rt.storage, settings, now)
+        due = await reminder_store.due(
+            rt.storage, settings.delay, settings.max_count, MAX_ATTEMPTS, now
+        )
         run.due = len(due)
         if not due:
             return run
@@ -150,14 +145,14 @@ def _lock(app: App) -> asyncio.Lock:
 
 
 async def _remind(
-    app: App, rt: Runtime, due: _Due, pacer: Pacer, owner: str, run: ReminderRun
+    app: App, rt: Runtime, due: Due, pacer: Pacer, owner: str, run: ReminderRun
 ) -> None:
-    if not await _claim(rt.storage, due, owner, rt.now()):
+    if not await reminder_store.claim(rt.storage, due, owner, rt.now(), LEASE, MAX_ATTEMPTS):
         run.skipped += 1
         return
     draft = await rt.storage.draft(due.draft_id)
     if draft is None or draft.status != "open" or draft.chat_id is None:
-        await _settle(rt.storage, due, owner, None, rt.now())
+        await reminder_store.settle(rt.storage, due, owner, None, rt.now())
         run.skipped += 1
         return
     screen, chat_id = compose(rt, draft), draft.chat_id
@@ -175,18 +170,20 @@ async def _remind(
             continue
         except Forbidden as exc:
             reason = _reason(exc.message)
-            await _settle(rt.storage, due, owner, "unreachable", rt.now(), draft.user_id, reason)
+            await reminder_store.settle(
+                rt.storage, due, owner, "unreachable", rt.now(), draft.user_id, reason
+            )
             run.unreachable += 1
             return
         except TelegramError as exc:
             failure = exc
             break
         pacer.answered(chat_id)
-        await _settle(rt.storage, due, owner, "sent", rt.now())
+        await reminder_store.settle(rt.storage, due, owner, "sent", rt.now())
         run.sent += 1
         return
     logger.warning("reminder %s of draft %s not sent: %s", due.n, due.draft_id, failure)
-    await _settle(rt.storage, due, owner, "failed", rt.now())
+    await reminder_store.settle(rt.storage, due, owner, "failed", rt.now())
     run.failed += 1
 
 
@@ -214,100 +211,3 @@ def _seconds(retry_after: object) -> float:
 def _reason(message: str) -> str:
     text = message.lower()
     return next((word for word in ("blocked", "deactivated") if word in text), "forbidden")
-
-
-# -- the database --------------------------------------------------------------------------------
-
-
-async def _find_due(storage: Storage, settings: RemindersConfig, now: datetime) -> list[_Due]:
-    """Returns the reminders due now, oldest activity first."""
-    rows = await storage.read(
-        rows_of,
-        "SELECT d.id, d.updated_at, (SELECT COUNT(*) FROM reminders r WHERE r.draft_id = d.id "
-        " AND r.status = 'sent'), (SELECT MAX(r.sent_at) FROM reminders r "
-        " WHERE r.draft_id = d.id AND r.status = 'sent') FROM drafts d "
-        "WHERE d.status = 'open' AND d.chat_id IS NOT NULL AND d.updated_at <= ? "
-        "AND d.id = (SELECT o.id FROM drafts o WHERE o.user_id = d.user_id "
-        " AND o.status = 'open' ORDER BY o.updated_at DESC, o.id DESC LIMIT 1) "
-        "AND NOT EXISTS (SELECT 1 FROM unreachable u WHERE u.user_id = d.user_id "
-        " AND u.since >= d.updated_at) "
-        "AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.draft_id = d.id "
-        " AND r.status = 'failed' AND r.attempts >= ?) "
-        "ORDER BY d.updated_at, d.id",
-        (iso(now - settings.delay), MAX_ATTEMPTS),
-    )
-    due = []
-    for draft_id, updated_at, sent, last_sent in rows:
-        last = max(updated_at, last_sent or "")
-        if sent < settings.max_count and parse_time(last) + settings.delay <= now:
-            due.append(_Due(draft_id, sent + 1, updated_at))
-    return due
-
-
-async def _claim(storage: Storage, due: _Due, owner: str, now: datetime) -> bool:
-    """Takes reminder (draft, n) for ``owner`` if it is still due and nobody else holds it."""
-    return await storage.write(_claim_due, due, owner, iso(now), iso(now + LEASE))
-
-
-def _claim_due(db: sqlite3.Connection, due: _Due, owner: str, now: str, until: str) -> bool:
-    row = first_of(
-        db,
-        "SELECT d.status = 'open' AND d.updated_at = ? AND NOT EXISTS (SELECT 1 FROM "
-        "unreachable u WHERE u.user_id = d.user_id AND u.since >= d.updated_at) AND "
-        "(SELECT COUNT(*) FROM reminders r WHERE r.draft_id = d.id AND r.status = 'sent') = ? "
-        "FROM drafts d WHERE d.id = ?",
-        (due.updated_at, due.n - 1, due.draft_id),
-    )
-    if row is None or not row[0]:
-        return False
-    cursor = db.execute(
-        "INSERT INTO reminders (draft_id, n, status, claimed_by, claimed_until, attempts) "
-        "VALUES (?, ?, 'claimed', ?, ?, 1) ON CONFLICT (draft_id, n) DO UPDATE SET "
-        "status = 'claimed', claimed_by = excluded.claimed_by, "
-        "claimed_until = excluded.claimed_until, attempts = attempts + 1 "
-        "WHERE status = 'failed' AND attempts < ? OR status = 'unreachable' "
-        "OR status = 'claimed' AND claimed_until <= ?",
-        (due.draft_id, due.n, owner, until, MAX_ATTEMPTS, now),
-    )
-    return cursor.rowcount == 1
-
-
-async def _settle(
-    storage: Storage,
-    due: _Due,
-    owner: str,
-    status: str | None,
-    now: datetime,
-    user_id: int | None = None,
-    reason: str = "forbidden",
-) -> None:
-    """Marks our claim ``sent``, ``failed`` or ``unreachable`` (the respondent too), or gives it
-    back (``None``) as if it was never made."""
-    await storage.write(_settle_claim, due, owner, status, iso(now), user_id, reason)
-
-
-def _settle_claim(
-    db: sqlite3.Connection,
-    due: _Due,
-    owner: str,
-    status: str | None,
-    now: str,
-    user_id: int | None,
-    reason: str,
-) -> None:
-    where = "WHERE draft_id = ? AND n = ? AND claimed_by = ? AND status = 'claimed'"
-    key = (due.draft_id, due.n, owner)
-    if status is None:
-        db.execute(f"DELETE FROM reminders {where}", key)
-        return
-    sent_at = now if status == "sent" else None
-    db.execute(
-        f"UPDATE reminders SET status = ?, claimed_until = NULL, sent_at = ? {where}",
-        (status, sent_at, *key),
-    )
-    if status == "unreachable" and user_id is not None:
-        db.execute(
-            "INSERT INTO unreachable (user_id, since, reason) VALUES (?, ?, ?) ON CONFLICT "
-            "(user_id) DO UPDATE SET since = excluded.since, reason = excluded.reason",
-            (user_id, now, reason),
-        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -14,7 +15,6 @@ from bot import reminders
 from bot.config import Config
 from bot.runtime import runtime
 from bot.sandbox import Fault, Respondent, SandboxRequest
-from bot.store import changes_of
 from tests.support.app import App, Clock, running
 from tests.support.survey import answer_all, identity, rows
 
@@ -265,17 +265,21 @@ async def test_two_processes_send_each_reminder_once(
     assert [len(reminders_to(sandbox, r.chat_id)) for r in people] == [1, 1, 1, 1]
 
 
+def dead_claim(db: sqlite3.Connection, until: str) -> None:
+    """Reminder 1 of draft 1, claimed by a process that died, its lease running ``until``."""
+    db.execute(
+        "INSERT INTO reminders (draft_id, n, status, claimed_by, claimed_until, attempts) "
+        "VALUES (1, 1, 'claimed', 'dead', ?, 1)",
+        (until,),
+    )
+
+
 async def test_claim_of_a_dead_process_is_taken_over_after_its_lease(
     app: App, sandbox: SandboxRequest, clock: Clock, config: Config
 ) -> None:
     r = await started(app, sandbox, 5001)
     clock.advance(hours=25)
-    await runtime(app).storage.write(
-        changes_of,
-        "INSERT INTO reminders (draft_id, n, status, claimed_by, claimed_until, attempts) "
-        "VALUES (1, 1, 'claimed', 'dead', ?, 1)",
-        ((clock() + timedelta(minutes=1)).isoformat(),),
-    )
+    await runtime(app).storage.write(dead_claim, (clock() + timedelta(minutes=1)).isoformat())
     assert (await reminders.send_due(app)).skipped == 1
     clock.advance(minutes=2)
     assert (await reminders.send_due(app)).sent == 1

@@ -11,12 +11,23 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import MIGRATIONS, Outcome, Storage, first_of, rows_of
+from bot.store import MIGRATIONS, Outcome, Storage
 from survey.questionnaire import load as load_questionnaire
 
 Q = load_questionnaire()
 STEPS = Q.step_keys
 T0 = datetime(2025, 1, 10, 3, 0, tzinfo=UTC)
+
+
+def first_of(db: sqlite3.Connection, sql: str) -> sqlite3.Row | None:
+    """The first row of one query, for :meth:`Storage.read`."""
+    row: sqlite3.Row | None = db.execute(sql).fetchone()
+    return row
+
+
+def rows_of(db: sqlite3.Connection, sql: str) -> list[sqlite3.Row]:
+    """Every row of one query, for :meth:`Storage.read`."""
+    return db.execute(sql).fetchall()
 
 
 @pytest.fixture
@@ -209,7 +220,7 @@ async def test_transactions_run_whole_and_in_call_order(storage: Storage) -> Non
     assert trace == expected
     rows = await storage.read(rows_of, "SELECT key FROM settings WHERE key LIKE 'k%' ORDER BY key")
     assert [row[0] for row in rows] == [key for key in keys if key != "k07"]
-    assert not storage.db.in_transaction
+    assert not storage.in_transaction
 
 
 async def test_a_write_returns_only_once_it_is_committed_for_every_reader(

@@ -21,13 +21,12 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-import aiosqlite
 import pytest
 
 from bot.config import Config
 from bot.runtime import runtime
 from bot.sandbox import Respondent, SandboxRequest
-from bot.store import StorageUnavailable, changes_of, rows_of
+from bot.store import StorageUnavailable, connection
 from tests.support.app import App, Clock, running
 from tests.support.survey import ITEMS, begin, identity
 
@@ -55,11 +54,16 @@ def storage_errors(app: App) -> list[StorageUnavailable]:
 Fault = Callable[[App, Path], contextlib.AbstractAsyncContextManager[str]]
 
 
+def pragma(db: sqlite3.Connection, statement: str) -> Any:
+    """Runs ``PRAGMA statement`` on the bot's connection; returns its first row."""
+    return db.execute(f"PRAGMA {statement}").fetchone()
+
+
 @contextlib.asynccontextmanager
 async def locked(app: App, path: Path) -> Any:
     """Another process holds the write lock longer than the writer's busy timeout."""
-    db = runtime(app).storage.db
-    await db.execute("PRAGMA busy_timeout = 50")
+    storage = runtime(app).storage
+    await storage.read(pragma, "busy_timeout = 50")
     other = sqlite3.connect(path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     try:
@@ -67,30 +71,30 @@ async def locked(app: App, path: Path) -> Any:
     finally:
         other.execute("ROLLBACK")
         other.close()
-        await db.execute("PRAGMA busy_timeout = 5000")
+        await storage.read(pragma, "busy_timeout = 5000")
 
 
 @contextlib.asynccontextmanager
 async def read_only(app: App, path: Path) -> Any:
     """The database can be read but not written, as after a read-only remount."""
-    db = runtime(app).storage.db
-    await db.execute("PRAGMA query_only = ON")
+    storage = runtime(app).storage
+    await storage.read(pragma, "query_only = ON")
     try:
         yield "attempt to write a readonly database"
     finally:
-        await db.execute("PRAGMA query_only = OFF")
+        await storage.read(pragma, "query_only = OFF")
 
 
 @contextlib.asynccontextmanager
 async def disk_full(app: App, path: Path) -> Any:
     """No room for one more page: SQLite answers SQLITE_FULL, as on a full disk."""
-    db = runtime(app).storage.db
-    [(pages,)] = list(await db.execute_fetchall("PRAGMA page_count"))
-    await db.execute(f"PRAGMA max_page_count = {pages}")
+    storage = runtime(app).storage
+    (pages,) = await storage.read(pragma, "page_count")
+    await storage.read(pragma, f"max_page_count = {pages}")
     try:
         yield "database or disk is full"
     finally:
-        await db.execute("PRAGMA max_page_count = 1073741823")
+        await storage.read(pragma, "max_page_count = 1073741823")
 
 
 class Faulty(sqlite3.Connection):
@@ -114,8 +118,8 @@ class Faulty(sqlite3.Connection):
 
 @pytest.fixture(autouse=True)
 def faulty_writer(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Opens the bot's connection (aiosqlite's only one here) as a :class:`Faulty` connection."""
-    monkeypatch.setattr(aiosqlite, "connect", partial(aiosqlite.connect, factory=Faulty))
+    """Opens the bot's connection as a :class:`Faulty` connection."""
+    monkeypatch.setattr(connection, "connect", partial(connection.connect, factory=Faulty))
 
 
 @contextlib.contextmanager
@@ -321,10 +325,10 @@ async def test_a_bug_in_sql_is_not_passed_off_as_a_passing_fault(
     """Only faults from outside are "try again"; an SQL error is a bug and says so."""
     storage = runtime(app).storage
     with pytest.raises(sqlite3.OperationalError, match="no such column"):
-        await storage.read(rows_of, "SELECT nonsense FROM drafts")
+        await storage.read(lambda db: db.execute("SELECT nonsense FROM drafts").fetchall())
     with pytest.raises(sqlite3.OperationalError, match="no such table"):
-        await storage.write(changes_of, "INSERT INTO nowhere VALUES (1)")
-    assert not storage.db.in_transaction
+        await storage.write(lambda db: db.execute("INSERT INTO nowhere VALUES (1)").rowcount)
+    assert not storage.in_transaction
 
 
 # -- the database file vanishes under the running bot ------------------------------------------

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.store import BACKUP_APPLICATION_ID, StorageError
+from bot.store.files import copy_snapshot
 from survey.console import reason, say
 
 logger = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ def backup(db_path: Path, target: Path, progress: Progress | None = None) -> int
         raise StorageError(say("backup.no_folder", target=target, folder=target.parent))
     partial = target.with_name(f".{target.name}.partial")
     try:
-        pages = _copy(source_path, partial, progress)
+        pages = copy_snapshot(source_path, partial, PAGES_PER_STEP, progress)
         _fsync(partial)
         os.replace(partial, target)
         _fsync_directory(target.parent)
@@ -101,37 +102,6 @@ def _is_backup(path: Path) -> bool:
     header = _header(path)
     mark = BACKUP_APPLICATION_ID.to_bytes(4, "big")
     return header.startswith(_SQLITE_MAGIC) and len(header) == 100 and header[68:72] == mark
-
-
-def _copy(source_path: Path, partial: Path, progress: Progress | None) -> int:
-    # mode=ro: a wrong path must fail, not create an empty database.
-    source = sqlite3.connect(f"{source_path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        source.isolation_level = None  # our own BEGIN below, not the module's implicit ones
-        source.execute("PRAGMA busy_timeout = 5000")
-        partial.unlink(missing_ok=True)
-        copy = sqlite3.connect(partial)
-        try:
-            source.execute("BEGIN")
-            source.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # pin the snapshot
-
-            def step(status: int, remaining: int, total: int) -> None:
-                if progress is not None:
-                    progress(total - remaining, total)
-
-            source.backup(copy, pages=PAGES_PER_STEP, progress=step)
-            source.execute("COMMIT")
-            copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
-            copy.execute(f"PRAGMA application_id = {BACKUP_APPLICATION_ID}")
-            check = copy.execute("PRAGMA quick_check").fetchone()
-            if check is None or check[0] != "ok":
-                raise sqlite3.DatabaseError(say("backup.check_failed", check=check))
-            pages = int(copy.execute("PRAGMA page_count").fetchone()[0])
-        finally:
-            copy.close()
-    finally:
-        source.close()
-    return pages
 
 
 def _fsync(path: Path) -> None:

@@ -10,11 +10,9 @@ draft are written to the output folder.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import random
 import re
-import sqlite3
 import sys
 import tomllib
 from collections.abc import Callable
@@ -25,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.config import Config, load
+from bot.store.files import tidy
 from survey import console
 from survey.period import Period
 from survey.questionnaire import Questionnaire
@@ -122,7 +121,7 @@ async def _simulate_and_report(
         unit_texts=config.reports.unit_texts,
     )
     files = await asyncio.to_thread(build_report, request, out)
-    _tidy(config.storage.path)
+    tidy(config.storage.path)
     _write_config(out, config.storage.path)
     return DemoResult(period, submitted, abandoned, config.storage.path, files, dict(files.summary))
 
@@ -221,13 +220,6 @@ async def _answer(
     else:
         await person.tap(app, person.labels()[0])  # Lewati / Skip
     await person.tap(app, person.labels()[0])  # Kirim / Submit
-
-
-def _tidy(db_path: Path) -> None:
-    """Leaves the demo database as one file: the report's read-only reads keep its WAL files,
-    and only a read-write connection closing last checkpoints and removes them."""
-    with contextlib.closing(sqlite3.connect(db_path)) as db:
-        db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
 
 
 def _identity_weights(key: str, count: int) -> list[float]:

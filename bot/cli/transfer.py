@@ -24,18 +24,17 @@ anonymous paper forms with the same answers and minute are two submissions, and 
 same file twice adds nothing. The quota needs no work here: counted submissions are derived from
 ``submitted_at`` order whenever they are read.
 
-This module runs in the command line, without an event loop: it uses the stdlib ``sqlite3``.
+This module runs in the command line, without an event loop: its rows are read and stored by
+:mod:`bot.store.transfer`, with the stdlib ``sqlite3``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import hashlib
 import io
 import json
 import re
-import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -44,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Config
-from bot.store import close_month, closed_month
+from bot.store.transfer import Import, importing
 from survey.console import say
 from survey.period import Period
 from survey.questionnaire import PERSONAL, Questionnaire
@@ -382,97 +381,31 @@ def store(config: Config, rows: Sequence[Mapping[str, Any]]) -> ImportResult:
         keys = [key for key in keys if key not in personal]
     added = identical = 0
     late: Counter[str] = Counter()
-    # closing(): sqlite3's own context manager ends the transaction but leaves the file open.
-    with contextlib.closing(sqlite3.connect(config.storage.path, isolation_level=None)) as db:
-        db.execute("PRAGMA foreign_keys=ON")
-        db.execute("PRAGMA busy_timeout=5000")
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            periods = sorted({row["period"] for row in rows})
-            closed = _closed_periods(db, config, periods)
-            stored = Counter(_content(row, keys) for row in _stored_rows(db, periods))
-            for row in rows:
-                content = _content(row, keys)
-                if stored[content]:
-                    stored[content] -= 1
-                    identical += 1
-                    continue
-                is_late = row["period"] in closed
-                _insert(db, row, _free_key(db, _row_key(row)), is_late)
-                added += 1
-                late[row["period"]] += is_late
-            _closed_periods(db, config, periods)  # months past their post time close behind it
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
+    with importing(config.storage.path) as into:
+        periods = sorted({row["period"] for row in rows})
+        closed = _closed_periods(into, config, periods)
+        stored = Counter(_content(row, keys) for row in into.stored(periods))
+        for row in rows:
+            content = _content(row, keys)
+            if stored[content]:
+                stored[content] -= 1
+                identical += 1
+                continue
+            is_late = row["period"] in closed
+            into.add(row, _row_key(row), is_late)
+            added += 1
+            late[row["period"]] += is_late
+        _closed_periods(into, config, periods)  # months past their post time close behind it
     return ImportResult(added, identical, late={p: n for p, n in sorted(late.items()) if n})
 
 
-def _closed_periods(db: sqlite3.Connection, config: Config, periods: Sequence[str]) -> set[str]:
+def _closed_periods(into: Import, config: Config, periods: Sequence[str]) -> set[str]:
     """The months among ``periods`` that are closed, closing those whose post time has passed
     when there is no staff chat, as the bot would (a month holding no submission stays open, so
     history imported for it counts): rows for closed months are added as late."""
     from bot.staff.closed_months import closing  # the CLI's other commands need no telegram
 
-    rule = closing(config)
-    now = datetime.now(UTC)
-    for period in periods:
-        if rule is not None and rule.closes(period, now):
-            close_month(db, period, "post_time", rule.quota, now)
-    return {period for period in periods if closed_month(db, period) is not None}
-
-
-def _insert(db: sqlite3.Connection, row: Mapping[str, Any], key: str, late: bool) -> None:
-    """Adds one checked row, with its scores, as an imported submission (``late`` for a closed
-    month: kept, never counted)."""
-    cursor = db.execute(
-        "INSERT INTO submissions (service, period, submitted_at, language, identity, "
-        "suggestion, source, import_key, late) VALUES (?, ?, ?, ?, ?, ?, 'import', ?, ?)",
-        (
-            row["service"],
-            row["period"],
-            row["submitted_at"],
-            "id",
-            json.dumps(row["identity"], ensure_ascii=False),
-            row["suggestion"],
-            key,
-            int(late),
-        ),
-    )
-    db.executemany(
-        "INSERT INTO scores (submission_id, item, score) VALUES (?, ?, ?)",
-        [(cursor.lastrowid, code, score) for code, score in row["scores"].items()],
-    )
-
-
-def _stored_rows(db: sqlite3.Connection, periods: Sequence[str]) -> list[dict[str, Any]]:
-    """Every submission of ``periods``, from the bot or an import, as :func:`check_file` gives."""
-    marks = ", ".join("?" * len(periods))
-    scores: dict[int, dict[str, int]] = {}
-    for submission, item, score in db.execute(
-        "SELECT sc.submission_id, sc.item, sc.score FROM scores AS sc "
-        f"JOIN submissions AS s ON s.id = sc.submission_id WHERE s.period IN ({marks})",
-        periods,
-    ):
-        scores.setdefault(submission, {})[item] = score
-    found = []
-    for number, period, service, submitted_at, identity, suggestion in db.execute(
-        "SELECT id, period, service, submitted_at, identity, suggestion FROM submissions "
-        f"WHERE period IN ({marks})",
-        periods,
-    ):
-        found.append(
-            {
-                "period": period,
-                "service": service,
-                "submitted_at": submitted_at,
-                "identity": json.loads(identity),
-                "scores": scores.get(number, {}),
-                "suggestion": suggestion,
-            }
-        )
-    return found
+    return into.closed(periods, closing(config), datetime.now(UTC))
 
 
 def _content(row: Mapping[str, Any], keys: Sequence[str]) -> str:
@@ -490,15 +423,6 @@ def _content(row: Mapping[str, Any], keys: Sequence[str]) -> str:
         ],
         ensure_ascii=False,
     )
-
-
-def _free_key(db: sqlite3.Connection, key: str) -> str:
-    """``key``, or ``key#2``, ``key#3`` … for the next identical copy: the first one not stored."""
-    candidate, copy = key, 1
-    while db.execute("SELECT 1 FROM submissions WHERE import_key = ?", (candidate,)).fetchone():
-        copy += 1
-        candidate = f"{key}#{copy}"
-    return candidate
 
 
 def _row_key(row: Mapping[str, Any]) -> str:

@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import logging
 import re
-import sqlite3
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -37,9 +35,10 @@ from bot.messages import Safe
 from bot.respondent.conversation import received, send_step
 from bot.respondent.taps import acknowledge, edit_tapped
 from bot.runtime import Runtime, runtime
-from bot.store import Draft, Storage, first_of, iso
+from bot.store import Draft, Storage
+from bot.store import privacy as privacy_store
+from bot.store.privacy import Erasure
 from survey.identity import TextStep
-from survey.questionnaire import LANGUAGE
 
 logger = logging.getLogger(__name__)
 
@@ -47,8 +46,6 @@ Context = ContextTypes.DEFAULT_TYPE
 # "del:0" keeps the data; "del:1:<unix time the question was asked>" erases it, if recent.
 _ASKED_AT = re.compile(r"[0-9]{1,12}")
 ERASE_CONFIRM_VALID = timedelta(minutes=15)
-# settings key: the id of the last erasure whose text may still be in the WAL file.
-CHECKPOINT_PENDING = "erasure_checkpoint"
 CHECKPOINT_INTERVAL = timedelta(minutes=1)
 
 
@@ -104,22 +101,13 @@ async def privacy(update: Update, context: Context) -> None:
 # -- /hapus_data ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Erasure:
-    """How many of one respondent's rows lost their identity."""
-
-    submissions: int
-    drafts: int  # drafts that were not submitted (open ones included)
-    cancelled: int  # open drafts closed by the erasure
-
-
 async def erase_request(update: Update, context: Context) -> None:
     """Says what would be erased and asks for confirmation."""
     sent = await received(update, context)
     if sent is None:
         return
     rt, message, lang = sent.rt, sent.message, sent.language
-    submissions, drafts = await held(rt.storage, sent.user_id)
+    submissions, drafts = await privacy_store.held(rt.storage, sent.user_id)
     if submissions == drafts == 0:
         await message.reply_html(rt.messages.get("erase_nothing", lang))
         return
@@ -169,22 +157,6 @@ async def erase_answer(query: CallbackQuery, parts: list[str], context: Context)
     await _edit(query, rt.messages.get("erase_done", lang, **values))
 
 
-async def held(storage: Storage, user_id: int) -> tuple[int, int]:
-    """Returns how many submissions and unsubmitted drafts carry the user's id."""
-    return await storage.read(_held, user_id)
-
-
-def _held(db: sqlite3.Connection, user_id: int) -> tuple[int, int]:
-    row = first_of(
-        db,
-        "SELECT (SELECT COUNT(*) FROM submissions WHERE user_id = ?), "
-        "(SELECT COUNT(*) FROM drafts WHERE user_id = ? AND status != 'submitted')",
-        (user_id, user_id),
-    )
-    assert row is not None
-    return int(row[0]), int(row[1])
-
-
 async def erase(storage: Storage, user_id: int, keys: list[str], now: datetime) -> Erasure:
     """Removes answers ``keys`` and the user's Telegram ids from all their rows, keeping scores.
 
@@ -192,7 +164,7 @@ async def erase(storage: Storage, user_id: int, keys: list[str], now: datetime) 
     WAL is checkpointed, so the erased text is gone from the files, not only from the rows; while
     a reader elsewhere holds the WAL, the checkpoint stays pending (see :func:`finish_erasures`).
     """
-    done = await storage.write(_erase, user_id, keys, iso(now))
+    done = await privacy_store.erase(storage, user_id, keys, now)
     if done.submissions == done.drafts == 0:
         return done
     logger.info(
@@ -211,60 +183,14 @@ async def finish_erasures(storage: Storage) -> bool:
 
     The pending mark is cleared only if no later erasure replaced it in the meantime.
     """
-    pending = await storage.read(first_of, _PENDING_SQL, (CHECKPOINT_PENDING,))
+    pending = await privacy_store.pending_erasure(storage)
     if pending is None:
         return True
     if not await storage.checkpoint():
         return False
-    await storage.write(_settle, str(pending[0]))
+    await privacy_store.settle_erasure(storage, pending)
     logger.info("erasure: the WAL is checkpointed; erased data is gone from the database files")
     return True
-
-
-_PENDING_SQL = "SELECT value FROM settings WHERE key = ?"
-
-
-def _settle(db: sqlite3.Connection, erasure: str) -> None:
-    db.execute("DELETE FROM settings WHERE key = ? AND value = ?", (CHECKPOINT_PENDING, erasure))
-
-
-def _erase(db: sqlite3.Connection, user_id: int, keys: list[str], now: str) -> Erasure:
-    submissions, drafts = _held(db, user_id)
-    if submissions == drafts == 0:
-        return Erasure(0, 0, 0)
-    paths = [f"$.{key}" for key in keys]
-    marks = ", ".join("?" for _ in keys)
-    db.execute("PRAGMA secure_delete = ON")
-    cancelled = db.execute(
-        "UPDATE drafts SET status = 'cancelled', editing = NULL, closed_at = ?, "
-        "updated_at = ? WHERE user_id = ? AND status = 'open'",
-        (now, now, user_id),
-    ).rowcount
-    if keys:
-        db.execute(
-            f"DELETE FROM answers WHERE key IN ({marks}) "
-            "AND draft_id IN (SELECT id FROM drafts WHERE user_id = ?)",
-            (*keys, user_id),
-        )
-        db.execute(
-            f"UPDATE submissions SET identity = json_remove(identity, {marks}) WHERE user_id = ?",
-            (*paths, user_id),
-        )
-    db.execute("UPDATE submissions SET user_id = NULL WHERE user_id = ?", (user_id,))
-    db.execute("UPDATE drafts SET user_id = NULL, chat_id = NULL WHERE user_id = ?", (user_id,))
-    db.execute("DELETE FROM unreachable WHERE user_id = ?", (user_id,))
-    db.execute("DELETE FROM taps WHERE chat_id = ?", (user_id,))  # their private chat's id
-    erasure = db.execute(
-        "INSERT INTO erasures (erased_at, submissions, drafts, cancelled) VALUES (?, ?, ?, ?)",
-        (now, submissions, drafts, cancelled),
-    ).lastrowid
-    # Recorded with the erasure itself, so a crash before the checkpoint cannot forget it.
-    db.execute(
-        "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) "
-        "DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-        (CHECKPOINT_PENDING, str(erasure), now),
-    )
-    return Erasure(submissions=submissions, drafts=drafts, cancelled=cancelled)
 
 
 # -- /language -----------------------------------------------------------------------------------
@@ -310,27 +236,9 @@ async def language_chosen(query: CallbackQuery, parts: list[str], context: Conte
 
 async def set_language(rt: Runtime, draft_id: int, user_id: int, code: str) -> Draft | None:
     """Sets the language answer of the user's open draft; None when it is not theirs or closed."""
-    if not await rt.storage.write(_set_language, draft_id, user_id, code, iso(rt.now())):
+    if not await privacy_store.set_language(rt.storage, draft_id, user_id, code, rt.now()):
         return None
     return await rt.storage.draft(draft_id)
-
-
-def _set_language(db: sqlite3.Connection, draft_id: int, user_id: int, code: str, now: str) -> bool:
-    changed = db.execute(
-        "UPDATE drafts SET updated_at = ?, "
-        "editing = CASE WHEN editing = ? THEN NULL ELSE editing END "
-        "WHERE id = ? AND user_id = ? AND status = 'open'",
-        (now, LANGUAGE, draft_id, user_id),
-    ).rowcount
-    if changed != 1:
-        return False
-    db.execute(
-        "INSERT INTO answers (draft_id, key, value, answered_at) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (draft_id, key) DO UPDATE SET value = excluded.value, "
-        "answered_at = excluded.answered_at",
-        (draft_id, LANGUAGE, code, now),
-    )
-    return True
 
 
 async def _edit(query: CallbackQuery, text: str | None) -> None:

@@ -21,7 +21,10 @@ from typing import Literal
 
 from analysis.suggestions import is_placeholder
 from bot.config import Service
-from bot.store import Storage, changes_of, close_month, first_of, iso, parse_time, rows_of
+from bot.store import settings
+from bot.store.closed_months import close_month
+from bot.store.connection import _changes_of, _first_of, _rows_of, iso, parse_time
+from bot.store.storage import Storage
 
 PARTS = ("text", "album", "xlsx", "docx")
 NO_DATA_PARTS = ("text",)
@@ -77,7 +80,7 @@ def _claim(
     ):
         return Claim("busy")
     if not rows:
-        has_data = first_of(
+        has_data = _first_of(
             db, "SELECT EXISTS (SELECT 1 FROM submissions WHERE period = ?)", (period,)
         )
         plan = PARTS if has_data and has_data[0] else NO_DATA_PARTS
@@ -106,7 +109,7 @@ async def renew(
 ) -> bool:
     """Extends ``owner``'s lease before the next part; False if the claim was lost meanwhile."""
     changed = await storage.write(
-        changes_of,
+        _changes_of,
         "UPDATE posts SET claimed_until = ? WHERE period = ? AND chat_id = ? "
         "AND status = 'claimed' AND claimed_by = ?",
         (iso(now + lease), period, chat_id, owner),
@@ -124,7 +127,7 @@ async def mark_sent(
 ) -> None:
     """Records that ``part`` went out, with the ids of its messages."""
     await storage.write(
-        changes_of,
+        _changes_of,
         "UPDATE posts SET status = 'sent', sent_at = ?, message_ids = ?, claimed_until = NULL, "
         "last_error = NULL WHERE period = ? AND chat_id = ? AND part = ?",
         (iso(now), json.dumps(list(message_ids)), period, chat_id, part),
@@ -134,7 +137,7 @@ async def mark_sent(
 async def release(storage: Storage, period: str, chat_id: int, owner: str, error: str) -> None:
     """Gives ``owner``'s unsent parts back, to be claimed again by a later run."""
     await storage.write(
-        changes_of,
+        _changes_of,
         "UPDATE posts SET status = 'failed', claimed_until = NULL, last_error = ? "
         "WHERE period = ? AND chat_id = ? AND status = 'claimed' AND claimed_by = ?",
         (error[:500], period, chat_id, owner),
@@ -144,7 +147,7 @@ async def release(storage: Storage, period: str, chat_id: int, owner: str, error
 async def posted_at(storage: Storage, period: str, chat_id: int) -> datetime | None:
     """Returns when the month's post was completed in the chat, or None if it is not (yet)."""
     row = await storage.read(
-        first_of,
+        _first_of,
         "SELECT COUNT(*), SUM(status = 'sent'), MAX(sent_at) FROM posts "
         "WHERE period = ? AND chat_id = ?",
         (period, chat_id),
@@ -160,7 +163,7 @@ async def completed(storage: Storage, chat_id: int, periods: Sequence[str]) -> s
         return set()
     marks = ", ".join("?" * len(periods))
     rows = await storage.read(
-        rows_of,
+        _rows_of,
         f"SELECT period FROM posts WHERE chat_id = ? AND period IN ({marks}) "
         "GROUP BY period HAVING MIN(status = 'sent') = 1",
         (chat_id, *periods),
@@ -172,24 +175,12 @@ async def completed(storage: Storage, chat_id: int, periods: Sequence[str]) -> s
 
 
 async def setting(storage: Storage, key: str) -> str | None:
-    row = await storage.read(first_of, "SELECT value FROM settings WHERE key = ?", (key,))
-    return None if row is None else str(row[0])
+    return await storage.read(settings.setting, key)
 
 
 async def keep_first(storage: Storage, key: str, value: str, now: datetime) -> str:
     """Stores ``value`` unless ``key`` already has one; returns the value that is kept."""
-    return await storage.write(_keep_first, key, value, iso(now))
-
-
-def _keep_first(db: sqlite3.Connection, key: str, value: str, now: str) -> str:
-    db.execute(
-        "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) "
-        "ON CONFLICT (key) DO NOTHING",
-        (key, value, now),
-    )
-    row = first_of(db, "SELECT value FROM settings WHERE key = ?", (key,))
-    assert row is not None
-    return str(row[0])
+    return await storage.write(settings.keep_first, key, value, iso(now))
 
 
 def survey_links(db_path: Path, services: Sequence[Service]) -> dict[str, str] | None:
@@ -200,10 +191,10 @@ def survey_links(db_path: Path, services: Sequence[Service]) -> dict[str, str] |
     uri = f"{db_path.resolve().as_uri()}?mode=ro"
     with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
         try:
-            row = first_of(db, "SELECT value FROM settings WHERE key = ?", (BOT_USERNAME,))
+            bot_username = settings.setting(db, BOT_USERNAME)
         except sqlite3.OperationalError:  # a database from before the settings table
             return None
-    return links_of(None if row is None else str(row[0]), services)
+    return links_of(bot_username, services)
 
 
 def links_of(bot_username: str | None, services: Sequence[Service]) -> dict[str, str] | None:
@@ -215,15 +206,7 @@ def links_of(bot_username: str | None, services: Sequence[Service]) -> dict[str,
 
 async def remember(storage: Storage, key: str, value: str, now: datetime) -> None:
     """Stores ``value`` as ``key``'s current value."""
-    await storage.write(_remember, key, value, iso(now))
-
-
-def _remember(db: sqlite3.Connection, key: str, value: str, now: str) -> None:
-    db.execute(
-        "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) "
-        "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-        (key, value, now),
-    )
+    await storage.write(settings.remember, key, value, iso(now))
 
 
 async def current_chat(storage: Storage, configured: int) -> int:
@@ -243,7 +226,7 @@ async def record_migration(storage: Storage, old: int, new: int, now: datetime) 
 
 
 def _record_migration(db: sqlite3.Connection, old: int, new: int, now: str) -> None:
-    _remember(db, MIGRATED.format(old), str(new), now)
+    settings.remember(db, MIGRATED.format(old), str(new), now)
     db.execute("UPDATE OR IGNORE posts SET chat_id = ? WHERE chat_id = ?", (new, old))
 
 
@@ -261,7 +244,7 @@ async def suggestions(storage: Storage, period: str) -> list[tuple[str, str]]:
     the report does not count them as suggestions, and neither do the staff post and
     ``/suggestions``."""
     rows = await storage.read(
-        rows_of,
+        _rows_of,
         "SELECT service, suggestion FROM submissions WHERE period = ? "
         "AND suggestion IS NOT NULL AND TRIM(suggestion) != '' ORDER BY submitted_at, id",
         (period,),
@@ -271,5 +254,5 @@ async def suggestions(storage: Storage, period: str) -> list[tuple[str, str]]:
 
 async def open_drafts(storage: Storage) -> int:
     """Counts the surveys started and neither submitted nor cancelled."""
-    row = await storage.read(first_of, "SELECT COUNT(*) FROM drafts WHERE status = 'open'")
+    row = await storage.read(_first_of, "SELECT COUNT(*) FROM drafts WHERE status = 'open'")
     return int(row[0]) if row else 0
