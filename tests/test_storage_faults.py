@@ -17,7 +17,6 @@ import os
 import sqlite3
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import replace
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -119,7 +118,7 @@ class Faulty(sqlite3.Connection):
 @pytest.fixture(autouse=True)
 def faulty_writer(monkeypatch: pytest.MonkeyPatch) -> None:
     """Opens the bot's connection as a :class:`Faulty` connection."""
-    monkeypatch.setattr(connection, "connect", partial(connection.connect, factory=Faulty))
+    monkeypatch.setattr(connection, "CONNECTION", Faulty)
 
 
 @contextlib.contextmanager

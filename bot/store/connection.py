@@ -1,7 +1,7 @@
 """The one connection to the database, and the transactions run on it.
 
 One :class:`sqlite3.Connection` does every read and write. Each transaction is one function run
-whole on the database's own thread (:mod:`bot.store.thread`; :meth:`Database.write`,
+whole on the database's own thread (aiosqlite's, :mod:`bot.store.thread`; :meth:`Database.write`,
 :meth:`Database.read`), so two coroutines never
 share a transaction, and writes begin with ``BEGIN IMMEDIATE`` (see
 shared/reference/telegram-sqlite-facts.md). WAL with ``synchronous=FULL``: a commit returned is on
@@ -44,6 +44,7 @@ P = ParamSpec("P")
 
 # "SVBK": the mark of a copy written by bot.cli.backup (SQLite header offset 68, a 32-bit integer).
 BACKUP_APPLICATION_ID = 0x5356424B
+CONNECTION: type[sqlite3.Connection] = sqlite3.Connection  # the class the connection is made of
 CHECKPOINT_WAIT_MS = 100
 
 
@@ -79,7 +80,7 @@ class Database:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._connection: sqlite3.Connection | None = None
+        self._connection: sqlite3.Connection | None = None  # used on the thread only
         self._thread: DatabaseThread | None = None
         self._queued: list[_Write] = []  # writes waiting for the next group commit
         self._writer: asyncio.Task[None] | None = None
@@ -89,8 +90,11 @@ class Database:
     async def open(self) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._thread = DatabaseThread()
-            self._connection = await self._thread.run(connect, self.path)
+            self._thread = await DatabaseThread.open(
+                self.path, CONNECTION, isolation_level=None, check_same_thread=False
+            )
+            self._connection = self._thread.connection
+            await self._thread.run(configure, self._connection)
             self._identity = _identity(self.path)  # the file exists once WAL mode is set
             await self._thread.run(_prepare, self._connection)
             await self._migrate()
@@ -104,13 +108,10 @@ class Database:
         if self._writer is not None:  # the writes already queued are committed first
             await asyncio.shield(self._writer)
         if self._thread is not None:
-            if self._connection is not None:
-                await self._thread.run(self._connection.close)
-                self._connection = None
-                if self._identity is not None and _identity(self.path) != self._identity:
-                    _set_aside_wal(self.path)
-            self._thread.stop()
-            self._thread = None
+            await self._thread.close()
+            self._thread = self._connection = None
+            if self._identity is not None and _identity(self.path) != self._identity:
+                _set_aside_wal(self.path)
         self._identity = None
 
     @property
@@ -207,12 +208,8 @@ class Database:
 # -- on the database's thread ---------------------------------------------------------------------
 
 
-def connect(
-    path: Path, factory: type[sqlite3.Connection] = sqlite3.Connection
-) -> sqlite3.Connection:
-    """Opens the database at ``path`` durable (WAL, ``synchronous=FULL``), on the thread that
-    will use it."""
-    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, factory=factory)
+def configure(db: sqlite3.Connection) -> None:
+    """Makes the connection durable (WAL, ``synchronous=FULL``) and its rows readable by name."""
     db.row_factory = sqlite3.Row
     for pragma in (
         "PRAGMA journal_mode=WAL",
@@ -221,7 +218,6 @@ def connect(
         "PRAGMA busy_timeout=5000",
     ):
         db.execute(pragma)
-    return db
 
 
 def _prepare(db: sqlite3.Connection) -> None:
