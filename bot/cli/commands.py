@@ -166,13 +166,14 @@ def export(args: argparse.Namespace) -> int:
 
 
 def import_file(args: argparse.Namespace) -> int:
-    from bot.cli import transfer
+    from bot.cli import importing
+    from bot.cli.transfer import TransferError
     from bot.store import Storage
 
     config = load(args.config, need_token=False)
     try:
-        checked = transfer.check_file(config, args.file)
-    except transfer.TransferError as exc:
+        checked = importing.check_file(config, args.file)
+    except TransferError as exc:
         raise CommandError(str(exc)) from None
     if checked.errors:
         for error in checked.errors:
@@ -184,7 +185,7 @@ def import_file(args: argparse.Namespace) -> int:
     if not database.exists():  # a first install, or a mistyped [storage] path: say which
         print(say("cli.import.new_database", path=database))
     _prepare_database(Storage(database))
-    result = transfer.store(config, checked.rows)
+    result = importing.store(config, checked.rows)
     print(say("cli.import.done", added=result.added, identical=result.identical))
     for period, count in result.late.items():
         print(say("cli.import.late", period=period, count=count))
