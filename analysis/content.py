@@ -18,12 +18,13 @@ import pandas as pd
 from analysis.db import load_period
 from analysis.demographics import Demographics, demographics
 from analysis.indices import LKE_MONTHS, Breakdown, Lke, PeriodIndices, lke
-from analysis.periods import check_period, month_name
+from analysis.periods import month_name
 from analysis.request import ReportRequest
 from analysis.suggestions import Suggestion
 from analysis.summary import history, summary_dict
 from analysis.texts import text
 from analysis.zones import resolve_zone
+from survey.period import Period
 from survey.questionnaire import PERSONAL, Questionnaire
 from survey.unit_texts import UnitTexts
 
@@ -158,7 +159,7 @@ def gather(request: ReportRequest) -> ReportData:
     db_path, period, questionnaire = request.db_path, request.period, request.questionnaire
     services, quota, service = request.services, request.quota, request.service
     include_personal, links = request.include_personal, request.links
-    check_period(period)
+    Period.parse(period)
     if service is not None and service not in services:
         raise ValueError(f"service {service!r} is not one of {', '.join(services)}")
     _check_links(services, links)

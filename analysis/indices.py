@@ -19,7 +19,7 @@ from typing import Any
 
 from analysis.db import ServiceTally
 from analysis.numbers import format_id
-from analysis.periods import period_range
+from survey.period import Period
 from survey.questionnaire import Questionnaire
 from survey.scoring import IndexDef
 
@@ -225,7 +225,7 @@ def lke(monthly: Mapping[str, PeriodIndices], period: str, questionnaire: Questi
     The monthly indices are averaged unrounded; a month without counted responses is left out
     (not counted as zero), and with no month at all the value is None.
     """
-    window = tuple(period_range(period, LKE_MONTHS))
+    window = tuple(Period.parse(period).back(LKE_MONTHS))
     present = [monthly[p] for p in window if p in monthly and monthly[p].responses > 0]
     values: dict[str, Fraction | None] = {}
     for key in questionnaire.indices:

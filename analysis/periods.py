@@ -8,11 +8,8 @@ from survey.period import Period
 __all__ = [
     "MONTHS_ID",
     "MONTHS_ID_SHORT",
-    "check_period",
-    "last_day",
     "month_name",
     "month_span",
-    "period_range",
     "short_month_name",
 ]
 
@@ -20,17 +17,11 @@ MONTHS_ID = words("months.long")
 MONTHS_ID_SHORT = words("months.short")
 
 
-def check_period(period: str) -> tuple[int, int]:
-    """Returns (year, month) of a ``YYYY-MM`` period; raises ValueError naming a bad one."""
-    month = Period.parse(period)
-    return month.year, month.month
-
-
 def month_name(period: str, language: str = REPORT_LANGUAGE) -> str:
     """``2025-01`` → ``Januari 2025``."""
-    year, month = check_period(period)
+    month = Period.parse(period)
     names = words("months.long", language)
-    return text("months.name", language, month=names[month - 1], year=year)
+    return text("months.name", language, month=names[month.month - 1], year=month.year)
 
 
 def month_span(first: str, last: str, language: str = REPORT_LANGUAGE) -> str:
@@ -38,7 +29,8 @@ def month_span(first: str, last: str, language: str = REPORT_LANGUAGE) -> str:
     2026``; one month alone is its name."""
     if first == last:
         return month_name(first, language)
-    (first_year, first_month), (last_year, last_month) = check_period(first), check_period(last)
+    start, end = Period.parse(first), Period.parse(last)
+    first_year, first_month, last_year, last_month = start.year, start.month, end.year, end.month
     names = words("months.long", language)
     if first_year == last_year:
         return text(
@@ -55,17 +47,6 @@ def month_span(first: str, last: str, language: str = REPORT_LANGUAGE) -> str:
 
 def short_month_name(period: str, language: str = REPORT_LANGUAGE) -> str:
     """``2025-01`` → ``Jan 2025``, for chart axes."""
-    year, month = check_period(period)
+    month = Period.parse(period)
     names = words("months.short", language)
-    return text("months.name", language, month=names[month - 1], year=year)
-
-
-def last_day(period: str) -> int:
-    """The number of days in the period's month."""
-    return Period.parse(period).days
-
-
-def period_range(period: str, months: int) -> list[str]:
-    """The ``months`` periods ending with ``period``, oldest first: (``2025-01``, 3) →
-    ``["2024-11", "2024-12", "2025-01"]``."""
-    return [str(month) for month in Period.parse(period).back(months)]
+    return text("months.name", language, month=names[month.month - 1], year=month.year)

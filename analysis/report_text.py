@@ -15,8 +15,9 @@ from collections.abc import Mapping, Sequence
 from analysis.content import ReportData
 from analysis.indices import CONVERSION, Breakdown, IndexValue
 from analysis.numbers import count_phrase, format_id
-from analysis.periods import last_day, month_name, month_span
+from analysis.periods import month_name, month_span
 from analysis.texts import text
+from survey.period import Period
 
 __all__ = [
     "NOTE_MARK",
@@ -47,7 +48,7 @@ def join_id(parts: Sequence[str]) -> str:
 
 def survey_period(data: ReportData) -> str:
     """``1 s.d. 31 Januari 2025``."""
-    return text("sentence.survey_period", last_day=last_day(data.period), month=data.month)
+    return text("sentence.survey_period", last_day=Period.parse(data.period).days, month=data.month)
 
 
 def no_data_sentence(data: ReportData) -> str:

@@ -38,11 +38,11 @@ from openpyxl.utils import get_column_letter
 from analysis.content import ReportData
 from analysis.indices import Breakdown
 from analysis.numbers import DASH
-from analysis.periods import check_period
 from analysis.report_text import NOTE_MARK, conversion_note, lke_basis, lke_months
 from analysis.suggestions import Suggestion, concerns_anti_corruption
 from analysis.texts import text, words
 from analysis.zones import zone_label
+from survey.period import Period
 from survey.safe_text import clean
 from survey.steps import SCORES
 
@@ -214,8 +214,9 @@ def _respondents(sheet: Any, data: ReportData) -> None:
     identity = [q for q in questionnaire.identity if q.key in counted.columns]
     codes = [i.code for i in questionnaire.items]
     times = [t.to_pydatetime() for t in counted["submitted_at"]]
-    year, month = check_period(data.period)
-    zone = zone_label(data.zone, times or [datetime(year, month, 1, tzinfo=data.zone)])
+    month = Period.parse(data.period)
+    first = datetime(month.year, month.month, 1, tzinfo=data.zone)
+    zone = zone_label(data.zone, times or [first])
     number_header, service_header = words("xlsx.respondents.header")
     _header(
         sheet,

@@ -25,7 +25,7 @@ from typing import Any
 
 from analysis.db import DbPath, tally_periods
 from analysis.indices import LKE_MONTHS, Lke, PeriodIndices, compute, lke
-from analysis.periods import check_period, period_range
+from survey.period import Period
 from survey.questionnaire import Questionnaire
 
 __all__ = ["history", "period_indices", "summarize", "summary_dict"]
@@ -44,8 +44,7 @@ def history(
 
     One SQL query adds every month up; each month applies its own quota.
     """
-    check_period(period)
-    periods = period_range(period, months)
+    periods = Period.parse(period).back(months)
     tallies = tally_periods(db_path, periods, quota)
     codes = list(services)
     return {p: compute(p, tallies[p], questionnaire, codes, service) for p in periods}

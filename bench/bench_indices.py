@@ -44,9 +44,9 @@ import harness as h
 
 from analysis.db import load_period
 from analysis.indices import LKE_MONTHS
-from analysis.periods import period_range
 from analysis.summary import period_indices, summarize
 from bot.store import Storage
+from survey.period import Period
 from survey.questionnaire import Questionnaire, load
 
 SERVICES = {"cpob": "A", "cpob_impor": "B", "fasilitas_bersama": "C", "suket_cpob": "D"}
@@ -220,7 +220,7 @@ def main() -> int:
                 first, best = timed(call, args.repeat)
                 yardstick = base
                 if name == "summarize":
-                    window = period_range(period, LKE_MONTHS)
+                    window = Period.parse(period).back(LKE_MONTHS)
                     yardstick = timed(lambda w=window: plain_select(path, *w), args.repeat)[1]
                 verdict = "ok" if best <= 1.0 else "SLOW"
                 print(

@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 
 from analysis.numbers import count_phrase, format_id, format_percent, list_letter, spell_id
-from analysis.periods import month_name, month_span, period_range
+from analysis.periods import month_name, month_span
+from survey.period import Period
 
 
 @pytest.mark.parametrize(
@@ -70,8 +71,8 @@ def test_count_phrase_as_in_the_reference() -> None:
 def test_months_are_indonesian_and_ranges_cross_years() -> None:
     assert month_name("2025-01") == "Januari 2025"
     assert month_name("2024-12") == "Desember 2024"
-    assert period_range("2025-01", 3) == ["2024-11", "2024-12", "2025-01"]
-    assert len(period_range("2025-01", 12)) == 12
+    assert Period.parse("2025-01").back(3) == ["2024-11", "2024-12", "2025-01"]
+    assert len(Period.parse("2025-01").back(12)) == 12
     assert month_span("2026-08", "2026-10") == "Agustus–Oktober 2026"
     assert month_span("2024-11", "2025-01") == "November 2024–Januari 2025"
     assert month_span("2025-01", "2025-01") == "Januari 2025"
