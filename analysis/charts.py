@@ -39,7 +39,6 @@ __all__ = [
 
 DPI = 150  # dots per printed inch: the charts are drawn at the size the draft prints them
 CM = 1 / 2.54  # inches
-SMALLEST = SMALLEST_PT
 BAND_COLOURS = ("#f4c7c3", "#fce8b2", "#fff7c2", "#cde8d4")  # worst … best
 SERIES_COLOURS = {"ipp": "#1f5fa8", "ipak": "#d9731a"}
 BAR_COLOUR = "#1f5fa8"
@@ -95,7 +94,7 @@ def count_chart(
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         axes.set_ylim(0, max([*values, 1]) * 1.25)
         axes.tick_params(axis="x", labelrotation=45 if len(labels) > 6 else 0)
-    axes.bar_label(bars, labels=texts, padding=3, fontsize=SMALLEST)
+    axes.bar_label(bars, labels=texts, padding=3, fontsize=SMALLEST_PT)
     axes.spines[["top", "right"]].set_visible(False)
     if total == 0:
         _no_data(axes)
@@ -133,7 +132,7 @@ def items_chart(breakdown: Breakdown, questionnaire: Questionnaire, period: str)
         axes.set_xticks(x, list(definition.items))
         axes.set_xlim(-0.6, len(x) - 0.4)
         shown = [breakdown.element_display(c) or DASH for c in definition.items]
-        axes.bar_label(bars, labels=shown, padding=2, fontsize=SMALLEST)
+        axes.bar_label(bars, labels=shown, padding=2, fontsize=SMALLEST_PT)
         value = breakdown.indices.get(definition.key)
         summary = f"{value.display} – {value.category}" if value else text("charts.items_empty")
         axes.set_title(f"{definition.short}: {summary}", fontsize=9)
@@ -195,7 +194,7 @@ def _bands(axes: Any, definition: IndexDef, language: str, named: bool) -> None:
         right = axes.secondary_yaxis("right")
         mids = [(edges[i] + edges[i + 1]) / 2 for i in range(len(definition.bands))]
         right.set_yticks(
-            mids, [_wrap(b.label[language]) for b in definition.bands], fontsize=SMALLEST
+            mids, [_wrap(b.label[language]) for b in definition.bands], fontsize=SMALLEST_PT
         )
         right.tick_params(length=0)
 

@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from analysis.db import person_of
+from analysis.db import register
 from bot.store.errors import StorageError, StorageGone, unavailable
 from bot.store.schema import MIGRATIONS, MIGRATIONS_TABLE, migrate_one
 from bot.store.settings import setting
@@ -228,7 +228,7 @@ def _prepare(db: sqlite3.Connection) -> None:
         db.execute("PRAGMA application_id = 0")
         logger.info("opened a backup as the live database: its backup mark is cleared")
     db.create_function("person_key", 2, person_key, deterministic=True)
-    db.create_function("person_of", 3, person_of, deterministic=True)
+    register(db)  # person_of, for the quota rule
     db.execute(MIGRATIONS_TABLE)
 
 
