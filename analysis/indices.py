@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -21,10 +21,9 @@ from analysis.db import ServiceTally
 from analysis.numbers import format_id
 from survey.period import Period
 from survey.questionnaire import Questionnaire
-from survey.scoring import IndexDef
+from survey.scoring import IndexDef, Number, as_fraction, round_half_up
 
 __all__ = [
-    "CONVERSION",
     "LKE_MONTHS",
     "Breakdown",
     "IndexValue",
@@ -33,18 +32,9 @@ __all__ = [
     "compute",
     "index_value",
     "lke",
-    "round_exact",
 ]
 
-CONVERSION = 25  # converted value = index × 25 (reference BAB III A.a.1)
 LKE_MONTHS = 3  # "rata-rata dari nilai 3 bulan terakhir" (reference BAB II C)
-
-Number = float | int | Decimal | Fraction
-
-
-def round_exact(value: Number, places: int = 2) -> Decimal:
-    """Rounds half-up to ``places`` decimals; a float counts as its shortest decimal form."""
-    return _quantize(_fraction(value), places)
 
 
 @dataclass(frozen=True)
@@ -55,6 +45,7 @@ class IndexValue:
     exact: Fraction
     rounded: Decimal
     category: str
+    conversion: Decimal = Decimal(25)  # converted value = index × conversion (the index's own)
 
     @property
     def index(self) -> float:
@@ -62,7 +53,7 @@ class IndexValue:
 
     @property
     def converted(self) -> float:
-        return float(self.exact * CONVERSION)
+        return float(self.exact * as_fraction(self.conversion))
 
     @property
     def display(self) -> str:
@@ -72,7 +63,7 @@ class IndexValue:
     @property
     def converted_rounded(self) -> Decimal:
         """The converted value rounded as shown: ``97.92``."""
-        return round_exact(self.exact * CONVERSION)
+        return round_half_up(self.exact * as_fraction(self.conversion))
 
     @property
     def converted_display(self) -> str:
@@ -84,17 +75,21 @@ class IndexValue:
             "index": self.index,
             "display": self.display,
             "converted": self.converted,
+            "converted_display": self.converted_display,
             "category": self.category,
         }
 
 
 def index_value(value: Number, definition: IndexDef, language: str = "id") -> IndexValue:
-    """Classifies ``value`` by ``definition``'s bands after rounding it to 2 decimals half-up."""
-    exact = _fraction(value)
-    rounded = _quantize(exact, 2)
-    band = definition.category(rounded)
+    """``value`` shown to 2 decimals half-up, and classified by ``definition``'s bands (on the
+    index or its converted value, as the definition says)."""
+    exact = as_fraction(value)
     return IndexValue(
-        short=definition.short, exact=exact, rounded=rounded, category=band.label[language]
+        short=definition.short,
+        exact=exact,
+        rounded=round_half_up(exact, 2),
+        category=definition.category(exact).label[language],
+        conversion=definition.conversion,
     )
 
 
@@ -117,7 +112,7 @@ class Breakdown:
     def element_rounded(self, code: str) -> Decimal | None:
         """The item's index rounded as shown: ``3.67``."""
         value = self.elements.get(code)
-        return None if value is None else _quantize(value, 2)
+        return None if value is None else round_half_up(value, 2)
 
     def element_display(self, code: str) -> str | None:
         rounded = self.element_rounded(code)
@@ -126,7 +121,7 @@ class Breakdown:
     def extremes(self, items: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Returns the lowest and the highest of ``items``, compared as shown (2 decimals)."""
         shown = {
-            code: _quantize(value, 2)
+            code: round_half_up(value, 2)
             for code in items
             if (value := self.elements.get(code)) is not None
         }
@@ -209,7 +204,7 @@ class Lke:
 
     def rounded(self, key: str) -> Decimal | None:
         found = self.values.get(key)
-        return None if found is None else _quantize(found, 2)
+        return None if found is None else round_half_up(found, 2)
 
     def display(self, key: str) -> str | None:
         rounded = self.rounded(key)
@@ -278,20 +273,3 @@ def _merge(tallies: Sequence[ServiceTally]) -> ServiceTally:
         counts=counts,
         persons=frozenset().union(*(t.persons for t in tallies)),
     )
-
-
-def _fraction(value: Number) -> Fraction:
-    if isinstance(value, float):
-        # The shortest decimal form, as Excel and round_half_up see it: 3.255 is 3.255, not
-        # 3.25499999999999989341858963598497211933135986328125.
-        return Fraction(Decimal(repr(value)))
-    return Fraction(value)
-
-
-def _quantize(value: Fraction, places: int) -> Decimal:
-    scaled = abs(value) * 10**places
-    whole, rest = divmod(scaled.numerator, scaled.denominator)
-    if 2 * rest >= scaled.denominator:
-        whole += 1
-    result = Decimal(whole).scaleb(-places).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
-    return -result if value < 0 else result

@@ -21,6 +21,14 @@ DASH = "–"  # in place of a number there is none of (no data): a sign, in ever
 _SCALES = (10**9, 10**6, 1000)  # named by the words of numbers.scales
 
 
+def format_edge(value: Decimal, least: int = 2) -> str:
+    """An exact decimal as written, with a decimal comma and at least ``least`` places:
+    ``2,5996``, ``88,31``, ``25,00`` (``25`` with ``least=0``, for a factor); band edges and
+    factors are shown whole, never rounded."""
+    places = max(least, -int(value.normalize().as_tuple().exponent))
+    return format_id(value, places)
+
+
 def format_id(value: float | Decimal | int, places: int = 2) -> str:
     """Formats ``value`` with a decimal comma and ``.`` between thousands: 1234.5 → ``1.234,50``."""
     rounded = round_half_up(value, places)

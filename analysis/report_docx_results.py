@@ -17,9 +17,9 @@ from pathlib import Path
 
 from analysis.content import ReportData
 from analysis.docx_parts import ReportDocument
-from analysis.indices import CONVERSION, IndexValue
+from analysis.indices import IndexValue
 from analysis.layout import CHART_WIDTHS_CM
-from analysis.numbers import DASH, count_phrase, format_id
+from analysis.numbers import DASH, count_phrase, format_edge, format_id
 from analysis.report_text import (
     conversion_note,
     demographic_sentence,
@@ -131,10 +131,7 @@ def _index_section(
         widths=(2.0, 12.0),
     )
     doc.paragraph(text("docx.results.bands_intro"))
-    # Converted bands follow on at 0.01 as the reference prints them (43,75 then 43,76), not
-    # at 1.76 × 25 = 44,00, so that every converted value has a band.
-    bands = definition.bands
-    lows = [bands[0].min * CONVERSION, *(b.max * CONVERSION + Decimal("0.01") for b in bands[:-1])]
+    intervals = band_intervals(definition)
     doc.table(
         (
             text("docx.results.band_score"),
@@ -143,13 +140,10 @@ def _index_section(
             text("docx.results.band_label"),
         ),
         [
-            (
-                str(n),
-                f"{format_id(band.min)} – {format_id(band.max)}",
-                f"{format_id(low)} – {format_id(band.max * CONVERSION)}",
-                band.label[language],
+            (str(n), index, converted, band.label[language])
+            for n, (band, (index, converted)) in enumerate(
+                zip(definition.bands, intervals, strict=True), start=1
             )
-            for n, (band, low) in enumerate(zip(definition.bands, lows, strict=True), start=1)
         ],
         widths=(2.5, 3.5, 4.5, 4.5),
     )
@@ -281,3 +275,29 @@ def _charts_section(doc: ReportDocument, data: ReportData, charts: Mapping[str, 
             doc.figure(charts[key], caption, CHART_WIDTHS_CM[key])
     names = {k: d.short for k, d in data.questionnaire.indices.items()}
     doc.paragraph(lke_sentence(data, names))
+
+
+def band_intervals(definition: IndexDef) -> list[tuple[str, str]]:
+    """Each band as (index interval, converted interval), as printed. Bands on the index: the
+    converted ones follow on at 0.01 as the reference prints them (43,75 then 43,76), not at
+    1.76 × 25 = 44,00, so that every converted value has a band. Bands on the converted value
+    (the SKM's): the index interval is the converted one ÷ the conversion, exactly (65,00 → 2,60;
+    76,61 → 3,0644)."""
+    factor, bands = definition.conversion, definition.bands
+    if definition.bands_on == "converted":
+        return [
+            (
+                f"{format_edge(b.min / factor)} – {format_edge(b.max / factor)}",
+                f"{format_edge(b.min)} – {format_edge(b.max)}",
+            )
+            for b in bands
+        ]
+    step = Decimal(1).scaleb(-definition.places)
+    lows = [bands[0].min * factor, *(b.max * factor + step for b in bands[:-1])]
+    return [
+        (
+            f"{format_id(b.min)} – {format_id(b.max)}",
+            f"{format_id(low)} – {format_id(b.max * factor)}",
+        )
+        for b, low in zip(bands, lows, strict=True)
+    ]

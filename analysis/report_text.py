@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from analysis.content import ReportData
-from analysis.indices import CONVERSION, Breakdown, IndexValue
-from analysis.numbers import count_phrase, format_id
+from analysis.indices import Breakdown, IndexValue
+from analysis.numbers import count_phrase, format_edge, format_id
 from analysis.periods import month_name, month_span
 from analysis.texts import text
 from survey.period import Period
@@ -211,16 +211,18 @@ def conversion_note(data: ReportData) -> str | None:
     values = [v for v in data.indices.overall.indices.values() if v is not None]
     if not values:
         return None
-    note = text("common.conversion_note", mark=NOTE_MARK, conversion=CONVERSION)
+    note = text(
+        "common.conversion_note", mark=NOTE_MARK, conversion=format_edge(values[0].conversion, 0)
+    )
     for value in values:
-        shown = value.rounded * CONVERSION
+        shown = value.rounded * value.conversion
         if shown != value.converted_rounded:
             example = text(
                 "common.conversion_example",
                 short=value.short,
                 exact=format_id(value.index, 4),
                 shown=value.display,
-                conversion=CONVERSION,
+                conversion=format_edge(value.conversion, 0),
                 converted=value.converted_display,
                 naive=format_id(shown),
             )

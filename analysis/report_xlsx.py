@@ -44,7 +44,6 @@ from analysis.texts import text, words
 from analysis.zones import zone_label
 from survey.period import Period
 from survey.safe_text import clean
-from survey.steps import SCORES
 
 __all__ = ["SHEETS", "write_xlsx"]
 
@@ -131,7 +130,7 @@ def _items(sheet: Any, data: ReportData) -> None:
     overall = data.indices.overall
     counted = data.counted
     _title(sheet, text("xlsx.items.title", month=data.month), data)
-    scores_header = (text("xlsx.items.score", score=s) for s in SCORES)
+    scores_header = (text("xlsx.items.score", score=s) for s in questionnaire.scores)
     _header(sheet, (*words("xlsx.items.header"), *scores_header))
     for key, definition in questionnaire.indices.items():
         for code in definition.items:
@@ -144,7 +143,7 @@ def _items(sheet: Any, data: ReportData) -> None:
                     item.element[language] if item else code,
                     _shown(overall.element_rounded(code)),
                     int(scores.count()),
-                    *(int((scores == s).sum()) for s in SCORES),
+                    *(int((scores == s).sum()) for s in questionnaire.scores),
                 ],
             )
         value = overall.indices.get(key)

@@ -5,10 +5,13 @@ The summary (``surveibot … --json``) has exactly these keys::
     {"period": "2025-01", "respondents": 2, "responses": 3, "beyond_quota": 0, "late": 0,
      "ipp":  {"index": 3.9166…, "display": "3,92", "converted": 97.91…, "category": "Memuaskan"},
      "ipak": {…same keys…},
+     "indices": {"ipp": {…as above…}, "ipak": {…}},
      "elements": {"U1": 4.0, …, "P5": 4.0},
      "services": {"cpob": {"respondents": 2, "responses": 2, "ipp": {…}, "ipak": {…}}, …},
      "lke": {"ipp": 3.91…, "ipak": 4.0, "months": ["2024-12", "2025-01"]}}
 
+``indices`` holds every index of the questionnaire by its code (the SKM's ``ikm``), each with
+``converted_display`` too; each is also a key of its own (``ipp``, ``ipak``), as before.
 ``respondents`` counts persons, ``responses`` their submissions (the indices average these):
 the quota is the month's first persons, every submission of theirs counting (see
 :func:`analysis.db.ranked`). A period without data has ``responses`` 0 and nulls for every index and
@@ -72,6 +75,7 @@ def summary_dict(indices: PeriodIndices, lke_value: Lke) -> dict[str, Any]:
         "beyond_quota": overall.beyond_quota,
         "late": overall.late,
         **{key: (v.as_json() if v else None) for key, v in overall.indices.items()},
+        "indices": {key: (v.as_json() if v else None) for key, v in overall.indices.items()},
         "elements": {code: overall.element(code) for code in overall.elements},
         "services": {code: b.as_json() for code, b in indices.services.items()},
         "lke": lke_value.as_json(),

@@ -20,10 +20,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from survey import console
 from survey.console import read_toml, say
 from survey.identity import IDENTITY_KINDS, IdentityStep
-from survey.scoring import Band, IndexDef, round_half_up
-from survey.steps import SCORES, Item, LanguageStep, PeriodStep, Step, SuggestionStep
+from survey.scoring import Band, IndexDef
+from survey.steps import Item, LanguageStep, PeriodStep, Step, SuggestionStep
 
 DEFAULT_PATH = Path(str(resources.files("survey") / "data" / "questionnaire.toml"))
 
@@ -32,6 +33,7 @@ Text = Mapping[str, str]
 LANGUAGE = "language"
 PERIOD = "period"
 SUGGESTION = "suggestion"
+DEFAULT_POINTS, MIN_POINTS, MAX_POINTS = 4, 2, 10  # the answer scale: 1 … points
 PERSONAL = ("name", "institution")  # identity keys that name a person or where they work
 
 
@@ -48,6 +50,12 @@ class Questionnaire:
     items: tuple[Item, ...]
     suggestion_step: SuggestionStep
     indices: Mapping[str, IndexDef]
+    points: int = DEFAULT_POINTS  # answers are scored 1 … points
+
+    @property
+    def scores(self) -> tuple[int, ...]:
+        """Every score an item can get, lowest first."""
+        return tuple(range(1, self.points + 1))
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -118,6 +126,7 @@ class _Parser:
         self.source = source
         self.raw = raw
         self.languages: tuple[str, ...] = ()
+        self.points = DEFAULT_POINTS
 
     def fail(self, key: str, problem: str) -> QuestionnaireError:
         return QuestionnaireError(f"{self.source}: '{key}' {problem}")
@@ -148,6 +157,9 @@ class _Parser:
         if not languages or not all(isinstance(x, str) and x for x in languages):
             raise self.fail("languages", say("questionnaire.languages"))
         self.languages = tuple(languages)
+        self.points = self.get(raw, "scale", "", int) if "scale" in raw else DEFAULT_POINTS
+        if not MIN_POINTS <= self.points <= MAX_POINTS:
+            raise self.fail("scale", say("questionnaire.scale", low=MIN_POINTS, high=MAX_POINTS))
         identity = tuple(
             self.identity_question(q, f"identity[{n}].")
             for n, q in enumerate(self.get(raw, "identity", "", list))
@@ -185,6 +197,7 @@ class _Parser:
                 max_length=self.get(suggestion, "max_length", "suggestion.", int),
             ),
             indices=indices,
+            points=self.points,
         )
 
     def unique(self, keys: Sequence[str], where: str) -> None:
@@ -213,12 +226,17 @@ class _Parser:
         code = self.get(raw, "code", where, str)
         where = f"items.{code}."
         labels_raw = self.get(raw, "labels", where, dict)
-        labels: dict[str, tuple[str, str, str, str]] = {}
+        labels: dict[str, tuple[str, ...]] = {}
         for language in self.languages:
-            four = labels_raw.get(language)
-            if not isinstance(four, list) or len(four) != len(SCORES):
-                raise self.fail(f"{where}labels.{language}", say("questionnaire.labels"))
-            labels[language] = (four[0], four[1], four[2], four[3])
+            found = labels_raw.get(language)
+            if (
+                not isinstance(found, list)
+                or len(found) != self.points
+                or not all(isinstance(label, str) and label.strip() for label in found)
+            ):
+                problem = say("questionnaire.labels", points=self.points)
+                raise self.fail(f"{where}labels.{language}", problem)
+            labels[language] = tuple(found)
         return Item(
             code=code,
             group=self.get(raw, "group", where, str),
@@ -231,21 +249,34 @@ class _Parser:
         where = f"indices.{key}."
         if not isinstance(raw, dict):
             raise self.fail(where.rstrip("."), say("config.not_table"))
-        bands = []
-        for n, band in enumerate(self.get(raw, "bands", where, list)):
-            at = f"{where}bands[{n}]."
-            bands.append(
-                Band(
-                    min=round_half_up(self.get(band, "min", at, float)),
-                    max=round_half_up(self.get(band, "max", at, float)),
-                    label=self.text({"label": band}, "label", at),
-                )
+        conversion = self.decimal(raw, "conversion", where) if "conversion" in raw else None
+        conversion = conversion if conversion is not None else Decimal(25)
+        bands_on = raw.get("bands_on", "index")
+        if bands_on not in ("index", "converted"):
+            raise self.fail(f"{where}bands_on", say("questionnaire.bands_on"))
+        places = self.get(raw, "places", where, int) if "places" in raw else 2
+        if not 0 <= places <= 6:
+            raise self.fail(f"{where}places", say("questionnaire.places"))
+        bands = [
+            Band(
+                min=self.decimal(band, "min", f"{where}bands[{n}]."),
+                max=self.decimal(band, "max", f"{where}bands[{n}]."),
+                label=self.text({"label": band}, "label", f"{where}bands[{n}]."),
             )
-        if not bands or bands[0].min != Decimal("1.00") or bands[-1].max != Decimal("4.00"):
-            raise self.fail(f"{where}bands", say("questionnaire.bands_cover"))
-        for low, high in itertools.pairwise(bands):
-            if high.min != low.max + Decimal("0.01"):
-                raise self.fail(f"{where}bands", say("questionnaire.bands_gap", after=low.max))
+            for n, band in enumerate(self.get(raw, "bands", where, list))
+        ]
+        factor = conversion if bands_on == "converted" else Decimal(1)
+        low, high = factor, self.points * factor
+        if not bands or bands[0].min != low or bands[-1].max != high:
+            cover = say("questionnaire.bands_cover", low=_number(low), high=_number(high))
+            raise self.fail(f"{where}bands", cover)
+        step = Decimal(1).scaleb(-places)
+        for band in bands:
+            if band.min > band.max:
+                raise self.fail(f"{where}bands", say("questionnaire.bands_gap", after=band.min))
+        for below, above in itertools.pairwise(bands):
+            if not Decimal(0) < above.min - below.max <= step:
+                raise self.fail(f"{where}bands", say("questionnaire.bands_gap", after=below.max))
         members = tuple(i.code for i in items if i.group == key)
         if not members:
             raise self.fail(where.rstrip("."), say("questionnaire.index_empty"))
@@ -256,4 +287,31 @@ class _Parser:
             name=self.text(raw, "name", where),
             bands=tuple(bands),
             items=members,
+            conversion=conversion,
+            bands_on=bands_on,
+            places=places,
         )
+
+    def decimal(self, table: Mapping[str, Any], key: str, where: str) -> Decimal:
+        """A number written in the file, exactly as written (``2.5996``, ``"3.0644"``, ``25``)."""
+        if key not in table:
+            raise self.fail(f"{where}{key}", say("config.missing"))
+        value = table[key]
+        try:
+            if isinstance(value, bool) or not isinstance(value, int | float | str):
+                raise ValueError
+            found = Decimal(repr(value) if isinstance(value, float) else str(value))
+            if not found.is_finite():
+                raise ValueError
+            return found
+        except (ValueError, ArithmeticError):
+            kind = say("config.kind.number")
+            raise self.fail(
+                f"{where}{key}", say("config.wrong_kind", kind=kind, value=repr(value))
+            ) from None
+
+
+def _number(value: Decimal) -> str:
+    """A band edge in an error message, in the operator's language: ``1,00`` / ``1.00``."""
+    shown = f"{value:.2f}"
+    return shown.replace(".", ",") if console.language() == "id" else shown

@@ -43,7 +43,6 @@ __all__ = [
 
 Text = Mapping[str, str]
 SKIP = "-"  # the suggestion's "skip" button; stored as no suggestion
-SCORES = (1, 2, 3, 4)
 LATE_BUTTON = timedelta(days=7)  # a month's button tapped this long into the next still counts
 
 
@@ -222,7 +221,12 @@ class Item(Step):
         )
 
     def accepts(self, value: str, when: When) -> bool:
-        return value in {str(score) for score in SCORES}
+        return value in {str(score) for score in self.scores}
+
+    @property
+    def scores(self) -> range:
+        """Every score of the scale, lowest first: one per label."""
+        return range(1, len(next(iter(self.labels.values()))) + 1)
 
     def label(self, value: str, language: str, words: Words) -> str:
         return f"{value} · {self.score_label(int(value), language)}" if value else ""

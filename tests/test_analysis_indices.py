@@ -71,8 +71,10 @@ def test_january_2025_reproduces_tabel_1_and_tabel_2(
         "index": 4.0,
         "display": "4,00",
         "converted": 100.0,
+        "converted_display": "100,00",
         "category": "Bersih dari korupsi",
     }
+    assert summary["indices"] == {"ipp": summary["ipp"], "ipak": summary["ipak"]}
 
 
 def test_summary_has_exactly_the_documented_keys_and_is_json(
@@ -278,6 +280,7 @@ def test_empty_period_gives_zero_responses_and_nulls(
         "late": 0,
         "ipp": None,
         "ipak": None,
+        "indices": {"ipp": None, "ipak": None},
         "elements": dict.fromkeys(ITEMS),
         "services": {
             code: {"respondents": 0, "responses": 0, "ipp": None, "ipak": None} for code in SERVICES

@@ -37,6 +37,7 @@ SUMMARY_KEYS = (
     "late",
     "ipp",
     "ipak",
+    "indices",
     "elements",
     "services",
     "lke",
