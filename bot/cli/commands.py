@@ -267,8 +267,7 @@ def _summary_text(summary: dict[str, Any]) -> str:
             late=summary.get("late", 0),
         )
     ]
-    for key in ("ipp", "ipak"):
-        value = summary.get(key)
+    for key, value in summary.get("indices", {}).items():
         if value:
             lines.append(f"  {key.upper()} {value['display']} — {value['category']}")
     return "\n".join(lines)

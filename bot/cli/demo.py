@@ -211,7 +211,7 @@ async def _answer(
     await person.tap(app, periods[0])  # the service was completed this month
     mood = rng.random()
     for item in q.items:
-        score = _score(item.code, mood, rng)
+        score = _score(item.code, item.group, q.points, people, mood, rng)
         await person.tap(app, f"{score} · ")
         if not who.finish and item.code == "U5":
             return  # stops halfway; the draft stays open for reminders
@@ -231,12 +231,15 @@ def _identity_weights(key: str, count: int) -> list[float]:
     return [1.0] * count
 
 
-def _score(code: str, mood: float, rng: random.Random) -> int:
-    """Mostly 3s and 4s; speed (U3) and complaint handling (U4) lower, as in the reference."""
-    base = 3.55 + 0.4 * mood - (0.35 if code in ("U3", "U4") else 0.0)
-    if code.startswith("P"):
-        base += 0.3
-    return max(1, min(4, round(rng.gauss(base, 0.45))))
+def _score(
+    code: str, group: str, points: int, people: dict[str, Any], mood: float, rng: random.Random
+) -> int:
+    """Mostly the top two scores of the scale; the items and groups ``demo_people.toml`` names
+    lower or higher (speed and complaint handling lower, anti-corruption higher, as in the
+    reference)."""
+    base = points - 0.45 + 0.4 * mood + people["item_shift"].get(code, 0.0)
+    base += people["group_shift"].get(group, 0.0)
+    return max(1, min(points, round(rng.gauss(base, 0.45))))
 
 
 def _say(stream: TextIO) -> Callable[[str], None]:

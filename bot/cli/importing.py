@@ -228,8 +228,8 @@ class _RowParser:
         text = text.strip()
         if text.endswith(".0"):
             text = text[:-2]  # spreadsheets store 4 as 4.0
-        if text not in ("1", "2", "3", "4"):
-            raise ValueError(say("transfer.score", key=code, value=repr(text)))
+        if text not in {str(score) for score in self.q.scores}:
+            raise ValueError(say("transfer.score", key=code, value=repr(text), high=self.q.points))
         return int(text)
 
 

@@ -54,7 +54,7 @@ CREATE INDEX IF NOT EXISTS submissions_by_period ON submissions (period, submitt
 CREATE TABLE IF NOT EXISTS scores (
     submission_id INTEGER NOT NULL REFERENCES submissions (id),
     item TEXT NOT NULL,
-    score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 4),
+    score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 10),
     PRIMARY KEY (submission_id, item)
 ) WITHOUT ROWID;
 """
