@@ -159,7 +159,7 @@ def _method(doc: ReportDocument, data: ReportData) -> None:
     doc.heading(text("docx.method.processing_heading"), 2)
     doc.paragraph(processing_paragraph(data))
     if data.questionnaire.lke:
-        doc.paragraph(text("docx.method.lke"))
+        doc.paragraph(text("docx.method.lke", surveys=surveys))
 
 
 def processing_paragraph(data: ReportData) -> str:
