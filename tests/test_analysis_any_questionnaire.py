@@ -147,3 +147,21 @@ def test_a_five_point_questionnaire_gets_five_score_columns_and_its_scale(tmp_pa
     assert "Setiap unsur dinilai dengan skala 1 sampai 5." in shown
     assert "diperoleh IPP sebesar 4,00 (dari skala 5;" in shown
     assert "indeks SPKP sebesar 4,00 (dari skala 5)" in shown
+
+
+def test_an_index_of_another_code_gets_the_generic_words(tmp_path: Path) -> None:
+    source = DEFAULT_PATH.read_text("utf-8")
+    source = source.replace('group = "ipak"', 'group = "integritas"')
+    path = tmp_path / "renamed.toml"
+    path.write_text(source.replace("[indices.ipak]", "[indices.integritas]"), "utf-8")
+    survey = SurveyDb(tmp_path / "renamed.db")
+    survey.add("2025-01", "2025-01-02T03:00:00+00:00", default_score=3)
+    files = _build(survey.path, load(path), tmp_path / "report")
+
+    shown = docx_text(files.docx)
+    assert "Indeks Persepsi Anti Korupsi (IPAK) merupakan angka yang menunjukkan hasil SPAK." in (
+        shown
+    )
+    assert "Tabel 2. Hasil SPAK Bulan Januari 2025" in shown
+    assert "2) Hasil SPAK\n" in shown  # its follow-up
+    assert "Sedangkan untuk SPAK," in shown and "Upaya untuk meningkatkan komitmen" in shown
