@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from decimal import Decimal
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from analysis.indices import Breakdown
 from analysis.layout import CHART_WIDTHS_CM, SMALLEST_PT
 from analysis.numbers import DASH, format_id, format_percent
 from analysis.periods import month_name, short_month_name
+from analysis.report_text import indices_named, surveys_named
 from analysis.texts import text
 from survey.questionnaire import Questionnaire
 from survey.scoring import IndexDef
@@ -40,7 +42,7 @@ __all__ = [
 DPI = 150  # dots per printed inch: the charts are drawn at the size the draft prints them
 CM = 1 / 2.54  # inches
 BAND_COLOURS = ("#f4c7c3", "#fce8b2", "#fff7c2", "#cde8d4")  # worst … best
-SERIES_COLOURS = {"ipp": "#1f5fa8", "ipak": "#d9731a"}
+SERIES_COLOURS = ("#1f5fa8", "#d9731a", "#2e8b57", "#8e44ad", "#7f7f7f")  # the indices in order
 BAR_COLOUR = "#1f5fa8"
 
 
@@ -120,11 +122,14 @@ def items_chart(breakdown: Breakdown, questionnaire: Questionnaire, period: str)
     widths = [max(len(d.items), 3) for d in definitions]
     figure = new_figure("items", 9.0)
     grid = figure.add_gridspec(1, len(definitions), width_ratios=widths)
-    figure.suptitle(text("charts.items_title", month=month_name(period)), fontsize=10)
+    surveys = surveys_named(questionnaire)
+    figure.suptitle(
+        text("charts.items_title", surveys=surveys, month=month_name(period)), fontsize=10
+    )
     language = questionnaire.reference_language
     for column, definition in enumerate(definitions):
         axes = figure.add_subplot(grid[0, column])
-        _bands(axes, definition, language, named=True)
+        _bands(axes, definition, questionnaire.points, language, named=True)
         values = [breakdown.element(code) for code in definition.items]
         heights = [math.nan if v is None else v for v in values]
         x = list(range(len(definition.items)))
@@ -138,7 +143,7 @@ def items_chart(breakdown: Breakdown, questionnaire: Questionnaire, period: str)
         axes.set_title(f"{definition.short}: {summary}", fontsize=9)
         axes.set_xlabel(text("charts.item_axis"))
         if column == 0:
-            axes.set_ylabel(text("charts.index_axis"))
+            axes.set_ylabel(text("charts.index_axis", points=questionnaire.points))
         if all(v is None for v in values):
             _no_data(axes)
     return figure
@@ -147,13 +152,13 @@ def items_chart(breakdown: Breakdown, questionnaire: Questionnaire, period: str)
 def trend_chart(
     points: Mapping[str, Mapping[str, float | None]], questionnaire: Questionnaire
 ) -> Figure:
-    """IPP and IPAK month by month (``period -> {"ipp": value or None, …}``); gaps mark months
-    without data."""
+    """Each index month by month (``period -> {"ipp": value or None, …}``), over the first
+    index's bands; gaps mark months without data."""
     periods = list(points)
     figure = new_figure("trend", 8.5)
     axes = figure.add_subplot()
     first = next(iter(questionnaire.indices.values()))
-    _bands(axes, first, questionnaire.reference_language, named=True)
+    _bands(axes, first, questionnaire.points, questionnaire.reference_language, named=True)
     x = list(range(len(periods)))
     # Later series are drawn smaller and on top, so equal values still show both markers.
     for n, (key, definition) in enumerate(questionnaire.indices.items()):
@@ -164,30 +169,40 @@ def trend_chart(
             marker="os^D"[n % 4],
             markersize=9 - 2 * n,
             label=definition.short,
-            color=SERIES_COLOURS.get(key),
+            color=SERIES_COLOURS[n % len(SERIES_COLOURS)],
             zorder=3 + n,
         )
     axes.set_xticks(x, [short_month_name(p) for p in periods], rotation=45, ha="right")
     axes.set_xlim(-0.5, len(periods) - 0.5)
-    axes.set_ylabel(text("charts.index_axis"))
+    axes.set_ylabel(text("charts.index_axis", points=questionnaire.points))
     if periods:
         first_month, last_month = month_name(periods[0]), month_name(periods[-1])
-        axes.set_title(text("charts.trend_title", first=first_month, last=last_month), fontsize=10)
+        title = text(
+            "charts.trend_title",
+            indices=indices_named(questionnaire),
+            first=first_month,
+            last=last_month,
+        )
+        axes.set_title(title, fontsize=10)
     axes.legend(loc="lower left", ncols=2, frameon=True)
     if all(v is None for p in points.values() for v in p.values()):
         _no_data(axes)
     return figure
 
 
-def _bands(axes: Any, definition: IndexDef, language: str, named: bool) -> None:
-    """Shades each category band and names it on the right-hand axis."""
-    edges = [float(b.min) - (0.005 if i else 0) for i, b in enumerate(definition.bands)]
-    edges.append(float(definition.bands[-1].max))
+def _bands(axes: Any, definition: IndexDef, points: int, language: str, named: bool) -> None:
+    """Shades each category band on the index's scale (bands on the converted value divided by
+    the conversion) and names it on the right-hand axis."""
+    half = Decimal(5).scaleb(-definition.places - 1)  # a rounded value's band starts this early
+    factor = definition.conversion if definition.bands_on == "converted" else Decimal(1)
+    edges = [float((b.min - (half if i else 0)) / factor) for i, b in enumerate(definition.bands)]
+    edges.append(float(definition.bands[-1].max / factor))
     for i in range(len(definition.bands)):
         colour = BAND_COLOURS[min(i, len(BAND_COLOURS) - 1)]
         axes.axhspan(edges[i], edges[i + 1], color=colour, zorder=0, linewidth=0)
-    axes.set_ylim(float(definition.bands[0].min), float(definition.bands[-1].max) + 0.25)
-    axes.set_yticks([1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0])
+    axes.set_ylim(edges[0], edges[-1] + 0.25)
+    step = 0.5 if points <= 5 else 1.0  # 1,0 1,5 … 4,0 on the 4-point scale
+    axes.set_yticks([1 + step * n for n in range(int((points - 1) / step) + 1)])
     axes.yaxis.set_major_formatter(FuncFormatter(_comma))
     axes.spines[["top"]].set_visible(False)
     if named:

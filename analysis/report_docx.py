@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from decimal import Decimal
 from os import PathLike
 from pathlib import Path
 
@@ -23,26 +24,34 @@ import pandas as pd
 
 from analysis.content import ReportData
 from analysis.docx_parts import ARABIC, ROMAN, ReportDocument
-from analysis.numbers import DASH, count_phrase, list_letter
-from analysis.report_docx_results import INDEX_SECTIONS, write_results
+from analysis.numbers import DASH, count_phrase, format_edge, format_id, list_letter
+from analysis.report_docx_results import group_title, write_results
 from analysis.report_text import (
     join_id,
     no_data_sentence,
     quota_sentence,
     survey_period,
+    surveys_named,
 )
 from analysis.report_unit_texts import write_blocks, write_signature
 from analysis.texts import Span, spans, text, words
+from survey.scoring import IndexDef
 
 __all__ = ["write_docx"]
 
 
 def write_docx(data: ReportData, charts: Mapping[str, Path], path: str | PathLike[str]) -> Path:
     """Writes the report draft of ``data`` (figures from ``charts``) to ``path``."""
+    surveys = surveys_named(data.questionnaire)
     title = (
-        text("docx.title_service", month=data.month, service=data.service_name(data.service))
+        text(
+            "docx.title_service",
+            surveys=surveys,
+            month=data.month,
+            service=data.service_name(data.service),
+        )
         if data.service
-        else text("docx.title", month=data.month)
+        else text("docx.title", surveys=surveys, month=data.month)
     )
     doc = ReportDocument(title)
     _cover(doc, data)
@@ -57,7 +66,8 @@ def write_docx(data: ReportData, charts: Mapping[str, Path], path: str | PathLik
 
 
 def _cover(doc: ReportDocument, data: ReportData) -> None:
-    doc.document.add_paragraph(text("docx.cover.title"), style="Title")
+    surveys = surveys_named(data.questionnaire).upper()
+    doc.document.add_paragraph(text("docx.cover.title", surveys=surveys), style="Title")
     doc.paragraph(data.month.upper(), bold=True, center=True)
     if data.service:
         doc.paragraph(
@@ -75,7 +85,8 @@ def _foreword(doc: ReportDocument, data: ReportData) -> None:
     if data.unit_texts.foreword:
         write_blocks(doc, data, data.unit_texts.foreword)
     else:
-        doc.placeholder(text("docx.foreword.placeholder", month=data.month))
+        surveys = surveys_named(data.questionnaire)
+        doc.placeholder(text("docx.foreword.placeholder", surveys=surveys, month=data.month))
     if data.unit_texts.signature:
         write_signature(doc, data, data.unit_texts.signature)
     else:
@@ -96,8 +107,16 @@ def _introduction(doc: ReportDocument, data: ReportData) -> None:
     unit = data.unit_name or text("docx.introduction.unit")
     doc.placeholder(text("docx.introduction.placeholder", unit=unit))
     doc.paragraph(text("docx.introduction.public_service"))
-    doc.paragraph(text("docx.introduction.regulation"))
-    doc.paragraph(text("docx.introduction.survey", unit=data.unit))
+    if data.questionnaire.lke:  # the Zona Integritas' surveys
+        doc.paragraph(text("docx.introduction.regulation"))
+    anti_corruption = any(d.anti_corruption for d in data.questionnaire.indices.values())
+    doc.paragraph(
+        text(
+            "docx.introduction.survey" if anti_corruption else "docx.introduction.survey_service",
+            surveys=surveys_named(data.questionnaire),
+            unit=data.unit,
+        )
+    )
 
 
 def _method(doc: ReportDocument, data: ReportData) -> None:
@@ -119,29 +138,97 @@ def _method(doc: ReportDocument, data: ReportData) -> None:
         doc.lettered(text("docx.method.criterion", letter=list_letter(n), criterion=criterion))
     doc.heading(text("docx.method.enumeration_heading"), 2)
     period, count = survey_period(data), count_phrase(len(services))
+    surveys = surveys_named(data.questionnaire)
     # One list of the services: their survey links when known, else their names.
     if data.survey_links:
         doc.paragraph(
-            text("docx.method.enumeration_linked", period=period, count=count, unit=data.unit)
+            text(
+                "docx.method.enumeration_linked",
+                surveys=surveys,
+                period=period,
+                count=count,
+                unit=data.unit,
+            )
         )
         doc.paragraph(text("docx.method.channel_links"))
         _links(doc, data)
     else:
-        doc.paragraph(text("docx.method.enumeration", period=period, count=count))
+        doc.paragraph(text("docx.method.enumeration", surveys=surveys, period=period, count=count))
         doc.listing(services)
         doc.paragraph(text("docx.method.channel"))
     doc.heading(text("docx.method.processing_heading"), 2)
-    doc.paragraph(text("docx.method.processing"))
-    doc.paragraph(text("docx.method.lke"))
+    doc.paragraph(processing_paragraph(data))
+    if data.questionnaire.lke:
+        doc.paragraph(text("docx.method.lke", surveys=surveys))
+
+
+def processing_paragraph(data: ReportData) -> str:
+    """BAB II C from the questionnaire: its scale, each index's items, the conversion and how
+    the category is read (on the index or on the converted value)."""
+    questionnaire = data.questionnaire
+    language = questionnaire.reference_language
+    definitions = list(questionnaire.indices.values())
+    indices = [
+        text("docx.method.index", name=d.name[language], items=_item_range(data, d))
+        for d in definitions
+    ]
+    factors = {d.conversion for d in definitions}
+    if len(factors) == 1:
+        conversion = text("docx.method.conversion", conversion=format_edge(factors.pop(), 0))
+    else:
+        each = [
+            text(
+                "docx.method.conversion_index",
+                short=d.short,
+                conversion=format_edge(d.conversion, 0),
+            )
+            for d in definitions
+        ]
+        conversion = text("docx.method.conversion_each", each=join_id(each))
+    places = max(d.places for d in definitions)
+    half = format_id(Decimal(5).scaleb(-places - 1), places + 1)
+    on_index = all(d.bands_on == "index" for d in definitions)
+    return text(
+        "docx.method.processing",
+        points=questionnaire.points,
+        indices=_joined_each(indices),
+        conversion=conversion,
+        rounding=text(
+            "docx.method.rounding" if on_index else "docx.method.rounding_converted",
+            places=places,
+            half=half,
+        ),
+    )
+
+
+def _item_range(data: ReportData, definition: IndexDef) -> str:
+    """``U1–U8`` when the index's items follow one another in the questionnaire, else each."""
+    codes = [i.code for i in data.questionnaire.items]
+    items = list(definition.items)
+    start = codes.index(items[0])
+    if len(items) > 1 and codes[start : start + len(items)] == items:
+        return f"{items[0]}–{items[-1]}"
+    return join_id(items)
+
+
+def _joined_each(parts: list[str]) -> str:
+    """Sentences' parts joined as BAB II C joins them: ``a``, ``a, dan b``, ``a, b, dan c``."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return text("join.many", head=", ".join(parts[:-1]), last=parts[-1])
 
 
 def _survey_data(doc: ReportDocument, data: ReportData) -> None:
     language = data.questionnaire.reference_language
     doc.heading(text("docx.chapters.survey_data"))
     doc.heading(text("docx.survey_data.respondents_heading"), 2)
+    surveys = surveys_named(data.questionnaire)
     doc.paragraph(
         text(
-            "docx.survey_data.respondents",
+            "docx.survey_data.respondents"
+            if data.questionnaire.lke
+            else "docx.survey_data.respondents_plain",
+            surveys=surveys,
             unit=data.unit,
             month=data.month,
             services=join_id(list(data.reported_services.values())),
@@ -153,14 +240,12 @@ def _survey_data(doc: ReportDocument, data: ReportData) -> None:
         _links(doc, data)
     doc.heading(text("docx.survey_data.support_heading"), 2)
     doc.paragraph(text("docx.survey_data.support"))
-    doc.caption(text("docx.survey_data.questions_caption"))
+    number = len(data.questionnaire.indices) + 1  # after the indices' tables (Tabel 1, 2 …)
+    doc.caption(text("docx.survey_data.questions_caption", table=number, surveys=surveys))
     rows: list[tuple[str, str, str]] = []
     groups: list[tuple[int, str]] = []
-    known = {key for key, _letter, _table in INDEX_SECTIONS}
-    for key, definition in data.questionnaire.indices.items():
-        # the reference's group titles ("Kualitas Pelayanan Publik"), not the index names
-        group = text(f"docx.results.index.{key}.group") if key in known else None
-        groups.append((len(rows) + 1, group if group else definition.name[language]))
+    for definition in data.questionnaire.indices.values():
+        groups.append((len(rows) + 1, group_title(definition, language)))
         rows.append(("", "", ""))
         for code in definition.items:
             item = data.questionnaire.item(code)
@@ -175,7 +260,7 @@ def _survey_data(doc: ReportDocument, data: ReportData) -> None:
     doc.paragraph(text("docx.survey_data.total", total=count_phrase(data.indices.respondents)))
     doc.heading(text("docx.survey_data.services_heading"), 2)
     shorts = [d.short for d in data.questionnaire.indices.values()]
-    doc.caption(text("docx.survey_data.services_caption", month=data.month))
+    doc.caption(text("docx.survey_data.services_caption", table=number + 1, month=data.month))
     service_rows = []
     for code, breakdown in data.indices.services.items():
         values = [breakdown.indices.get(k) for k in data.questionnaire.indices]
@@ -209,33 +294,70 @@ def _links(doc: ReportDocument, data: ReportData) -> None:
 
 
 def _closing(doc: ReportDocument, data: ReportData) -> None:
+    """BAB V: a paragraph per index, in the questionnaire's order, with its advice."""
     doc.heading(text("docx.chapters.closing"))
     overall = data.indices.overall
-    ipp, ipak = overall.indices.get("ipp"), overall.indices.get("ipak")
-    if ipp is None and ipak is None:
-        doc.paragraph(text("docx.closing.no_data", no_data=no_data_sentence(data)))
+    questionnaire = data.questionnaire
+    if all(overall.indices.get(key) is None for key in questionnaire.indices):
+        surveys = surveys_named(questionnaire)
+        doc.paragraph(text("docx.closing.no_data", no_data=no_data_sentence(data), surveys=surveys))
         return
-    if ipp is not None:
-        doc.paragraph(
-            spans(
-                "docx.closing.ipp",
+    for n, (key, definition) in enumerate(questionnaire.indices.items()):
+        value = overall.indices.get(key)
+        if value is None:
+            if n:  # as the reference: a first index without a value is not said
+                doc.paragraph(
+                    text(
+                        "docx.closing.missing",
+                        no_data=no_data_sentence(data),
+                        survey=definition.survey,
+                    )
+                )
+            continue
+        converted = definition.bands_on == "converted"  # its category is the converted value's
+        category = value.category.upper()
+        if n == 0:
+            scale = (
+                text(
+                    "docx.closing.scale_converted",
+                    points=questionnaire.points,
+                    converted=value.converted_display,
+                )
+                if converted
+                else text("docx.closing.scale", points=questionnaire.points)
+            )
+            said = spans(
+                "docx.closing.first",
                 month=data.month,
                 unit=data.subject,
-                value=ipp.display,
-                category=ipp.category.upper(),
+                survey=definition.survey,
+                value=value.display,
+                scale=scale,
+                category=category,
             )
-        )
-    if ipak is not None:
-        doc.paragraph(
-            text(
-                "docx.closing.ipak",
+        else:
+            shown = (
+                text(
+                    "docx.closing.value_converted",
+                    value=value.display,
+                    converted=value.converted_display,
+                )
+                if converted
+                else value.display
+            )
+            said = spans(
+                "docx.closing.next",
                 unit=data.subject,
-                value=ipak.display,
-                category=ipak.category.upper(),
+                survey=definition.survey,
+                value=shown,
+                category=category,
             )
+        advice = spans(
+            "docx.closing.advice_anti_corruption"
+            if definition.anti_corruption
+            else "docx.closing.advice"
         )
-    else:
-        doc.paragraph(text("docx.closing.no_ipak", no_data=no_data_sentence(data)))
+        doc.paragraph((*said, Span(" ", False), *advice))
 
 
 def _appendix(doc: ReportDocument, data: ReportData) -> None:

@@ -1,10 +1,13 @@
-"""BAB III of the report draft: who answered (Gambar 1–4), IPP (Tabel 1) with the respondents'
+"""BAB III of the report draft: who answered (Gambar 1–4), then each index of the questionnaire
+in its order (sections a, b …, Tabel 1, 2 …): the default's IPP (Tabel 1) with the respondents'
 suggestions, IPAK (Tabel 2) with those that concern anti-corruption and the unit's efforts against
-corruption (a note under the first index's result explains the converted value: index × 25
-before rounding), the item chart, the 12-month trend and the LKE PMPZI value, and the follow-up:
-placeholders, except for IPAK in its top band, where the reference needs none. Which answers are
-suggestions, which are the same and which concern anti-corruption is decided in
-:mod:`analysis.suggestions`.
+corruption (a note under the first index's result explains the converted value: index × the
+conversion before rounding), the item chart, the 12-month trend and (``lke = true``) the LKE
+PMPZI value, and the follow-up: placeholders, except for an anti-corruption index in its top
+band, where the reference needs none. The respondents' suggestions follow the first index that is
+not about anti-corruption; the anti-corruption parts go with an index whose questionnaire entry
+says ``anti_corruption = true``. Which answers are suggestions, which are the same and which
+concern anti-corruption is decided in :mod:`analysis.suggestions`.
 
 The words are under ``docx.results`` and ``figures`` in ``analysis/resources/report.toml``; the
 figures' and tables' numbers are here, with the order they come in."""
@@ -19,27 +22,27 @@ from analysis.content import ReportData
 from analysis.docx_parts import ReportDocument
 from analysis.indices import IndexValue
 from analysis.layout import CHART_WIDTHS_CM
-from analysis.numbers import DASH, count_phrase, format_edge, format_id
+from analysis.numbers import DASH, count_phrase, format_edge, format_id, list_letter
 from analysis.report_text import (
     conversion_note,
     demographic_sentence,
     extremes_sentence,
     index_sentence,
+    indices_named,
     lke_sentence,
+    surveys_named,
 )
 from analysis.report_unit_texts import write_blocks
 from analysis.suggestions import Group, concerns_anti_corruption, group
-from analysis.texts import text
+from analysis.texts import catalogue, text
 from survey.scoring import IndexDef
 
-__all__ = ["DEMOGRAPHIC_FIGURES", "ITEMS_FIGURE", "TREND_FIGURE", "write_results"]
+__all__ = ["DEMOGRAPHIC_FIGURES", "ITEMS_FIGURE", "TREND_FIGURE", "group_title", "write_results"]
 
 # (identity key, Gambar number); their texts are figures.<key> in the report's texts
 DEMOGRAPHIC_FIGURES = (("gender", 1), ("age", 2), ("education", 3), ("occupation", 4))
 ITEMS_FIGURE = 5
 TREND_FIGURE = 6
-# (index key, section letter, Tabel number); their texts are docx.results.index.<key>
-INDEX_SECTIONS = (("ipp", "a", 1), ("ipak", "b", 2))
 
 
 def write_results(doc: ReportDocument, data: ReportData, charts: Mapping[str, Path]) -> None:
@@ -66,24 +69,28 @@ def write_results(doc: ReportDocument, data: ReportData, charts: Mapping[str, Pa
             )
     # the converted value's note goes under the first section that shows a converted value
     overall = data.indices.overall.indices
-    valued = [k for k, _letter, _table in INDEX_SECTIONS if overall.get(k) is not None]
-    for key, letter, table in INDEX_SECTIONS:
-        definition = data.questionnaire.indices.get(key)
-        if definition is not None:
-            _index_section(doc, data, definition, letter, table, noted=valued[:1] == [key])
-    _charts_section(doc, data, charts)
+    definitions = list(data.questionnaire.indices.values())
+    valued = [d.key for d in definitions if overall.get(d.key) is not None]
+    suggested = _suggestions_index(definitions)
+    for n, definition in enumerate(definitions):
+        _index_section(
+            doc,
+            data,
+            definition,
+            list_letter(n),
+            n + 1,
+            noted=valued[:1] == [definition.key],
+            suggestions=definition.key == suggested,
+        )
+    _charts_section(doc, data, charts, list_letter(len(definitions)))
     doc.heading(text("docx.results.follow_up_heading"), 2)
     doc.paragraph(text("docx.results.follow_up", unit=data.unit))
-    followed = [
-        (key, definition)
-        for key, _letter, _table in INDEX_SECTIONS
-        if (definition := data.questionnaire.indices.get(key)) is not None
-    ]
-    for number, (key, definition) in enumerate(followed, start=1):
+    for number, definition in enumerate(definitions, start=1):
+        key = definition.key
         lowest, highest = data.indices.overall.extremes(definition.items)
-        title = text(f"docx.results.index.{key}.follow_up")
+        title = _index_text(definition, "follow_up")
         doc.paragraph(text("docx.results.follow_up_survey", number=number, title=title), bold=True)
-        if key == "ipak" and _top_band(definition, data.indices.overall.indices.get(key)):
+        if definition.anti_corruption and _top_band(definition, overall.get(key)):
             if data.unit_texts.spak_follow_up:
                 write_blocks(doc, data, data.unit_texts.spak_follow_up)
             else:
@@ -100,6 +107,33 @@ def write_results(doc: ReportDocument, data: ReportData, charts: Mapping[str, Pa
             doc.placeholder(text("docx.results.follow_up_placeholder", survey=definition.survey))
 
 
+def _suggestions_index(definitions: list[IndexDef]) -> str | None:
+    """The index whose results the respondents' suggestions follow: the first that is not
+    about anti-corruption (the default's IPP), else the first."""
+    plain = [d.key for d in definitions if not d.anti_corruption] or [d.key for d in definitions]
+    return plain[0] if plain else None
+
+
+def _index_text(definition: IndexDef, part: str) -> str:
+    """An index's own words in BAB III (``docx.results.index.<key>``): what it measures, its
+    item column, its follow-up; for an index without its own, the generic ones."""
+    if f"docx.results.index.{definition.key}.{part}" in catalogue():
+        return text(f"docx.results.index.{definition.key}.{part}")
+    if part == "meaning":
+        return text("docx.results.index_other.meaning", survey=definition.survey)
+    if part == "follow_up":
+        return text("docx.results.index_other.follow_up", survey=definition.survey)
+    return text("docx.results.index_other.column")
+
+
+def group_title(definition: IndexDef, language: str) -> str:
+    """The title of an index's items in the questions table: the reference's ("Kualitas
+    Pelayanan Publik"), else the index's name."""
+    if f"docx.results.index.{definition.key}.group" in catalogue():
+        return text(f"docx.results.index.{definition.key}.group")
+    return definition.name[language]
+
+
 def _index_section(
     doc: ReportDocument,
     data: ReportData,
@@ -107,12 +141,14 @@ def _index_section(
     letter: str,
     table: int,
     noted: bool,
+    suggestions: bool,
 ) -> None:
-    """Writes an index's part of BAB III A; ``noted``: with the converted value's note."""
+    """Writes an index's part of BAB III A; ``noted``: with the converted value's note;
+    ``suggestions``: followed by the respondents' suggestions."""
     language = data.questionnaire.reference_language
     name = definition.name[language]
     survey = definition.survey
-    column = text(f"docx.results.index.{definition.key}.column")
+    column = _index_text(definition, "column")
     overall = data.indices.overall
     value = overall.indices.get(definition.key)
     doc.heading(f"{letter}. {name.removesuffix(f' ({definition.short})')}", 3)
@@ -121,7 +157,7 @@ def _index_section(
         text(
             "docx.results.definition",
             name=name,
-            meaning=text(f"docx.results.index.{definition.key}.meaning"),
+            meaning=_index_text(definition, "meaning"),
         )
     )
     items = [data.questionnaire.item(code) for code in definition.items]
@@ -177,7 +213,7 @@ def _index_section(
     spak: list[Group] = []
     if value is not None:
         paragraph = f"{paragraph} {extremes_sentence(data, overall, definition.items)}"
-        if definition.key == "ipak":
+        if definition.anti_corruption:
             spak, sentence = _anti_corruption(data)
             paragraph = f"{paragraph} {sentence}"
     doc.paragraph(paragraph)
@@ -185,9 +221,9 @@ def _index_section(
         doc.paragraph(note)
     if spak:  # bullets: a second numbered list would go on from the first one's numbers
         doc.listing([_quoted(data, g) for g in spak])
-    if definition.key == "ipp":
+    if suggestions:
         _suggestions(doc, data)
-    if definition.key == "ipak":
+    if definition.anti_corruption:
         _efforts(doc, data, _top_band(definition, value))
 
 
@@ -263,18 +299,41 @@ def _quoted(data: ReportData, same: Group) -> str:
     return f"{same.text} ({'; '.join(details)})" if details else same.text
 
 
-def _charts_section(doc: ReportDocument, data: ReportData, charts: Mapping[str, Path]) -> None:
-    doc.heading(text("docx.results.charts_heading"), 3)
-    doc.paragraph(
-        text("docx.results.charts", month=data.month, items=ITEMS_FIGURE, trend=TREND_FIGURE)
+def _charts_section(
+    doc: ReportDocument, data: ReportData, charts: Mapping[str, Path], letter: str
+) -> None:
+    """The item chart, the trend and (``lke = true``) the LKE PMPZI value, as section
+    ``letter`` after the indices'."""
+    questionnaire = data.questionnaire
+    lke = questionnaire.lke
+    doc.heading(
+        text(
+            "docx.results.charts_heading" if lke else "docx.results.charts_heading_plain",
+            letter=letter,
+        ),
+        3,
     )
+    indices = indices_named(questionnaire)
+    doc.paragraph(
+        text(
+            "docx.results.charts",
+            month=data.month,
+            items=ITEMS_FIGURE,
+            indices=indices,
+            trend=TREND_FIGURE,
+        )
+    )
+    captions = {
+        "items": text("figures.items.title", surveys=surveys_named(questionnaire)),
+        "trend": text("figures.trend.title", indices=indices),
+    }
     for key, number in (("items", ITEMS_FIGURE), ("trend", TREND_FIGURE)):
         if key in charts:
-            caption = text(f"figures.{key}.caption")
-            caption = text("docx.figure_caption", number=number, caption=caption)
+            caption = text("docx.figure_caption", number=number, caption=captions[key])
             doc.figure(charts[key], caption, CHART_WIDTHS_CM[key])
-    names = {k: d.short for k, d in data.questionnaire.indices.items()}
-    doc.paragraph(lke_sentence(data, names))
+    if lke:
+        names = {k: d.short for k, d in questionnaire.indices.items()}
+        doc.paragraph(lke_sentence(data, names))
 
 
 def band_intervals(definition: IndexDef) -> list[tuple[str, str]]:

@@ -18,6 +18,7 @@ from analysis.numbers import count_phrase, format_edge, format_id
 from analysis.periods import month_name, month_span
 from analysis.texts import text
 from survey.period import Period
+from survey.questionnaire import Questionnaire
 
 __all__ = [
     "NOTE_MARK",
@@ -25,6 +26,7 @@ __all__ = [
     "demographic_sentence",
     "extremes_sentence",
     "index_sentence",
+    "indices_named",
     "join_id",
     "lke_basis",
     "lke_months",
@@ -32,6 +34,7 @@ __all__ = [
     "no_data_sentence",
     "quota_sentence",
     "survey_period",
+    "surveys_named",
 ]
 
 NOTE_MARK = "*)"  # marks the converted value and starts its note: a sign, in every language
@@ -44,6 +47,16 @@ def join_id(parts: Sequence[str]) -> str:
     if len(parts) == 2:
         return text("join.pair", first=parts[0], second=parts[1])
     return text("join.many", head=", ".join(parts[:-1]), last=parts[-1])
+
+
+def surveys_named(questionnaire: Questionnaire) -> str:
+    """The questionnaire's surveys, each once, in its indices' order: ``SPKP dan SPAK``, ``SKM``."""
+    return join_id(list(dict.fromkeys(d.survey for d in questionnaire.indices.values())))
+
+
+def indices_named(questionnaire: Questionnaire) -> str:
+    """The questionnaire's indices by their abbreviations: ``IPP dan IPAK``, ``IKM``."""
+    return join_id([d.short for d in questionnaire.indices.values()])
 
 
 def survey_period(data: ReportData) -> str:
@@ -125,6 +138,7 @@ def demographic_sentence(data: ReportData, key: str) -> str:
         ]
         return text(
             "sentence.demographic.gender",
+            surveys=surveys_named(data.questionnaire),
             month=month,
             total=count_phrase(total),
             groups=join_id(listed),
@@ -196,6 +210,7 @@ def index_sentence(value: IndexValue | None, survey: str, data: ReportData) -> s
         "sentence.index",
         survey=survey,
         month=data.month,
+        points=data.questionnaire.points,
         short=value.short,
         value=value.display,
         converted=value.converted_display,

@@ -3,9 +3,9 @@
 Every number is a number staff can sum, sort and chart. An index, item index or converted value
 is the value the report shows, rounded half-up to 2 decimals, with the format ``0.00`` (Excel
 shows ``3,92`` in an Indonesian locale); shares are fractions with the format ``0.0%``; counts
-and scores are integers. Where there is no value a dash stands. The converted value is index × 25
-before rounding (97,92, not 3,92 × 25 = 98,00), as the reference computes it: a note under the
-Ringkasan's index table says so. The words are under ``xlsx`` in
+and scores are integers. Where there is no value a dash stands. The converted value is index × the
+conversion before rounding (97,92, not 3,92 × 25 = 98,00), as the reference computes it: a note
+under the Ringkasan's index table says so. The words are under ``xlsx`` in
 ``analysis/resources/report.toml``.
 
 Every text cell is a plain string (openpyxl ``data_type`` ``s``), never a formula: a name,
@@ -38,7 +38,13 @@ from openpyxl.utils import get_column_letter
 from analysis.content import ReportData
 from analysis.indices import Breakdown
 from analysis.numbers import DASH
-from analysis.report_text import NOTE_MARK, conversion_note, lke_basis, lke_months
+from analysis.report_text import (
+    NOTE_MARK,
+    conversion_note,
+    lke_basis,
+    lke_months,
+    surveys_named,
+)
 from analysis.suggestions import Suggestion, concerns_anti_corruption
 from analysis.texts import text, words
 from analysis.zones import zone_label
@@ -77,7 +83,8 @@ def write_xlsx(data: ReportData, path: str | PathLike[str]) -> Path:
 def _summary(sheet: Any, data: ReportData) -> None:
     overall = data.indices.overall
     scope = data.service_name(data.service) if data.service else text("common.all_services")
-    _title(sheet, text("xlsx.summary.title", month=data.month), data)
+    surveys = surveys_named(data.questionnaire)
+    _title(sheet, text("xlsx.summary.title", surveys=surveys, month=data.month), data)
     rows: list[Sequence[Any]] = [
         (text("xlsx.summary.unit"), data.unit),
         (text("xlsx.summary.period"), data.month),
@@ -112,6 +119,13 @@ def _summary(sheet: Any, data: ReportData) -> None:
         )
     if note:
         _add(sheet, [note])
+    if data.questionnaire.lke:
+        _lke(sheet, data)
+    _widths(sheet, (44, 16, 22, 26, 22, 34))
+
+
+def _lke(sheet: Any, data: ReportData) -> None:
+    """The LKE PMPZI value of each index, under the Ringkasan's index table."""
     _add(sheet, [])
     lke_header = list(words("xlsx.summary.lke_header"))
     if data.service is not None:  # the unit's value, over all services: not the service's
@@ -121,7 +135,6 @@ def _summary(sheet: Any, data: ReportData) -> None:
     for key, definition in data.questionnaire.indices.items():
         _append(sheet, [definition.short, _shown(data.lke.rounded(key)), months])
     _add(sheet, [lke_basis(data)])
-    _widths(sheet, (44, 16, 22, 26, 22, 34))
 
 
 def _items(sheet: Any, data: ReportData) -> None:
@@ -150,7 +163,7 @@ def _items(sheet: Any, data: ReportData) -> None:
         _append(sheet, ["", definition.name[language], _shown(value.rounded if value else None)])
         sheet.cell(sheet.max_row, 2).font = BOLD
         sheet.cell(sheet.max_row, 3).font = BOLD
-    _widths(sheet, (8, 46, 10, 16, 9, 9, 9, 9))
+    _widths(sheet, (8, 46, 10, 16, *(9 for _ in questionnaire.scores)))
 
 
 def _services(sheet: Any, data: ReportData) -> None:
@@ -257,6 +270,9 @@ def _suggestions(sheet: Any, data: ReportData) -> None:
     _header(sheet, (*header, text("xlsx.suggestions.suggestion"), text("xlsx.suggestions.remark")))
     counted, beyond_quota = text("xlsx.suggestions.counted"), text("xlsx.suggestions.beyond_quota")
     late = text("xlsx.suggestions.late")
+    anti_corruption = next(
+        (d.survey for d in data.questionnaire.indices.values() if d.anti_corruption), None
+    )
     for number, found in enumerate(suggestions, start=1):
         line: list[Any] = [
             number,
@@ -265,20 +281,21 @@ def _suggestions(sheet: Any, data: ReportData) -> None:
         ]
         if data.include_personal:
             line.append(found.name or "")
-        _add(sheet, [*line, found.text, _remark(found)])
+        _add(sheet, [*line, found.text, _remark(found, anti_corruption)])
         sheet.cell(sheet.max_row, len(line) + 1).alignment = Alignment(wrap_text=True)
     if not suggestions:
         _add(sheet, ["", text("common.no_suggestions")])
     _widths(sheet, (6, 40, 12, *((24,) if data.include_personal else ()), 90, 40))
 
 
-def _remark(found: Suggestion) -> str | None:
+def _remark(found: Suggestion, anti_corruption: str | None) -> str | None:
     """What the draft does with an answer, where it is not simply quoted: a placeholder is
-    left out, one that concerns anti-corruption is quoted after the SPAK results too."""
+    left out, one that concerns anti-corruption is quoted after the results of the
+    ``anti_corruption`` survey (SPAK) too, when the questionnaire has one."""
     if found.placeholder:
         return text("xlsx.suggestions.placeholder")
-    if concerns_anti_corruption(found.text):
-        return text("xlsx.suggestions.anti_corruption")
+    if anti_corruption and concerns_anti_corruption(found.text):
+        return text("xlsx.suggestions.anti_corruption", survey=anti_corruption)
     return None
 
 

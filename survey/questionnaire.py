@@ -51,6 +51,7 @@ class Questionnaire:
     suggestion_step: SuggestionStep
     indices: Mapping[str, IndexDef]
     points: int = DEFAULT_POINTS  # answers are scored 1 … points
+    lke: bool = False  # the surveys feed the LKE PMPZI (Zona Integritas): the report says so
 
     @property
     def scores(self) -> tuple[int, ...]:
@@ -198,6 +199,7 @@ class _Parser:
             ),
             indices=indices,
             points=self.points,
+            lke=self.get(raw, "lke", "", bool) if "lke" in raw else False,
         )
 
     def unique(self, keys: Sequence[str], where: str) -> None:
@@ -290,6 +292,9 @@ class _Parser:
             conversion=conversion,
             bands_on=bands_on,
             places=places,
+            anti_corruption=(
+                self.get(raw, "anti_corruption", where, bool) if "anti_corruption" in raw else False
+            ),
         )
 
     def decimal(self, table: Mapping[str, Any], key: str, where: str) -> Decimal:

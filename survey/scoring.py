@@ -63,6 +63,7 @@ class IndexDef:
     conversion: Decimal = Decimal(25)  # converted value = index × conversion
     bands_on: Literal["index", "converted"] = "index"
     places: int = 2  # the value is rounded half-up to this many decimals before its band is found
+    anti_corruption: bool = False  # the report adds the anti-corruption parts (SPAK's) to it
 
     def converted(self, value: Number) -> Fraction:
         """``value`` × the conversion, exactly."""

@@ -179,18 +179,21 @@ def test_month_names_are_the_bots() -> None:
 
 def test_a_text_without_english_is_given_in_indonesian() -> None:
     assert "en" not in TEXTS["docx.cover.title"]
-    assert text("docx.cover.title", "en") == text("docx.cover.title")
+    assert text("docx.cover.title", "en", surveys="S") == text("docx.cover.title", surveys="S")
     assert text("charts.no_data", "en") == "No data for this period yet"
 
 
 def test_foreign_terms_are_italic_runs_and_values_keep_their_asterisks() -> None:
-    runs = spans("docx.closing.ipp", month="*Mei*", unit="U", value="3,92", category="BAIK")
+    values = {"unit": "U", "survey": "SPKP", "value": "3,92", "scale": "dari skala 4"}
+    runs = spans("docx.closing.first", month="*Mei*", category="BAIK", **values)
+    advice = spans("docx.closing.advice")
 
-    assert Span("continuous improvement", True) in runs
-    assert Span("stakeholder", True) in runs
-    assert [r.text for r in runs if r.italic] == ["continuous improvement", "stakeholder"]
+    assert Span("continuous improvement", True) in advice
+    assert Span("stakeholder", True) in advice
+    assert [r.text for r in advice if r.italic] == ["continuous improvement", "stakeholder"]
     assert "periode *Mei*, U" in runs[0].text  # a value is never read as a mark
-    assert "*" not in text("docx.closing.ipp", month="Mei", unit="U", value="3", category="B")
+    assert "*" not in text("docx.closing.advice")
+    assert "*" not in text("docx.closing.first", month="Mei", category="B", **values)
 
 
 def test_texts_are_read_once() -> None:
