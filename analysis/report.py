@@ -110,10 +110,12 @@ def _target(data: ReportData, out_dir: str | PathLike[str], allow_empty: bool) -
         raise NoResponses(data.period, data.service, data.summary)
     target = Path(out_dir)
     target.mkdir(parents=True, exist_ok=True)
+    indices = data.questionnaire.indices.values()
+    surveys = "-".join(dict.fromkeys(d.survey.lower() for d in indices))
     stem = (
-        text("files.stem_service", period=data.period, service=data.service)
+        text("files.stem_service", surveys=surveys, period=data.period, service=data.service)
         if data.service
-        else text("files.stem", period=data.period)
+        else text("files.stem", surveys=surveys, period=data.period)
     )
     return target, stem
 

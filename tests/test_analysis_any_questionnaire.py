@@ -14,6 +14,7 @@ from analysis.report import ReportFiles, ReportRequest, build_report
 from survey.questionnaire import DEFAULT_PATH, Questionnaire, load
 from tests.support.analysis_fixtures import SERVICES, SurveyDb
 from tests.support.documents import docx_text, xlsx_rows, xlsx_text
+from tests.support.questionnaires import five_point
 
 REPO = Path(__file__).resolve().parent.parent
 SKM = REPO / "questionnaires" / "skm-permenpanrb-14-2017.toml"
@@ -38,26 +39,6 @@ def _skm_month(folder: Path, total: int) -> Path:
             suggestion="Mohon diberantas pungli dan calo di loket." if n == 0 else None,
         )
     return survey.path
-
-
-def five_point(folder: Path) -> Path:
-    """The default questionnaire on a 5-point scale: a middle answer added to every item, and
-    bands from 1,00 to 5,00."""
-    source = DEFAULT_PATH.read_text("utf-8")
-    source = source.replace('languages = ["id", "en"]', 'languages = ["id", "en"]\nscale = 5', 1)
-    for language, word in (("id", "Netral"), ("en", "Neutral")):
-        pattern = rf'({language} = \["[^"]+", "[^"]+"), ("[^"]+", "[^"]+"\])'
-        source = re.sub(pattern, rf'\1, "{word}", \2', source)
-    for low, high, new_low, new_high in (
-        ("1.00", "1.75", "1.00", "2.00"),
-        ("1.76", "2.50", "2.01", "3.00"),
-        ("2.51", "3.25", "3.01", "4.00"),
-        ("3.26", "4.00", "4.01", "5.00"),
-    ):
-        source = source.replace(f"min = {low}, max = {high}", f"min = {new_low}, max = {new_high}")
-    path = folder / "five-point.toml"
-    path.write_text(source, "utf-8")
-    return path
 
 
 def _build(db: Path, questionnaire: Questionnaire, folder: Path) -> ReportFiles:
@@ -165,3 +146,9 @@ def test_an_index_of_another_code_gets_the_generic_words(tmp_path: Path) -> None
     assert "Tabel 2. Hasil SPAK Bulan Januari 2025" in shown
     assert "2) Hasil SPAK\n" in shown  # its follow-up
     assert "Sedangkan untuk SPAK," in shown and "Upaya untuk meningkatkan komitmen" in shown
+
+
+def test_an_skm_months_files_are_named_after_the_skm(skm: ReportFiles) -> None:
+    assert skm.docx.name == "laporan-skm-2025-01.docx"
+    assert skm.xlsx.name == "data-skm-2025-01.xlsx"
+    assert all(path.name.endswith("-skm-2025-01.png") for path in skm.charts.values())
