@@ -76,7 +76,8 @@ def build_application(
         .post_shutdown(_close)
         .build()
     )
-    text = messages.load(config.survey.questionnaire.languages)
+    questionnaire = config.survey.questionnaire
+    text = messages.load(questionnaire.languages, overrides=questionnaire.messages)
     app.bot_data[KEY] = Runtime(
         config=config,
         storage=Storage(config.storage.path),

@@ -8,9 +8,11 @@ here, so a respondent's name like ``<b>x</b>`` or ``*x*`` is shown as typed, nev
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -68,18 +70,42 @@ class Messages:
         )
 
 
-def load(languages: Sequence[str], path: Path | None = None) -> Messages:
+def load(
+    languages: Sequence[str],
+    path: Path | None = None,
+    overrides: Mapping[str, Mapping[str, str]] | None = None,
+) -> Messages:
     """Reads the messages files and checks that every text exists in every language.
 
     Without ``path``, every ``bot/data/messages*.toml`` is read (one file per part of the bot);
-    a key defined in two files is an error.
+    a key defined in two files is an error. ``overrides`` (the questionnaire's ``[messages]``)
+    replace texts of the same key: the instrument's names. A text may then name another as
+    ``{@key}``, in the same language (``{@survey_title}``): filled in here, once.
     """
     sources = [path] if path is not None else files_of(DEFAULT_PATH.parent, "messages")
     try:
-        texts = catalogue.load(sources, languages)
+        texts = {key: dict(value) for key, value in catalogue.load(sources, languages).items()}
     except catalogue.CatalogueError as exc:
         raise MessagesError(str(exc)) from exc
-    return Messages(texts={key: dict(texts[key]) for key in texts}, languages=tuple(languages))
+    for key, replacement in (overrides or {}).items():
+        if key not in texts:
+            raise MessagesError(f"[messages] {key!r}: the bot has no text of that name")
+        texts[key] = {**texts[key], **replacement}
+    for value in texts.values():
+        for language, template in value.items():
+            if isinstance(template, str) and "{@" in template:
+                value[language] = _REFERENCE.sub(partial(_named, texts, language), template)
+    return Messages(texts=texts, languages=tuple(languages))
+
+
+_REFERENCE = re.compile(r"\{@([a-z_]+)\}")
+
+
+def _named(texts: Mapping[str, Mapping[str, Any]], language: str, found: re.Match[str]) -> str:
+    key = found.group(1)
+    if key not in texts:
+        raise MessagesError(f"{{@{key}}}: there is no text {key!r}")
+    return str(texts[key][language])
 
 
 def _escape(value: object) -> str:

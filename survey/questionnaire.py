@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -51,6 +51,8 @@ class Questionnaire:
     suggestion_step: SuggestionStep
     indices: Mapping[str, IndexDef]
     points: int = DEFAULT_POINTS  # answers are scored 1 … points
+    # The bot's texts this questionnaire words its own way (the instrument's names), by key.
+    messages: Mapping[str, Text] = field(default_factory=dict)
     lke: bool = False  # the surveys feed the LKE PMPZI (Zona Integritas): the report says so
 
     @property
@@ -200,7 +202,13 @@ class _Parser:
             indices=indices,
             points=self.points,
             lke=self.get(raw, "lke", "", bool) if "lke" in raw else False,
+            messages=self.messages(raw),
         )
+
+    def messages(self, raw: Mapping[str, Any]) -> dict[str, Text]:
+        """The optional ``[messages]``: the bot's texts worded for this instrument, by key."""
+        table = self.get(raw, "messages", "", dict) if "messages" in raw else {}
+        return {key: self.text(table, key, "messages.") for key in table}
 
     def unique(self, keys: Sequence[str], where: str) -> None:
         reserved = {LANGUAGE, PERIOD, SUGGESTION}

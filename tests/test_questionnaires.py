@@ -12,10 +12,12 @@ from pathlib import Path
 import pytest
 
 from analysis.summary import summarize
+from bot import messages
 from bot.cli.main import main
 from bot.config import Config
 from bot.config import load as load_config
 from bot.sandbox import Respondent, SandboxRequest
+from bot.staff.text import Wording, post_text
 from survey.questionnaire import DEFAULT_PATH, Questionnaire, QuestionnaireError, load
 from tests.support.analysis_fixtures import SERVICES, SurveyDb
 from tests.support.app import Clock, running
@@ -177,3 +179,26 @@ def test_a_file_with_an_error_is_refused_naming_the_key(
     path.write_text(text.replace(change[0], change[1], 1), "utf-8")
     with pytest.raises(QuestionnaireError, match=re.escape(key)):
         load(path)
+
+
+def test_the_bots_own_words_name_the_skm_and_leave_out_the_lke(tmp_path: Path) -> None:
+    skm = load(SKM)
+    texts = messages.load(skm.languages, overrides=skm.messages)
+    survey = skm_month(tmp_path / "skm.db", 954)
+    summary = summarize(survey.path, "2025-01", skm, SERVICES, quota=30)
+    words = Wording(texts, skm, dict.fromkeys(SERVICES, "Layanan"), "id")
+
+    post = post_text(summary, 0, words)
+
+    assert "Selamat datang di survei <b>SKM</b>" in texts.get("welcome", "id")
+    assert "Survei Kepuasan Masyarakat (SKM)" in texts.get("privacy", "id", who="", reminders=2)
+    assert post.startswith("📊 <b>Hasil SKM Januari 2025</b>")
+    assert "IKM" in post and "3,53" in post
+    assert not any(word in post for word in ("SPKP", "SPAK", "IPP", "LKE"))
+    default = messages.load(("id", "en"))
+    assert "<b>SPKP</b> (Survei Persepsi Kualitas Pelayanan)" in default.get("welcome", "id")
+
+
+def test_a_questionnaire_may_only_reword_texts_the_bot_has() -> None:
+    with pytest.raises(messages.MessagesError, match="'welcom'"):
+        messages.load(("id", "en"), overrides={"welcom": {"id": "Halo", "en": "Hello"}})

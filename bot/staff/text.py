@@ -60,7 +60,7 @@ def post_text(
     lines += ["", *_counts(summary, words), *_indices(summary, words), ""]
     lines += _services(summary, words)
     lines += ["", words.get("staff_post_lowest_heading"), *_lowest(summary, words)]
-    lines += ["", _lke(summary, words)]
+    lines += ["", _lke(summary, words)] if words.questionnaire.lke else [""]
     lines.append(words.get("staff_post_suggestions", count=suggestions, period=period))
     return "\n".join(lines)
 
@@ -68,7 +68,8 @@ def post_text(
 def no_data_text(summary: Mapping[str, Any], words: Wording) -> str:
     """Returns the short post of a month without any submission."""
     month = words.month(str(summary["period"]))
-    return "\n".join([words.get("staff_post_no_data", month=month), "", _lke(summary, words)])
+    lke = ["", _lke(summary, words)] if words.questionnaire.lke else []
+    return "\n".join([words.get("staff_post_no_data", month=month), *lke])
 
 
 def stats_text(
