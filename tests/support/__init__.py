@@ -12,4 +12,6 @@
 - :mod:`tests.support.analysis_fixtures`: SQLite files with the bot's schema for analysis tests.
 - :mod:`tests.support.documents`: the text of a report DOCX, the cells of an XLSX.
 - :mod:`tests.support.survey`: a respondent walked through the survey, and the rows it left.
+- :mod:`tests.support.cli`: the command line run in-process; the reference's January as CSV.
+- :mod:`tests.support.import_rows`: rows of an import file, written as CSV.
 """
