@@ -14,4 +14,6 @@
 - :mod:`tests.support.survey`: a respondent walked through the survey, and the rows it left.
 - :mod:`tests.support.cli`: the command line run in-process; the reference's January as CSV.
 - :mod:`tests.support.import_rows`: rows of an import file, written as CSV.
+- :mod:`tests.support.staff`: the staff chat: its ids, submissions stored as the bot would, the post
+- :mod:`tests.support.admin`: an admin and the bot with a staff chat; what the admin's chat shows.
 """
