@@ -44,7 +44,6 @@ BUILD_FAILED = (
     "⚠️ Laporan Januari 2025 tidak dapat dibuat, jadi belum ada yang terkirim. Rinciannya "
     "tercatat di log bot. Silakan coba beberapa saat lagi; bila tetap gagal, hubungi pengelola bot."
 )
-
 EXPORT_FAILED = (
     "⚠️ Data Januari 2025 tidak dapat disiapkan, jadi belum ada yang terkirim. Rinciannya "
     "tercatat di log bot. Silakan coba beberapa saat lagi; bila tetap gagal, hubungi pengelola bot."

@@ -36,7 +36,6 @@ LINK_LINES = [
     "Fasilitas Bersama Obat dan Non Obat,",
     "d. https://t.me/SurveiUjiBot?start=suket_cpob untuk layanan Surat Keterangan Penerapan CPOB.",
 ]
-
 SECTIONS_WITH_LINKS = ("B. Metode Pencacahan", "A. Data Responden")
 
 

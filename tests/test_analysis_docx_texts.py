@@ -29,7 +29,6 @@ LETTER = (
     "surat dari Inspektur Utama No. B-PI.06.06.7.72.03.23.130 tanggal 7 Maret 2023 perihal "
     "Pelaksanaan Survei Persepsi Kualitas Pelayanan (SPKP) dan Persepsi Anti Korupsi (SPAK)"
 )
-
 SPAK_FOLLOW_UP = (
     "Tidak perlu tindak lanjut namun {unit} akan senantiasa melakukan perbaikan sistem sehingga "
     "mampu memberikan pelayanan yang transparan untuk mencegah kegiatan pungli, percaloan, dan "

@@ -108,7 +108,6 @@ def test_an_output_that_cannot_be_written_is_one_clear_line(
 # -- text that cannot block a report (issue 11, point 4; b-textsafety) ----------------------------
 
 CONTROL_TEXT = {"name": "Bam\x0bbang\x1b Sutrisno\uffff", "institution": "PT\x1b Farma\x0bJaya"}
-
 CONTROL_SUGGESTION = "Antrian\x00 lebih\x0bcepat\uffff"
 
 

@@ -17,4 +17,5 @@
 - :mod:`tests.support.staff`: the staff chat: its ids, submissions stored as the bot would, the post
 - :mod:`tests.support.admin`: an admin and the bot with a staff chat; what the admin's chat shows.
 - :mod:`tests.support.docx_draft`: the report draft as Word reads it, and January's drafts.
+- :mod:`tests.support.report_files`: January's report files, built when read, and their readers.
 """

@@ -8,7 +8,6 @@ from bot.cli.main import main
 from tests.support.analysis_fixtures import EXPORT_COLUMNS
 
 HEADER = ",".join(EXPORT_COLUMNS)
-
 # The reference's January 2025 (Tabel 1 and 2). It names 2 respondents, but U3 = U4 = 3.67 needs
 # 3: one of them scored 3 on U3 and U4.
 JANUARY = [

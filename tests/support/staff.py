@@ -24,13 +24,9 @@ from tests.support.app import App, Clock, running
 from tests.support.fake_report import PNG, use_tiny_files
 
 STAFF = -4001  # a basic group, as a staff chat starts out
-
 ADMIN = 9001
-
 ITEMS = ("U1", "U2", "U3", "U4", "U5", "U6", "U7", "U8", "P1", "P2", "P3", "P4", "P5")
-
 PERSONAL = ("Bambang Sutrisno", "PT Farmasi Nusantara", "Citra Lestari", "PT Sehat Sentosa")
-
 # 1 February 2025, 08:00 in Jakarta: January's post time.
 FEB_1_0800 = datetime(2025, 2, 1, 1, 0, tzinfo=UTC)
 
@@ -176,9 +172,7 @@ async def january_due(config: Config, sandbox: SandboxRequest, clock: Clock) -> 
 
 # As rows stored before the bot cleaned typed answers may hold them.
 CONTROL_NAME = "Bam\x0bbang\x1b Sutrisno\uffff"
-
 CONTROL_INSTITUTION = "PT\x1b[1m Farmasi\x0bNusantara"
-
 CONTROL_SUGGESTION = "Antrian\x00 lebih\x0bcepat\uffff\x1b"
 
 
