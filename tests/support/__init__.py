@@ -18,4 +18,5 @@
 - :mod:`tests.support.admin`: an admin and the bot with a staff chat; what the admin's chat shows.
 - :mod:`tests.support.docx_draft`: the report draft as Word reads it, and January's drafts.
 - :mod:`tests.support.report_files`: January's report files, built when read, and their readers.
+- :mod:`tests.support.echo_bot`: a plain PTB bot over the sandbox, for the sandbox's own tests.
 """
