@@ -19,4 +19,5 @@
 - :mod:`tests.support.docx_draft`: the report draft as Word reads it, and January's drafts.
 - :mod:`tests.support.report_files`: January's report files, built when read, and their readers.
 - :mod:`tests.support.echo_bot`: a plain PTB bot over the sandbox, for the sandbox's own tests.
+- :mod:`tests.support.flaky`: a sandbox failing at a rate, and the errors that must raise.
 """
