@@ -17,14 +17,13 @@ from tests.support.app import App, Clock, running
 from tests.support.flaky import answers, injected, take_expected_errors
 from tests.support.survey import first_item, rows
 
+# -- one lost reply, recovered -------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "fault",
     [Fault.server_error(502), Fault.network_error(), Fault.timeout(), Fault.retry_after(1)],
 )
-# -- one lost reply, recovered -------------------------------------------------------------------
-
-
 async def test_a_tap_whose_acknowledgement_fails_still_moves_on(
     app: App, sandbox: SandboxRequest, respondent: Respondent, config: Config, fault: Fault
 ) -> None:
