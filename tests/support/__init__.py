@@ -20,4 +20,5 @@
 - :mod:`tests.support.report_files`: January's report files, built when read, and their readers.
 - :mod:`tests.support.echo_bot`: a plain PTB bot over the sandbox, for the sandbox's own tests.
 - :mod:`tests.support.flaky`: a sandbox failing at a rate, and the errors that must raise.
+- :mod:`tests.support.storage_faults`: a writer connection made to fail, respondents at each step.
 """
