@@ -21,7 +21,7 @@ from bot import config as config_module
 from survey import unit_texts
 from survey.questionnaire import load
 from tests.support.analysis_fixtures import SERVICES, january_2025
-from tests.test_analysis_docx import starts_page
+from tests.support.docx_draft import starts_page
 
 REPO = Path(__file__).resolve().parent.parent
 FONT = "Arial"

@@ -18,7 +18,7 @@ import pytest
 from bot.cli.backup import PAGES_PER_STEP, backup
 from bot.store import Storage, StorageError, iso
 from tests.support.app import unit_config
-from tests.test_cli import JANUARY, surveibot, write_csv
+from tests.support.cli import JANUARY, surveibot, write_csv
 
 NOW = iso(datetime(2025, 1, 15, 3, 0, tzinfo=UTC))
 KEYS = ("language", "name", "age")

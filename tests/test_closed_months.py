@@ -29,19 +29,19 @@ from survey.questionnaire import load
 from tests.support.analysis_fixtures import SERVICES, january_2025
 from tests.support.app import Clock, running, unit_config
 from tests.support.documents import docx_text, xlsx_rows
-from tests.support.survey import fill
-from tests.test_staff import (
+from tests.support.import_rows import person, write_csv
+from tests.support.staff import (
     ADMIN,
     FEB_1_0800,
     STAFF,
     add_january,
-    fast_files,  # noqa: F401  (a fixture)
+    fast_files_fixture,  # noqa: F401  (a fixture)
     january_due,
     rows,
     started,
     to_chat,
 )
-from tests.test_transfer import person, write_csv
+from tests.support.survey import fill
 
 pytestmark = pytest.mark.usefixtures("fast_files")
 FEB_20 = datetime(2025, 2, 20, 3, 0, tzinfo=UTC)

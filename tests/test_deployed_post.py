@@ -1,6 +1,6 @@
 """The monthly post from a bot run as deployed: its report built in a child process of its own.
 
-The in-process tests (tests/test_staff.py) run the bot inside pytest, where the child process
+The in-process tests (tests/test_staff_post.py) run the bot inside pytest, where the child process
 that builds the charts and documents is spawned from pytest. Here the bot is ``surveibot run``,
 the console script systemd starts (README), so the child is spawned from that script, which it
 re-imports as its main module. The month before the current one has submissions; the post must
@@ -23,7 +23,7 @@ from bot.sandbox.http import SandboxServer
 from bot.store import Storage
 from tests.support.app import TOKEN
 from tests.support.deployed import SURVEIBOT, bot_process, until_polling, write_config
-from tests.test_staff import FULL_POST, STAFF, add_submission, assert_real_files, rows, to_chat
+from tests.support.staff import FULL_POST, STAFF, add_submission, assert_real_files, rows, to_chat
 
 pytestmark = pytest.mark.slow
 

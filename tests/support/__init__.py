@@ -12,4 +12,13 @@
 - :mod:`tests.support.analysis_fixtures`: SQLite files with the bot's schema for analysis tests.
 - :mod:`tests.support.documents`: the text of a report DOCX, the cells of an XLSX.
 - :mod:`tests.support.survey`: a respondent walked through the survey, and the rows it left.
+- :mod:`tests.support.cli`: the command line run in-process; the reference's January as CSV.
+- :mod:`tests.support.import_rows`: rows of an import file, written as CSV.
+- :mod:`tests.support.staff`: the staff chat: its ids, submissions stored as the bot would, the post
+- :mod:`tests.support.admin`: an admin and the bot with a staff chat; what the admin's chat shows.
+- :mod:`tests.support.docx_draft`: the report draft as Word reads it, and January's drafts.
+- :mod:`tests.support.report_files`: January's report files, built when read, and their readers.
+- :mod:`tests.support.echo_bot`: a plain PTB bot over the sandbox, for the sandbox's own tests.
+- :mod:`tests.support.flaky`: a sandbox failing at a rate, and the errors that must raise.
+- :mod:`tests.support.storage_faults`: a writer connection made to fail, respondents at each step.
 """

@@ -2,6 +2,9 @@
 
 Respondents are invented: the reference report's respondent list holds real people's names, and
 test data has no need of them.
+
+The fixture ``survey_fixture`` (an empty database) is registered as ``survey``: a test module
+imports it and its tests ask for ``survey``.
 """
 
 from __future__ import annotations
@@ -9,9 +12,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from bot.store import MIGRATIONS, person_key
 
@@ -173,3 +178,12 @@ def january_2025(path: Path) -> SurveyDb:
     for row in JANUARY_2025:
         survey.add("2025-01", **row)
     return survey
+
+
+@pytest.fixture(name="survey")
+def survey_fixture(tmp_path: Path) -> SurveyDb:
+    return SurveyDb(tmp_path / "survey.db")
+
+
+def at(day: int, minute: int = 0, month: int = 2) -> datetime:
+    return datetime(2025, month, day, 3, 0, tzinfo=UTC) + timedelta(minutes=minute)

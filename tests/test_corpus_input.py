@@ -27,7 +27,7 @@ from bot.store import REVIEW
 from tests.support.app import App
 from tests.support.crowd import Person
 from tests.support.survey import ITEMS, begin
-from tests.support.telegram_html import assert_html_well_formed, html_problems
+from tests.support.telegram_html import assert_html_well_formed
 
 JSONDict = dict[str, Any]
 STATES = ("new", "name", "age", "institution", "u1", "suggestion")
@@ -373,32 +373,3 @@ async def to_review(app: App, respondent: Respondent, person: Person) -> str:
 def test_the_corpus_is_big_enough() -> None:
     assert len(CORPUS) >= 50 and len({case.id for case in CORPUS}) == len(CORPUS)
     assert {case.state for case in CORPUS} <= set(STATES)
-
-
-@pytest.mark.parametrize(
-    ("text", "problem"),
-    [
-        ("<b>ok</b> &amp; &lt;tag&gt; &#123; &#x1F600;", None),
-        ('<a href="https://t.me/x?start=cpob">link</a> <tg-spoiler>s</tg-spoiler>', None),
-        (
-            '<blockquote expandable>q</blockquote><pre><code class="language-py">x</code></pre>',
-            None,
-        ),
-        ("<script>x</script>", "unsupported tag"),
-        ("<b>open", "unclosed"),
-        ("<b><i>x</b></i>", "does not close"),
-        ("a < b", "unescaped"),
-        ("Tom & Jerry", "unescaped"),
-        ("x > y", "unescaped"),
-        ("&nbsp;", "unsupported entity"),
-        ("<br/>", "unsupported tag"),
-        ("<b/>", "self-closing"),
-        ('<b class="x">y</b>', "attributes"),
-    ],
-)
-def test_the_html_check_knows_telegrams_rules(text: str, problem: str | None) -> None:
-    found = html_problems(text)
-    if problem is None:
-        assert found == []
-    else:
-        assert any(problem in p for p in found), found

@@ -13,10 +13,8 @@ clears the very same tap or message works.
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
-from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import replace
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,28 +23,23 @@ import pytest
 from bot.config import Config
 from bot.runtime import runtime
 from bot.sandbox import Respondent, SandboxRequest
-from bot.store import StorageUnavailable, connection
-from tests.support.app import App, Clock, running
-from tests.support.survey import ITEMS, begin, identity
-
-JSONDict = dict[str, Any]
-TRY_AGAIN = "belum tersimpan karena gangguan sementara"
-
-
-def content(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, timestamps included: "nothing changed" means nothing."""
-    with contextlib.closing(sqlite3.connect(path)) as db:
-        tables = [n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        return {t: sorted(db.execute(f"SELECT * FROM {t}"), key=repr) for t in tables}
-
-
-def storage_errors(app: App) -> list[StorageUnavailable]:
-    """Takes the expected StorageUnavailable errors out of those `running` fails the test on."""
-    errors: list[BaseException] = app.bot_data.get("errors", [])
-    taken = [e for e in errors if isinstance(e, StorageUnavailable)]
-    errors[:] = [e for e in errors if not isinstance(e, StorageUnavailable)]
-    return taken
-
+from tests.support.app import App
+from tests.support.storage_faults import (
+    TRY_AGAIN,
+    JSONDict,
+    at_first_item,
+    at_name,
+    at_review,
+    at_suggestion,
+    content,
+    failing,
+    faulty_writer_fixture,  # noqa: F401  (a fixture)
+    say,
+    start,
+    storage_errors,
+    tap,
+)
+from tests.support.survey import ITEMS
 
 # -- how a fault is made ---------------------------------------------------------------------------
 
@@ -94,89 +87,6 @@ async def disk_full(app: App, path: Path) -> Any:
         yield "database or disk is full"
     finally:
         await storage.read(pragma, "max_page_count = 1073741823")
-
-
-class Faulty(sqlite3.Connection):
-    """The writer's connection in these tests: fails every statement starting with ``failure[0]``
-    while ``failure`` is set, with the error ``failure[1]``."""
-
-    failure: tuple[str, str] | None = None
-
-    def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:
-        self._check(sql)
-        return super().execute(sql, *args)
-
-    def executemany(self, sql: str, *args: Any) -> sqlite3.Cursor:
-        self._check(sql)
-        return super().executemany(sql, *args)
-
-    def _check(self, sql: str) -> None:
-        if self.failure and sql.lstrip().upper().startswith(self.failure[0].upper()):
-            raise sqlite3.OperationalError(self.failure[1])
-
-
-@pytest.fixture(autouse=True)
-def faulty_writer(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Opens the bot's connection as a :class:`Faulty` connection."""
-    monkeypatch.setattr(connection, "CONNECTION", Faulty)
-
-
-@contextlib.contextmanager
-def failing(sql: str, message: str) -> Iterator[None]:
-    """Makes the writer connection fail every statement starting with ``sql``."""
-    Faulty.failure = (sql, message)
-    try:
-        yield
-    finally:
-        Faulty.failure = None
-
-
-# -- respondents in the state each action needs --------------------------------------------------
-
-
-async def at_name(app: App, r: Respondent) -> None:
-    await begin(r, app)
-
-
-async def at_first_item(app: App, r: Respondent) -> None:
-    await r.command(app, "start", "cpob")
-    await identity(r, app)
-    await r.tap(app, "Januari 2025")
-
-
-async def at_suggestion(app: App, r: Respondent) -> None:
-    await at_first_item(app, r)
-    for _ in ITEMS:
-        await r.tap(app, "4 · ")
-
-
-async def at_review(app: App, r: Respondent) -> None:
-    await at_suggestion(app, r)
-    await r.tap(app, "Lewati")
-
-
-def tap(label: str) -> Callable[[SandboxRequest, Respondent], JSONDict]:
-    def build(sandbox: SandboxRequest, r: Respondent) -> JSONDict:
-        message = r.keyboard_message()
-        assert message is not None
-        data = next(
-            d
-            for row in sandbox.buttons(r.chat_id, message["message_id"])
-            for t, d in row
-            if t.startswith(label)
-        )
-        assert data is not None
-        return sandbox.callback_update(r.user, message, data)
-
-    return build
-
-
-def say(text: str) -> Callable[[SandboxRequest, Respondent], JSONDict]:
-    return lambda sandbox, r: sandbox.message_update(r.user, text)
-
-
-def start(sandbox: SandboxRequest, r: Respondent) -> JSONDict:
-    return sandbox.command_update(r.user, "start", "cpob")
 
 
 Setup = Callable[[App, Respondent], Awaitable[None]]
@@ -328,74 +238,3 @@ async def test_a_bug_in_sql_is_not_passed_off_as_a_passing_fault(
     with pytest.raises(sqlite3.OperationalError, match="no such table"):
         await storage.write(lambda db: db.execute("INSERT INTO nowhere VALUES (1)").rowcount)
     assert not storage.in_transaction
-
-
-# -- the database file vanishes under the running bot ------------------------------------------
-
-ADMINS = (9001, 9002)
-
-
-def vanish(path: Path, how: str) -> None:
-    """Deletes the database file, or puts another database in its place, as a careless
-    ``rm`` or ``cp other.db survey.db`` would."""
-    if how == "deleted":
-        path.unlink()
-        return
-    stranger = path.with_name("stranger.db")
-    with contextlib.closing(sqlite3.connect(stranger)) as db, db:
-        db.execute("CREATE TABLE notes (text TEXT)")
-    os.replace(stranger, path)
-
-
-@pytest.mark.parametrize("how", ["deleted", "replaced"])
-async def test_a_vanished_database_refuses_answers_and_tells_each_admin_once(
-    config: Config, sandbox: SandboxRequest, clock: Clock, how: str
-) -> None:
-    unit = replace(config, telegram=replace(config.telegram, admin_ids=ADMINS))
-    path = unit.storage.path
-    english = Respondent(sandbox, ADMINS[0], "Admin", language_code="en")
-    r = Respondent(sandbox, 5001, "Dini")
-    async with running(unit, sandbox, clock) as app:
-        await english.command(app, "help")  # the bot has seen this admin's language
-        await at_first_item(app, r)
-        vanish(path, how)
-        stranger = path.read_bytes() if how == "replaced" else None
-        for _ in range(3):
-            calls = len(sandbox.calls)
-            await r.send(app, tap("3 · ")(sandbox, r))
-            assert TRY_AGAIN in (r.last_text or "")  # not thanked, not moved on
-            toasts = [c for c in sandbox.calls[calls:] if c.method == "answerCallbackQuery"]
-            assert toasts and "belum tersimpan" in toasts[-1].params.get("text", "")
-        await r.command(app, "start", "cpob")
-        assert TRY_AGAIN in (r.last_text or "")
-        errors = storage_errors(app)
-        assert len(errors) == 4 and all("deleted or replaced" in str(e) for e in errors)
-        if stranger is not None:  # the file put in its place was not written to
-            assert path.read_bytes() == stranger
-    assert not any("<b>U2</b>" in (m.get("text") or "") for m in sandbox.sent_to(r.chat_id))
-    english_alerts = [m["text"] for m in sandbox.sent_to(ADMINS[0]) if "🚨" in m["text"]]
-    assert english_alerts == [english_alerts[0]]
-    assert "The database is gone" in english_alerts[0] and str(path) in english_alerts[0]
-    other_alerts = [m["text"] for m in sandbox.sent_to(ADMINS[1]) if "🚨" in m["text"]]
-    assert len(other_alerts) == 1 and "Basis data hilang" in other_alerts[0]  # survey default
-    if how == "replaced":  # stopped, the bot left nothing that SQLite would mix into it
-        assert content(path) == {"notes": []}
-
-
-async def test_a_database_moved_back_works_again(
-    app: App, sandbox: SandboxRequest, config: Config
-) -> None:
-    """The check is on the file, not a latch: put back, the same tap is stored."""
-    path = config.storage.path
-    r = Respondent(sandbox, 5001, "Dini")
-    await at_first_item(app, r)
-    payload = tap("3 · ")(sandbox, r)
-    aside = path.with_name("aside.db")
-    path.rename(aside)
-    await r.send(app, payload)
-    assert TRY_AGAIN in (r.last_text or "")
-    [error] = storage_errors(app)
-    assert "deleted or replaced" in str(error)
-    aside.rename(path)
-    await r.send(app, payload)
-    assert "<b>U2</b>" in (r.last_text or "")
