@@ -66,9 +66,9 @@ def test_sql_lives_in_the_store_and_in_the_analysis_one_database_module() -> Non
     assert elsewhere == []
 
 
-def test_no_module_of_the_product_is_over_400_lines() -> None:
+def test_no_module_is_over_400_lines() -> None:
     long = {}
-    for path in modules(*PACKAGES, "bench"):
+    for path in modules(*PACKAGES, "bench", "tests"):
         lines = len((REPO / path).read_text("utf-8").splitlines())
         if lines > 400:
             long[path] = lines
