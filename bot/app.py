@@ -22,7 +22,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import menus, messages, reminders
+from bot import integrity, menus, messages, reminders
 from bot.admin import alerts
 from bot.admin import commands as admin
 from bot.config import Config
@@ -90,6 +90,7 @@ def build_application(
     closed_months.schedule(app)
     reminders.schedule(app)
     privacy.schedule(app)
+    integrity.schedule(app)
     return app
 
 

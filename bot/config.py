@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from survey import integrity
 from survey import questionnaire as questionnaire_module
 from survey import unit_texts as unit_texts_module
 from survey.console import read_toml, say
@@ -25,6 +26,11 @@ from survey.console import read_toml, say
 TOKEN_ENV = "SURVEIBOT_TOKEN"
 DEEP_LINK_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 TOKEN_SHAPE = re.compile(r"^\d+:[A-Za-z0-9_-]{20,}$")
+
+URL = re.compile(r"^https?://[^/\s]+(/\S*)?$")
+SECTIONS = frozenset(
+    ("telegram", "storage", "survey", "services", "reports", "reminders", "webhook", "integrity")
+)
 
 
 class ConfigError(Exception):
@@ -100,6 +106,16 @@ class RemindersConfig:
 
 
 @dataclass(frozen=True)
+class IntegrityConfig:
+    """Red flags (:mod:`survey.integrity`) alert ``alert_chat_id`` (None: the staff chat)."""
+
+    alert_at_or_below: int = 2
+    keywords: tuple[str, ...] = integrity.KEYWORDS
+    complaint_url: str | None = None
+    alert_chat_id: int | None = None
+
+
+@dataclass(frozen=True)
 class Service:
     code: str
     name: str
@@ -119,6 +135,7 @@ class Config:
     reports: ReportsConfig
     reminders: RemindersConfig
     webhook: WebhookConfig | None = None
+    integrity: IntegrityConfig = IntegrityConfig()
 
     def service(self, code: str) -> Service | None:
         return next((s for s in self.services if s.code == code), None)
@@ -169,10 +186,9 @@ class _Reader:
         return value
 
     def config(self, environ: Mapping[str, str], need_token: bool) -> Config:
-        known = {"telegram", "storage", "survey", "services", "reports", "reminders", "webhook"}
         for name in self.raw:
-            if name not in known:
-                sections = ", ".join(sorted(known))
+            if name not in SECTIONS:
+                sections = ", ".join(sorted(SECTIONS))
                 raise self.fail(f"[{name}]", say("config.unknown_section", sections=sections))
         return Config(
             source=self.path,
@@ -183,7 +199,20 @@ class _Reader:
             reports=self.reports(),
             reminders=self.reminders(),
             webhook=self.webhook(),
+            integrity=self.integrity(),
         )
+
+    def integrity(self) -> IntegrityConfig:
+        table = self.table("integrity", required=False)
+        at_or_below = self.value(table, "integrity", "alert_at_or_below", int, 2)
+        words = self.value(table, "integrity", "keywords", list, list(integrity.KEYWORDS))
+        if not all(isinstance(word, str) and word.strip() for word in words):
+            raise self.fail("[integrity] keywords", say("config.keywords"))
+        url = self.value(table, "integrity", "complaint_url", str, None)
+        if url is not None and not URL.match(url):
+            raise self.fail("[integrity] complaint_url", say("config.complaint_url", value=url))
+        chat = self.value(table, "integrity", "alert_chat_id", int, None)
+        return IntegrityConfig(at_or_below, tuple(w.strip() for w in words), url, chat)
 
     def telegram(self, environ: Mapping[str, str], need_token: bool) -> TelegramConfig:
         table = self.table("telegram")
@@ -196,7 +225,7 @@ class _Reader:
         base_url = self.value(table, "telegram", "base_url", str, None)
         if base_url is not None:
             base_url = base_url.strip().rstrip("/")
-            if not re.match(r"^https?://[^/\s]+(/\S*)?$", base_url):
+            if not URL.match(base_url):
                 raise self.fail("[telegram] base_url", say("config.base_url", value=repr(base_url)))
         staff = self.value(table, "telegram", "staff_chat_id", int, None)
         admins = self.value(table, "telegram", "admin_ids", list, [])
@@ -333,7 +362,7 @@ class _Reader:
         if not table:
             return None
         url = self.value(table, "webhook", "url", str)
-        if not re.match(r"^https?://[^/\s]+(/\S*)?$", url):
+        if not URL.match(url):
             raise self.fail("[webhook] url", say("config.webhook_url", value=repr(url)))
         port = self.value(table, "webhook", "port", int, 8443)
         if not 1 <= port <= 65535:

@@ -20,7 +20,7 @@ from telegram import CallbackQuery, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot import replies
+from bot import integrity, replies
 from bot.callbacks import decode, number
 from bot.respondent.conversation import begin, send_step
 from bot.respondent.privacy import erase_answer, language_chosen
@@ -194,9 +194,13 @@ async def _submit(query: CallbackQuery, parts: list[str], context: Context) -> N
         "when": rt.messages.when(submission.submitted_at, rt.config.survey.timezone, language),
     }
     key = "thanks" if recorded else "already_submitted"
-    await replies.send_text(
-        context.bot, query.from_user.id, rt.messages.get(key, language, **values)
-    )
+    text = rt.messages.get(key, language, **values)
+    if recorded and integrity.flag_of(rt, submission.scores, submission.suggestion) is not None:
+        integrity.soon(context.application)
+        url = rt.config.integrity.complaint_url
+        if url:
+            text += "\n\n" + rt.messages.get("red_flag_complaint", language, url=url)
+    await replies.send_text(context.bot, query.from_user.id, text)
 
 
 async def _change_menu(query: CallbackQuery, parts: list[str], context: Context) -> None:

@@ -49,7 +49,7 @@ async def send_part(
         text = post_text(report.summary, report.suggestions, words, interim=report.interim)
         for chunk in split_text(text):
             await pacer.wait(chat_id)
-            sent = await _patiently(bot.send_message, chat_id, chunk, parse_mode=ParseMode.HTML)
+            sent = await patiently(bot.send_message, chat_id, chunk, parse_mode=ParseMode.HTML)
             ids.append(sent.message_id)
         return ids
     if part == "album":
@@ -61,7 +61,7 @@ async def send_part(
     if personal:
         caption += words.plain("staff_personal_note")
     await pacer.wait(chat_id)
-    sent = await _patiently(
+    sent = await patiently(
         bot.send_document,
         chat_id,
         attachment.content,
@@ -81,7 +81,7 @@ async def _send_album(
         captions = [chart_caption(c.key, report.period, words) for c in chunk]
         await pacer.wait(chat_id, len(chunk))
         if len(chunk) == 1:  # an album needs two items at least
-            photo = await _patiently(
+            photo = await patiently(
                 bot.send_photo,
                 chat_id,
                 chunk[0].content,
@@ -94,12 +94,12 @@ async def _send_album(
             InputMediaPhoto(c.content, caption=caption, filename=c.filename)
             for c, caption in zip(chunk, captions, strict=True)
         ]
-        album = await _patiently(bot.send_media_group, chat_id, media)
+        album = await patiently(bot.send_media_group, chat_id, media)
         ids += [m.message_id for m in album]
     return ids
 
 
-async def _patiently(call: Callable[P, Awaitable[T]], *args: P.args, **kwargs: P.kwargs) -> T:
+async def patiently(call: Callable[P, Awaitable[T]], *args: P.args, **kwargs: P.kwargs) -> T:
     """Makes a Bot API call, waiting out a short flood-control pause (429) before trying again."""
     for attempt in range(1, TRIES + 1):
         try:

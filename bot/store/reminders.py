@@ -1,7 +1,7 @@
 """Reminders to respondents who did not submit (tables ``reminders`` and ``unreachable``).
 
 Each reminder is a row keyed (draft, n), claimed with a lease before it is sent and marked
-``sent``, ``failed`` or ``unreachable`` after (see :mod:`bot.reminders.broadcast`).
+``sent``, ``failed`` or ``unreachable`` after (see :mod:`bot.reminders`).
 """
 
 from __future__ import annotations

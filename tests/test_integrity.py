@@ -1,0 +1,107 @@
+"""Red flags: an anti-corruption item scored low, or a suggestion naming pungli, is told to the
+staff at once and exactly once, never with the respondent's name; the respondent is shown the
+unit's complaint channel."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from bot import integrity
+from bot.config import Config
+from bot.sandbox import Fault, Respondent, SandboxRequest
+from tests.support.app import Clock, running
+from tests.support.staff import STAFF
+from tests.support.survey import finish, identity
+
+NAME, INSTITUTION = "Ratna Kusumawati", "PT Farmasi Sentosa Abadi"
+COMPLAINT = "https://wbs.pom.go.id/lapor"
+
+
+@pytest.fixture
+def watched(config: Config) -> Config:
+    telegram = replace(config.telegram, staff_chat_id=STAFF)
+    rules = replace(config.integrity, complaint_url=COMPLAINT)
+    return replace(config, telegram=telegram, integrity=rules)
+
+
+async def answer(
+    r: Respondent, app: object, scores: dict[str, int], suggestion: str | None = None
+) -> None:
+    await r.command(app, "start", "cpob")  # type: ignore[arg-type]
+    await identity(r, app, name=NAME, institution=INSTITUTION)  # type: ignore[arg-type]
+    await finish(r, app, scores=scores, suggestion=suggestion)  # type: ignore[arg-type]
+
+
+def alerts(sandbox: SandboxRequest) -> list[str]:
+    return [m.get("text") or "" for m in sandbox.sent_to(STAFF)]
+
+
+async def test_a_low_anti_corruption_score_is_told_once_without_the_respondents_name(
+    watched: Config, sandbox: SandboxRequest, clock: Clock, respondent: Respondent
+) -> None:
+    async with running(watched, sandbox, clock) as app:
+        await answer(respondent, app, {"P3": 1, "P4": 2}, "Ada <b>calo</b> di loket")
+        thanks = respondent.last_text or ""
+        assert await integrity.tell(app) == 1
+        assert await integrity.tell(app) == 0  # told once
+
+    [alert] = alerts(sandbox)
+    assert "Tanda bahaya integritas" in alert and "Januari 2025" in alert
+    assert "P3" in alert and "P4" in alert and "P1" not in alert
+    assert "calo" in alert and "&lt;b&gt;calo&lt;/b&gt;" in alert  # the suggestion, escaped
+    assert NAME not in alert and INSTITUTION not in alert
+    assert str(respondent.user["id"]) not in alert
+    assert COMPLAINT in thanks and "kerahasiaannya" in thanks
+
+
+async def test_an_alert_is_not_repeated_across_a_restart_nor_lost_to_a_429(
+    watched: Config, sandbox: SandboxRequest, clock: Clock, respondent: Respondent
+) -> None:
+    async with running(watched, sandbox, clock) as app:
+        await answer(respondent, app, {"P1": 1})
+        sandbox.inject("sendMessage", Fault.retry_after(1), times=1, chat_id=STAFF)
+        assert await integrity.tell(app) == 1  # waited out the 429
+    async with running(watched, sandbox, clock) as app:  # a restart on the same database
+        assert await integrity.tell(app) == 0
+    assert len(alerts(sandbox)) == 1
+
+
+async def test_a_failed_alert_is_tried_again_by_the_next_run(
+    watched: Config, sandbox: SandboxRequest, clock: Clock, respondent: Respondent
+) -> None:
+    async with running(watched, sandbox, clock) as app:
+        await answer(respondent, app, {"P2": 2})
+        sandbox.inject("sendMessage", Fault.server_error(), times=1, chat_id=STAFF)
+        assert await integrity.tell(app) == 0
+        assert await integrity.tell(app) == 1
+    assert len(alerts(sandbox)) == 1
+
+
+async def test_a_keyword_in_the_suggestion_is_a_red_flag_and_good_scores_are_not(
+    watched: Config, sandbox: SandboxRequest, clock: Clock, respondent: Respondent
+) -> None:
+    async with running(watched, sandbox, clock) as app:
+        await answer(respondent, app, {}, "Petugas minta uang pelicin")
+        other = Respondent(sandbox, 5002, "Budi")
+        await answer(other, app, {}, "Pelayanan cepat, tanpa pungutan liar? Tidak ada.")
+        third = Respondent(sandbox, 5003, "Sari")
+        await answer(third, app, {}, "Sudah baik")
+        assert "kerahasiaannya" not in (third.last_text or "")
+        assert await integrity.tell(app) == 2
+
+    texts = alerts(sandbox)
+    assert sum("uang pelicin" in text for text in texts) == 1
+    assert sum("pungutan" in text for text in texts) == 1
+
+
+async def test_without_a_complaint_url_no_link_is_shown_and_without_a_chat_the_flag_waits(
+    config: Config, watched: Config, sandbox: SandboxRequest, clock: Clock, respondent: Respondent
+) -> None:
+    async with running(config, sandbox, clock) as app:
+        await answer(respondent, app, {"P3": 1})
+        assert "kerahasiaannya" not in (respondent.last_text or "")
+        assert await integrity.tell(app) == 0  # no staff chat: kept queued
+    async with running(watched, sandbox, clock) as app:  # a staff chat configured later
+        assert await integrity.tell(app) == 1
