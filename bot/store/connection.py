@@ -240,14 +240,19 @@ def _transaction(
         result = work(db, *args, **kwargs)
         db.execute("COMMIT")
     except BaseException:
-        # SQLite itself rolls back on some errors (a full disk, an I/O error).
-        if db.in_transaction:
-            try:
-                db.execute("ROLLBACK")
-            except sqlite3.Error:
-                logger.exception("rollback failed")
+        _roll_back(db)
         raise
     return result
+
+
+def _roll_back(db: sqlite3.Connection) -> None:
+    """Rolls back what is left of a failed transaction: SQLite itself rolls back on some errors
+    (a full disk, an I/O error)."""
+    if db.in_transaction:
+        try:
+            db.execute("ROLLBACK")
+        except sqlite3.Error:
+            logger.exception("rollback failed")
 
 
 @dataclass(frozen=True)
@@ -286,11 +291,7 @@ def _commit_batch(
             db.execute("RELEASE write")
         db.execute("COMMIT")
     except BaseException:
-        if db.in_transaction:
-            try:
-                db.execute("ROLLBACK")
-            except sqlite3.Error:
-                logger.exception("rollback failed")
+        _roll_back(db)
         raise
     return outcomes
 
