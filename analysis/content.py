@@ -19,6 +19,7 @@ from analysis.db import load_period
 from analysis.demographics import Demographics, demographics
 from analysis.indices import LKE_MONTHS, Breakdown, Lke, PeriodIndices, lke
 from analysis.periods import month_name
+from analysis.quality import quality
 from analysis.request import ReportRequest
 from analysis.suggestions import Suggestion
 from analysis.summary import history, summary_dict
@@ -194,7 +195,11 @@ def gather(request: ReportRequest) -> ReportData:
         unit_total=unit_months[period].overall,
         lke=lke_value,
         demographics=demographics(frame, questionnaire),
-        summary=summary_dict(months[period], lke_value),
+        summary=summary_dict(
+            months[period],
+            lke_value,
+            quality(db_path, period, questionnaire, request.quality),
+        ),
         legal_basis=tuple(request.legal_basis),
         unit_texts=request.unit_texts or UnitTexts(),
     )

@@ -27,6 +27,7 @@ demographics, respondent lists and suggestions need), its text made safe for eve
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
@@ -42,7 +43,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "Answered",
     "ServiceTally",
+    "answered",
     "connect_readonly",
     "load_period",
     "person_of",
@@ -255,6 +258,50 @@ def tally_frame(frame: pd.DataFrame, questionnaire: Questionnaire) -> dict[str, 
             persons=frozenset(str(p) for p in counted["person"]),
         )
     return result
+
+
+@dataclass(frozen=True)
+class Answered:
+    """How one submission of a month was given, for the data-quality signals."""
+
+    id: int
+    service: str
+    user_id: int | None
+    submitted_at: str
+    name: str
+    institution: str
+    seconds: float | None  # from the month's answer to the last rated item; None when imported
+    scores: tuple[int, ...]
+
+
+def answered(db_path: DbPath, period: str, items: Sequence[str]) -> list[Answered]:
+    """Every submission of ``period`` (late ones too), with the time its rated items took."""
+    marks = ", ".join("?" * len(items))
+    sql = (
+        "SELECT s.id, s.service, s.user_id, s.submitted_at, s.identity, "
+        "(SELECT (julianday(MAX(a.answered_at)) - julianday(MIN(a.answered_at))) * 86400 "
+        f" FROM answers AS a WHERE a.draft_id = s.draft_id AND a.key IN ('period', {marks})), "
+        "(SELECT group_concat(sc.score) FROM scores AS sc WHERE sc.submission_id = s.id) "
+        "FROM submissions AS s WHERE s.period = ? ORDER BY s.submitted_at, s.id"
+    )
+    with connect_readonly(db_path) as db:
+        rows = db.execute(sql, (*items, period)).fetchall()
+    found = []
+    for sid, service, user_id, at, identity, seconds, scores in rows:
+        who = json.loads(identity) if identity else {}
+        found.append(
+            Answered(
+                id=sid,
+                service=service,
+                user_id=user_id,
+                submitted_at=at,
+                name=str(who.get("name") or ""),
+                institution=str(who.get("institution") or ""),
+                seconds=seconds,
+                scores=tuple(int(s) for s in (scores or "").split(",") if s),
+            )
+        )
+    return found
 
 
 def _typed(frame: pd.DataFrame, period: str, questionnaire: Questionnaire) -> pd.DataFrame:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 
 from analysis.db import DbPath
+from analysis.quality import DEFAULT_RULES, QualityRules
 from analysis.zones import DEFAULT_ZONE
 from survey.questionnaire import Questionnaire
 from survey.unit_texts import UnitTexts
@@ -47,3 +48,4 @@ class ReportRequest:
     links: Mapping[str, str] | None = None
     legal_basis: Sequence[str] = ()
     unit_texts: UnitTexts | None = None
+    quality: QualityRules = DEFAULT_RULES  # the data-quality signals' thresholds and insiders

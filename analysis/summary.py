@@ -8,7 +8,8 @@ The summary (``surveibot … --json``) has exactly these keys::
      "indices": {"ipp": {…as above…}, "ipak": {…}},
      "elements": {"U1": 4.0, …, "P5": 4.0},
      "services": {"cpob": {"respondents": 2, "responses": 2, "ipp": {…}, "ipak": {…}}, …},
-     "lke": {"ipp": 3.91…, "ipak": 4.0, "months": ["2024-12", "2025-01"]}}
+     "lke": {"ipp": 3.91…, "ipak": 4.0, "months": ["2024-12", "2025-01"]},
+     "quality": {"fast": 0, "bursts": 0, "repeats": 0, "insiders": 0, "straight_fast": 0}}
 
 ``indices`` holds every index of the questionnaire by its code (the SKM's ``ikm``), each with
 ``converted_display`` too; each is also a key of its own (``ipp``, ``ipak``), as before.
@@ -28,6 +29,7 @@ from typing import Any
 
 from analysis.db import DbPath, tally_periods
 from analysis.indices import LKE_MONTHS, Lke, PeriodIndices, compute, lke
+from analysis.quality import DEFAULT_RULES, Quality, QualityRules, quality
 from survey.period import Period
 from survey.questionnaire import Questionnaire
 
@@ -65,7 +67,9 @@ def period_indices(
     return history(db_path, period, questionnaire, quota, 1, services, service)[period]
 
 
-def summary_dict(indices: PeriodIndices, lke_value: Lke) -> dict[str, Any]:
+def summary_dict(
+    indices: PeriodIndices, lke_value: Lke, signals: Quality | None = None
+) -> dict[str, Any]:
     """Builds the summary from computed values (see the module docstring for its shape)."""
     overall = indices.overall
     return {
@@ -79,6 +83,7 @@ def summary_dict(indices: PeriodIndices, lke_value: Lke) -> dict[str, Any]:
         "elements": {code: overall.element(code) for code in overall.elements},
         "services": {code: b.as_json() for code, b in indices.services.items()},
         "lke": lke_value.as_json(),
+        "quality": (signals or Quality()).as_json(),
     }
 
 
@@ -89,6 +94,7 @@ def summarize(
     services: Iterable[str],
     quota: int,
     service: str | None = None,
+    rules: QualityRules = DEFAULT_RULES,
 ) -> dict[str, Any]:
     """Returns the summary of ``period``: counted and beyond-quota responses, IPP, IPAK, item
     indices, per-service indices and the unit's LKE PMPZI 3-month value. ``services`` may be the
@@ -100,4 +106,5 @@ def summarize(
         if service is None
         else history(db_path, period, questionnaire, quota, LKE_MONTHS, services)
     )
-    return summary_dict(months[period], lke(unit, period, questionnaire))
+    signals = quality(db_path, period, questionnaire, rules)
+    return summary_dict(months[period], lke(unit, period, questionnaire), signals)

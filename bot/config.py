@@ -11,17 +11,47 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from analysis.quality import QualityRules
+from bot.sections import (
+    Config,
+    IntegrityConfig,
+    RemindersConfig,
+    ReportsConfig,
+    Service,
+    StorageConfig,
+    SurveyConfig,
+    TelegramConfig,
+    WebhookConfig,
+)
 from survey import integrity
 from survey import questionnaire as questionnaire_module
 from survey import unit_texts as unit_texts_module
 from survey.console import read_toml, say
+
+# The sections' types live in bot.sections; callers reach them here, with load().
+__all__ = [
+    "DEEP_LINK_CODE",
+    "SECTIONS",
+    "TOKEN_ENV",
+    "TOKEN_SHAPE",
+    "URL",
+    "Config",
+    "ConfigError",
+    "IntegrityConfig",
+    "RemindersConfig",
+    "ReportsConfig",
+    "Service",
+    "StorageConfig",
+    "SurveyConfig",
+    "TelegramConfig",
+    "WebhookConfig",
+    "load",
+]
 
 TOKEN_ENV = "SURVEIBOT_TOKEN"
 DEEP_LINK_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -35,110 +65,6 @@ SECTIONS = frozenset(
 
 class ConfigError(Exception):
     """The configuration cannot be used; the message says where and what to do."""
-
-
-@dataclass(frozen=True)
-class TelegramConfig:
-    token: str
-    base_url: str | None
-    staff_chat_id: int | None
-    admin_ids: tuple[int, ...]
-    connection_pool_size: int = 16
-
-    @property
-    def base_file_url(self) -> str | None:
-        """The file endpoint of a self-hosted server: ``…/bot`` becomes ``…/file/bot``."""
-        if self.base_url is None:
-            return None
-        root, _, last = self.base_url.rstrip("/").rpartition("/")
-        return f"{root}/file/{last}"
-
-    def __repr__(self) -> str:  # the token must never reach a log line
-        return f"TelegramConfig(base_url={self.base_url!r}, staff_chat_id={self.staff_chat_id})"
-
-
-@dataclass(frozen=True)
-class StorageConfig:
-    path: Path
-
-
-@dataclass(frozen=True)
-class SurveyConfig:
-    monthly_quota: int
-    timezone: ZoneInfo
-    default_language: str
-    questionnaire: questionnaire_module.Questionnaire
-
-
-@dataclass(frozen=True)
-class WebhookConfig:
-    url: str
-    listen: str
-    port: int
-    secret_token: str | None
-
-    @property
-    def url_path(self) -> str:
-        """The path part of ``url``, where the local server listens for Telegram's calls."""
-        return urlsplit(self.url).path.lstrip("/")
-
-    def __repr__(self) -> str:  # the secret token must never reach a log line
-        return f"WebhookConfig(url={self.url!r}, listen={self.listen!r}, port={self.port})"
-
-
-@dataclass(frozen=True)
-class ReportsConfig:
-    post_day: int
-    post_time: time
-    include_personal: bool
-    unit_name: str | None = None  # None: the report shows a placeholder to fill in
-    legal_basis: tuple[str, ...] = ()  # what BAB II A cites; empty: a placeholder
-    unit_texts: unit_texts_module.UnitTexts | None = None  # None: placeholders where they belong
-
-
-@dataclass(frozen=True)
-class RemindersConfig:
-    delay: timedelta
-    max_count: int
-    quiet_start: time
-    quiet_end: time
-    per_second: float
-
-
-@dataclass(frozen=True)
-class IntegrityConfig:
-    """Red flags (:mod:`survey.integrity`) alert ``alert_chat_id`` (None: the staff chat)."""
-
-    alert_at_or_below: int = 2
-    keywords: tuple[str, ...] = integrity.KEYWORDS
-    complaint_url: str | None = None
-    alert_chat_id: int | None = None
-
-
-@dataclass(frozen=True)
-class Service:
-    code: str
-    name: str
-
-    def link(self, bot_username: str) -> str:
-        """The survey link of this service, which opens the bot on it."""
-        return f"https://t.me/{bot_username}?start={self.code}"
-
-
-@dataclass(frozen=True)
-class Config:
-    source: Path
-    telegram: TelegramConfig
-    storage: StorageConfig
-    survey: SurveyConfig
-    services: tuple[Service, ...]
-    reports: ReportsConfig
-    reminders: RemindersConfig
-    webhook: WebhookConfig | None = None
-    integrity: IntegrityConfig = IntegrityConfig()
-
-    def service(self, code: str) -> Service | None:
-        return next((s for s in self.services if s.code == code), None)
 
 
 def load(path: Path, environ: Mapping[str, str] | None = None, need_token: bool = True) -> Config:
@@ -212,7 +138,16 @@ class _Reader:
         if url is not None and not URL.match(url):
             raise self.fail("[integrity] complaint_url", say("config.complaint_url", value=url))
         chat = self.value(table, "integrity", "alert_chat_id", int, None)
-        return IntegrityConfig(at_or_below, tuple(w.strip() for w in words), url, chat)
+        staff = self.value(table, "integrity", "staff_ids", list, [])
+        if not all(isinstance(user, int) and not isinstance(user, bool) for user in staff):
+            raise self.fail("[integrity] staff_ids", say("config.staff_ids"))
+        rules = QualityRules(
+            fast_seconds=float(self.value(table, "integrity", "fast_seconds", int | float, 20)),
+            burst_count=self.value(table, "integrity", "burst_count", int, 5),
+            burst_minutes=self.value(table, "integrity", "burst_minutes", int, 10),
+            insiders=frozenset(staff),
+        )
+        return IntegrityConfig(at_or_below, tuple(w.strip() for w in words), url, chat, rules)
 
     def telegram(self, environ: Mapping[str, str], need_token: bool) -> TelegramConfig:
         table = self.table("telegram")

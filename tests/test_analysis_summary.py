@@ -188,6 +188,7 @@ def test_empty_period_gives_zero_responses_and_nulls(
             code: {"respondents": 0, "responses": 0, "ipp": None, "ipak": None} for code in SERVICES
         },
         "lke": {"ipp": None, "ipak": None, "months": []},
+        "quality": dict.fromkeys(("fast", "bursts", "repeats", "insiders", "straight_fast"), 0),
     }
     assert load_period(survey.path, "2025-03", questionnaire, quota=30).empty
 

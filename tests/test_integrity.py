@@ -5,15 +5,22 @@ unit's complaint channel."""
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
+from analysis.summary import summarize
 from bot import integrity
-from bot.config import Config
+from bot.config import Config, ConfigError
+from bot.config import load as load_config
+from bot.runtime import runtime
 from bot.sandbox import Fault, Respondent, SandboxRequest
-from tests.support.app import Clock, running
+from bot.staff.post import staff_words
+from bot.staff.text import post_text
+from tests.support.analysis_fixtures import SERVICES
+from tests.support.app import Clock, running, unit_config
 from tests.support.staff import STAFF
-from tests.support.survey import finish, identity
+from tests.support.survey import ITEMS, finish, identity
 
 NAME, INSTITUTION = "Ratna Kusumawati", "PT Farmasi Sentosa Abadi"
 COMPLAINT = "https://wbs.pom.go.id/lapor"
@@ -105,3 +112,62 @@ async def test_without_a_complaint_url_no_link_is_shown_and_without_a_chat_the_f
         assert await integrity.tell(app) == 0  # no staff chat: kept queued
     async with running(watched, sandbox, clock) as app:  # a staff chat configured later
         assert await integrity.tell(app) == 1
+
+
+# -- data-quality signals ------------------------------------------------------------------------
+
+
+async def walk(
+    r: Respondent, app: object, clock: Clock, name: str, institution: str, pace: float, score: int
+) -> None:
+    """A whole survey, ``pace`` seconds per rated item, every item at ``score``."""
+    await r.command(app, "start", "cpob")  # type: ignore[arg-type]
+    await identity(r, app, name=name, institution=institution)  # type: ignore[arg-type]
+    await r.tap(app, "Januari 2025")  # type: ignore[arg-type]
+    for n, _ in enumerate(ITEMS):
+        clock.advance(seconds=pace)
+        await r.tap(app, f"{score if n else 3} · ")  # type: ignore[arg-type]
+    await r.tap(app, "Lewati")  # type: ignore[arg-type]
+    await r.tap(app, "✅ Kirim")  # type: ignore[arg-type]
+    clock.advance(minutes=1)
+
+
+async def test_a_crafted_month_shows_each_signal_and_excludes_no_one(
+    config: Config, sandbox: SandboxRequest, clock: Clock
+) -> None:
+    admin = 7001
+    rules = replace(config.integrity.quality, insiders=frozenset({admin}))
+    crafted = replace(config, integrity=replace(config.integrity, quality=rules))
+    async with running(crafted, sandbox, clock) as app:
+        # Five from one institution within ten minutes (a burst), two of them the same person
+        # from two accounts (repeats), one in 2 s per item (fast), one all 4s in 1 s each (fast
+        # and straight), one from an admin's account (insider).
+        await walk(Respondent(sandbox, 6001, "A"), app, clock, "Ani", "PT Satu", 5, 4)
+        await walk(Respondent(sandbox, 6002, "B"), app, clock, "Ani", "PT Satu", 5, 3)
+        await walk(Respondent(sandbox, 6003, "C"), app, clock, "Cici", "PT Satu", 1.5, 3)
+        await walk(Respondent(sandbox, 6004, "D"), app, clock, "Dodi", "PT Satu", 1, 4)
+        await walk(Respondent(sandbox, admin, "E"), app, clock, "Eka", "PT Satu", 5, 3)
+        await walk(Respondent(sandbox, 6006, "F"), app, clock, "Fajar", "PT Dua", 5, 3)
+        rt = runtime(app)
+        summary = summarize(
+            config.storage.path, "2025-01", rt.questionnaire, SERVICES, 30, rules=rules
+        )
+        post = post_text(summary, 0, staff_words(rt))
+
+    assert summary["quality"] == {
+        "fast": 2,
+        "bursts": 5,
+        "repeats": 2,
+        "insiders": 1,
+        "straight_fast": 1,
+    }
+    assert summary["responses"] == 6  # flagged, and still counted
+    assert "🔎 Periksa: 2 terlalu cepat · 5 beruntun dari satu instansi" in post
+    assert "Ani" not in post and "PT Satu" not in post
+
+
+def test_staff_ids_must_be_telegram_ids(tmp_path: Path) -> None:
+    path = unit_config(tmp_path)
+    path.write_text(path.read_text("utf-8") + '\n[integrity]\nstaff_ids = ["budi"]\n', "utf-8")
+    with pytest.raises(ConfigError, match=r"\[integrity\] staff_ids"):
+        load_config(path)

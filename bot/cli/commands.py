@@ -97,6 +97,7 @@ def report(args: argparse.Namespace) -> int:
             services,
             config.survey.monthly_quota,
             args.service,
+            rules=config.quality_rules,
         )
         print(json.dumps(summary, ensure_ascii=False))
         if summary["responses"] == 0:
@@ -122,6 +123,7 @@ def report(args: argparse.Namespace) -> int:
                 links=survey_links(config.storage.path, config.services),
                 legal_basis=config.reports.legal_basis,
                 unit_texts=config.reports.unit_texts,
+                quality=config.quality_rules,
             )
             files = build_report(request, staging, allow_empty=False)
     except NoResponses as empty:  # a report of nothing would read as if the survey had run

@@ -110,6 +110,7 @@ async def _job(rt: Runtime, period: str) -> ReportRequest:
         links=links_of(username, config.services),
         legal_basis=config.reports.legal_basis,
         unit_texts=config.reports.unit_texts,
+        quality=config.quality_rules,
     )
 
 
@@ -158,7 +159,9 @@ def summary_of(job: ReportRequest) -> dict[str, Any]:
     """Runs in a worker thread: the month's summary alone, without any file."""
     from analysis.summary import summarize
 
-    return summarize(job.db_path, job.period, job.questionnaire, job.services, job.quota)
+    return summarize(
+        job.db_path, job.period, job.questionnaire, job.services, job.quota, rules=job.quality
+    )
 
 
 def build_files(job: ReportRequest) -> Files:

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.messages import Messages
+from bot.messages import Messages, Safe
 from bot.telegram_text import clip
 from survey.questionnaire import Questionnaire
 from survey.scoring import round_half_up
@@ -89,6 +89,7 @@ def stats_text(
     )
     if summary.get("late"):
         lines.append(words.get("admin_stats_late", late=summary["late"]))
+    lines += _quality(summary, words)
     lines += _indices(summary, words)
     lines += ["", *_services(summary, words), ""]
     lines.append(words.get("admin_stats_drafts", count=drafts))
@@ -120,7 +121,15 @@ def _counts(summary: Mapping[str, Any], words: Wording) -> list[str]:
         line += words.get("staff_post_beyond", beyond=summary["beyond_quota"])
     if summary.get("late"):
         line += words.get("staff_post_late", late=summary["late"])
-    return [line]
+    return [line, *_quality(summary, words)]
+
+
+def _quality(summary: Mapping[str, Any], words: Wording) -> list[str]:
+    """The month's data-quality signals, when any submission raised one (README, "Integritas
+    data"): counts only, each to be looked at, none excluded."""
+    signals = summary.get("quality") or {}
+    shown = [words.get(f"quality_{name}", count=count) for name, count in signals.items() if count]
+    return [words.get("quality_line", signals=Safe(" · ".join(shown)))] if shown else []
 
 
 def _indices(summary: Mapping[str, Any], words: Wording) -> list[str]:

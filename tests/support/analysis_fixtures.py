@@ -46,6 +46,7 @@ SUMMARY_KEYS = (
     "elements",
     "services",
     "lke",
+    "quality",
 )
 
 TEST_SECRET = "0" * 64  # the person_key secret of these files
