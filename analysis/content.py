@@ -19,7 +19,7 @@ from analysis.db import load_period
 from analysis.demographics import Demographics, demographics
 from analysis.indices import LKE_MONTHS, Breakdown, Lke, PeriodIndices, lke
 from analysis.periods import month_name
-from analysis.quality import quality
+from analysis.quality import Quality, quality
 from analysis.request import ReportRequest
 from analysis.suggestions import Suggestion
 from analysis.summary import history, summary_dict
@@ -66,6 +66,7 @@ class ReportData:
     summary: Mapping[str, Any]
     legal_basis: tuple[str, ...] = ()
     unit_texts: UnitTexts = field(default_factory=UnitTexts)
+    quality: Quality = field(default_factory=Quality)  # the month's data-quality signals
 
     @property
     def month(self) -> str:
@@ -179,6 +180,7 @@ def gather(request: ReportRequest) -> ReportData:
         else history(db_path, period, questionnaire, quota, LKE_MONTHS, services)
     )
     lke_value = lke(unit_months, period, questionnaire)
+    signals = quality(db_path, period, questionnaire, request.quality)
     return ReportData(
         period=period,
         questionnaire=questionnaire,
@@ -195,11 +197,8 @@ def gather(request: ReportRequest) -> ReportData:
         unit_total=unit_months[period].overall,
         lke=lke_value,
         demographics=demographics(frame, questionnaire),
-        summary=summary_dict(
-            months[period],
-            lke_value,
-            quality(db_path, period, questionnaire, request.quality),
-        ),
+        summary=summary_dict(months[period], lke_value, signals),
+        quality=signals,
         legal_basis=tuple(request.legal_basis),
         unit_texts=request.unit_texts or UnitTexts(),
     )

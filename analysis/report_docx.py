@@ -29,6 +29,7 @@ from analysis.report_docx_results import group_title, write_results
 from analysis.report_text import (
     join_id,
     no_data_sentence,
+    quality_paragraph,
     quota_sentence,
     survey_period,
     surveys_named,
@@ -258,6 +259,7 @@ def _survey_data(doc: ReportDocument, data: ReportData) -> None:
     for row, title in groups:
         doc.merge_row(table, row, title)
     doc.paragraph(text("docx.survey_data.total", total=count_phrase(data.indices.respondents)))
+    doc.paragraph(quality_paragraph(data))
     doc.heading(text("docx.survey_data.services_heading"), 2)
     shorts = [d.short for d in data.questionnaire.indices.values()]
     doc.caption(text("docx.survey_data.services_caption", table=number + 1, month=data.month))

@@ -16,7 +16,7 @@ from analysis.content import ReportData
 from analysis.indices import Breakdown, IndexValue
 from analysis.numbers import count_phrase, format_edge, format_id
 from analysis.periods import month_name, month_span
-from analysis.texts import text
+from analysis.texts import text, words
 from survey.period import Period
 from survey.questionnaire import Questionnaire
 
@@ -270,3 +270,22 @@ def lke_sentence(data: ReportData, names: Mapping[str, str]) -> str:
     if data.service is not None:
         return text("sentence.lke.result_unit", unit=data.unit, values=said, basis=basis)
     return text("sentence.lke.result", values=said, basis=basis)
+
+
+def quality_paragraph(data: ReportData) -> str:
+    """The month's data-quality signals in one honest sentence: what was flagged, and that
+    nobody was excluded."""
+    flagged = len(data.quality.flagged)
+    if not flagged:
+        return text("docx.survey_data.quality_none")
+    found = [
+        f"{count} {text(f'xlsx.quality.signal.{signal}')}"
+        for signal, count in data.quality.as_json().items()
+        if count
+    ]
+    return text(
+        "docx.survey_data.quality",
+        count=count_phrase(flagged),
+        signals=join_id(found),
+        sheet=words("xlsx.sheets")[6],
+    )

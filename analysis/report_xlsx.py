@@ -49,6 +49,7 @@ from analysis.suggestions import Suggestion, concerns_anti_corruption
 from analysis.texts import text, words
 from analysis.zones import zone_label
 from survey.period import Period
+from survey.questionnaire import PERSONAL
 from survey.safe_text import clean
 
 __all__ = ["SHEETS", "write_xlsx"]
@@ -75,6 +76,7 @@ def write_xlsx(data: ReportData, path: str | PathLike[str]) -> Path:
     _demographics(book.create_sheet(SHEETS[3]), data)
     _respondents(book.create_sheet(SHEETS[4]), data)
     _suggestions(book.create_sheet(SHEETS[5]), data)
+    _quality(book.create_sheet(SHEETS[6]), data)
     target = Path(path)
     book.save(target)
     return target
@@ -259,6 +261,37 @@ def _respondents(sheet: Any, data: ReportData) -> None:
         sheet.cell(first + index, 2).number_format = TIME_FORMAT
     sheet.freeze_panes = "A4"
     _widths(sheet, (6, 18, 40, *(18 for _ in identity), *(5 for _ in codes)))
+
+
+def _quality(sheet: Any, data: ReportData) -> None:
+    """The submissions a data-quality signal flagged, by their number on the Responden sheet."""
+    _title(sheet, text("xlsx.quality.title", month=data.month), data)
+    _add(sheet, [text("xlsx.quality.note")])
+    frame = data.frame
+    flagged = frame[frame["id"].isin(list(data.quality.flagged))] if len(frame) else frame
+    if flagged.empty:
+        _add(sheet, [text("xlsx.quality.none")])
+        return
+    header = list(words("xlsx.quality.header"))
+    personal = [key for key in PERSONAL if data.include_personal and key in frame.columns]
+    language = data.questionnaire.reference_language
+    titles = {q.key: q.column_text[language] for q in data.questionnaire.identity}
+    _header(sheet, (*header, *(titles[key] for key in personal)))
+    counted = data.counted
+    numbers = dict(zip(counted["id"], data.respondent_numbers(), strict=True))
+    for row in flagged.to_dict("records"):
+        signals = data.quality.flagged[int(row["id"])]
+        time = row["submitted_at"].to_pydatetime().replace(tzinfo=None, microsecond=0)
+        _add(
+            sheet,
+            [
+                numbers.get(row["id"], DASH),
+                data.service_name(str(row["service"])),
+                time,
+                ", ".join(text(f"xlsx.quality.signal.{signal}") for signal in signals),
+                *(str(row[key] or "") for key in personal),
+            ],
+        )
 
 
 def _suggestions(sheet: Any, data: ReportData) -> None:

@@ -36,7 +36,10 @@ def test_workbook_has_the_staff_sheets_in_order(built: Built) -> None:
         assert book.sheetnames == list(SHEETS)
     finally:
         book.close()
-    assert SHEETS == ("Ringkasan", "Per unsur", "Per layanan", "Demografi", "Responden", "Saran")
+    assert (
+        *("Ringkasan", "Per unsur", "Per layanan", "Demografi", "Responden", "Saran"),
+        "Mutu data",
+    ) == SHEETS
 
 
 def test_summary_sheet_shows_ipp_3_92_and_its_category(built: Built) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from analysis.report import ReportRequest, build_report
 from analysis.summary import summarize
 from bot import integrity
 from bot.config import Config, ConfigError
@@ -19,6 +20,7 @@ from bot.staff.post import staff_words
 from bot.staff.text import post_text
 from tests.support.analysis_fixtures import SERVICES
 from tests.support.app import Clock, running, unit_config
+from tests.support.documents import docx_text, xlsx_rows, xlsx_text
 from tests.support.staff import STAFF
 from tests.support.survey import ITEMS, finish, identity
 
@@ -118,22 +120,29 @@ async def test_without_a_complaint_url_no_link_is_shown_and_without_a_chat_the_f
 
 
 async def walk(
-    r: Respondent, app: object, clock: Clock, name: str, institution: str, pace: float, score: int
+    r: Respondent,
+    app: object,
+    clock: Clock,
+    name: str,
+    institution: str,
+    pace: float,
+    score: int,
+    first: int = 3,
 ) -> None:
-    """A whole survey, ``pace`` seconds per rated item, every item at ``score``."""
+    """A whole survey, ``pace`` seconds per rated item: U1 at ``first``, the rest at ``score``."""
     await r.command(app, "start", "cpob")  # type: ignore[arg-type]
     await identity(r, app, name=name, institution=institution)  # type: ignore[arg-type]
     await r.tap(app, "Januari 2025")  # type: ignore[arg-type]
     for n, _ in enumerate(ITEMS):
         clock.advance(seconds=pace)
-        await r.tap(app, f"{score if n else 3} · ")  # type: ignore[arg-type]
+        await r.tap(app, f"{score if n else first} · ")  # type: ignore[arg-type]
     await r.tap(app, "Lewati")  # type: ignore[arg-type]
     await r.tap(app, "✅ Kirim")  # type: ignore[arg-type]
     clock.advance(minutes=1)
 
 
 async def test_a_crafted_month_shows_each_signal_and_excludes_no_one(
-    config: Config, sandbox: SandboxRequest, clock: Clock
+    config: Config, sandbox: SandboxRequest, clock: Clock, tmp_path: Path
 ) -> None:
     admin = 7001
     rules = replace(config.integrity.quality, insiders=frozenset({admin}))
@@ -144,8 +153,8 @@ async def test_a_crafted_month_shows_each_signal_and_excludes_no_one(
         # and straight), one from an admin's account (insider).
         await walk(Respondent(sandbox, 6001, "A"), app, clock, "Ani", "PT Satu", 5, 4)
         await walk(Respondent(sandbox, 6002, "B"), app, clock, "Ani", "PT Satu", 5, 3)
-        await walk(Respondent(sandbox, 6003, "C"), app, clock, "Cici", "PT Satu", 1.5, 3)
-        await walk(Respondent(sandbox, 6004, "D"), app, clock, "Dodi", "PT Satu", 1, 4)
+        await walk(Respondent(sandbox, 6003, "C"), app, clock, "Cici", "PT Satu", 1.5, 3, first=4)
+        await walk(Respondent(sandbox, 6004, "D"), app, clock, "Dodi", "PT Satu", 1, 4, first=4)
         await walk(Respondent(sandbox, admin, "E"), app, clock, "Eka", "PT Satu", 5, 3)
         await walk(Respondent(sandbox, 6006, "F"), app, clock, "Fajar", "PT Dua", 5, 3)
         rt = runtime(app)
@@ -164,6 +173,15 @@ async def test_a_crafted_month_shows_each_signal_and_excludes_no_one(
     assert summary["responses"] == 6  # flagged, and still counted
     assert "🔎 Periksa: 2 terlalu cepat · 5 beruntun dari satu instansi" in post
     assert "Ani" not in post and "PT Satu" not in post
+
+    request = ReportRequest(config.storage.path, "2025-01", rt.questionnaire, SERVICES, 30)
+    files = build_report(replace(request, quality=rules), tmp_path / "out")
+    sheet = xlsx_rows(files.xlsx, "Mutu data")
+    flagged = [row for row in sheet if isinstance(row[0], int)]
+    assert [row[0] for row in flagged] == [1, 2, 3, 4, 5]  # Fajar (6th) raised none
+    assert flagged[3][3] == "terlalu cepat, beruntun dari satu instansi, seragam dan cepat"
+    assert "Ani" not in xlsx_text(files.xlsx).split("Mutu data")[-1]
+    assert "Pemeriksaan mutu data menandai 5 (lima) isian untuk diperiksa" in docx_text(files.docx)
 
 
 def test_staff_ids_must_be_telegram_ids(tmp_path: Path) -> None:
