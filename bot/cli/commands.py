@@ -141,6 +141,27 @@ def report(args: argparse.Namespace) -> int:
     return 0
 
 
+def audit(args: argparse.Namespace) -> int:
+    """Prints the month's audit trail (bot/store/events.py), oldest first."""
+    from bot.store import events
+
+    period = _period(args.period)
+    config = load(args.config, need_token=False)
+    _existing_database(config.storage.path)
+    found = events.read(config.storage.path, period)
+    if args.json:
+        print(json.dumps(found, ensure_ascii=False, indent=2))
+        return 0
+    if not found:
+        print(say("cli.audit.none", period=period))
+    for event in found:
+        detail = ", ".join(
+            f"{k}={v}" for k, v in event.items() if k not in ("id", "at", "kind", "period")
+        )
+        print(f"{event['at']}  {event['kind']}  {detail}".rstrip())
+    return 0
+
+
 def export(args: argparse.Namespace) -> int:
     from bot.cli import transfer
 
@@ -187,7 +208,7 @@ def import_file(args: argparse.Namespace) -> int:
     if not database.exists():  # a first install, or a mistyped [storage] path: say which
         print(say("cli.import.new_database", path=database))
     _prepare_database(Storage(database))
-    result = importing.store(config, checked.rows)
+    result = importing.store(config, checked.rows, args.file)
     print(say("cli.import.done", added=result.added, identical=result.identical))
     for period, count in result.late.items():
         print(say("cli.import.late", period=period, count=count))

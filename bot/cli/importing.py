@@ -233,19 +233,25 @@ class _RowParser:
         return int(text)
 
 
-def store(config: Config, rows: Sequence[Mapping[str, Any]]) -> ImportResult:
+def store(
+    config: Config, rows: Sequence[Mapping[str, Any]], source: Path | None = None
+) -> ImportResult:
     """Stores checked rows in one transaction; a row identical to a stored one is counted only.
 
     Each stored submission stands for one row: a file holding a submission twice adds the second
     copy unless the database holds two. Name and institution are compared too, unless the file
-    has none at all (an export without them).
+    has none at all (an export without them). The audit trail records, per month, the rows
+    added and the file's name and SHA-256 (``source``).
     """
+    digest = hashlib.sha256(source.read_bytes()).hexdigest() if source is not None else None
+    name = source.name if source is not None else None
     keys = [q.key for q in config.survey.questionnaire.identity]
     personal = [key for key in PERSONAL if key in keys]
     if not any(row["identity"].get(key) for row in rows for key in personal):
         keys = [key for key in keys if key not in personal]
     added = identical = 0
     late: Counter[str] = Counter()
+    per_month: Counter[str] = Counter()
     with importing(config.storage.path) as into:
         periods = sorted({row["period"] for row in rows})
         closed = _closed_periods(into, config, periods)
@@ -259,7 +265,10 @@ def store(config: Config, rows: Sequence[Mapping[str, Any]]) -> ImportResult:
             is_late = row["period"] in closed
             into.add(row, _row_key(row), is_late)
             added += 1
+            per_month[row["period"]] += 1
             late[row["period"]] += is_late
+        for period in periods:
+            into.event(period, file=name, sha256=digest, added=per_month[period])
         _closed_periods(into, config, periods)  # months past their post time close behind it
     return ImportResult(added, identical, late={p: n for p, n in sorted(late.items()) if n})
 

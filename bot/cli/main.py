@@ -193,6 +193,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     report.options.add_argument("--out", type=Path, metavar=folder, help=say("cli.help.report_out"))
     report.options.add_argument("--json", action="store_true", help=say("cli.help.json"))
+    audit = command("audit", commands.audit)
+    audit.arguments.add_argument("period", metavar="YYYY-MM", help=say("cli.help.period"))
+    audit.options.add_argument("--json", action="store_true", help=say("cli.help.json"))
     export = command("export", commands.export)
     export.arguments.add_argument("period", metavar="YYYY-MM", help=say("cli.help.period"))
     export.options.add_argument(

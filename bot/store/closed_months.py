@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from analysis.db import ranked, register
+from bot.store import events
 from bot.store.connection import _first_of, _rows_of, iso, parse_time
 
 logger = logging.getLogger(__name__)
@@ -87,6 +88,7 @@ def close_month(
     )
     if cursor.rowcount:
         logger.info("month %s closed (%s)", period, reason)
+        events.record(db, "month_closed", period, now, reason=reason, quota=quota)
     return cursor.rowcount == 1
 
 

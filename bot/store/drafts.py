@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from bot.store import events
 from bot.store.closed_months import Closing, close_month, closed_month
 from bot.store.connection import _first_of, _rows_of, iso, parse_time
 from bot.store.submissions import SAME_PERSON, Submission, insert_submission, submission_where
@@ -196,6 +197,9 @@ def set_editing(
     db.execute(
         "UPDATE drafts SET editing = ?, updated_at = ? WHERE id = ?", (key, iso(now), draft_id)
     )
+    if key is not None:
+        period = draft.answers.get("period")
+        events.record(db, "review_change", period, now, draft=draft_id, key=key)
     return load_draft(db, draft_id)
 
 
@@ -251,6 +255,8 @@ def submit(
         scores={code: int(answers[code]) for code in item_codes},
         late=late,
     )
+    kind = "late_submission" if late else "submission"
+    events.record(db, kind, period, now, submission=submission_id, service=draft.service)
     if due is not None:  # an empty month closes behind its first submission after its post time
         close_month(db, period, "post_time", due.quota, now)
     db.execute(

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.store import events
 from bot.store.connection import iso
 from bot.store.settings import remember, setting
 from bot.store.storage import Storage
@@ -53,11 +54,17 @@ def _scan(db: sqlite3.Connection, flag_of: FlagOf, now: str) -> int:
     for submission_id, suggestion, scores in rows:
         flag = flag_of(json.loads(scores or "{}"), suggestion)
         if flag is not None:
-            found += db.execute(
+            added = db.execute(
                 "INSERT OR IGNORE INTO red_flags (submission_id, flagged_at, items, words) "
                 "VALUES (?, ?, ?, ?)",
                 (submission_id, now, json.dumps(flag.items), json.dumps(flag.words)),
             ).rowcount
+            if added:
+                (period,) = db.execute(
+                    "SELECT period FROM submissions WHERE id = ?", (submission_id,)
+                ).fetchone()
+                events.record(db, "red_flag", period, now, submission=submission_id)
+            found += added
         after = max(after, submission_id)
     remember(db, AFTER, str(after), now)
     return found

@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.store import settings
+from bot.store import events, settings
 from bot.store.connection import iso
 from bot.store.drafts import upsert_answer
 from bot.store.storage import Storage
@@ -102,6 +102,7 @@ def _erase(db: sqlite3.Connection, user_id: int, keys: list[str], now: str) -> E
     ).lastrowid
     # Recorded with the erasure itself, so a crash before the checkpoint cannot forget it.
     settings.remember(db, CHECKPOINT_PENDING, str(erasure), now)
+    events.record(db, "erasure", None, now, submissions=submissions, drafts=drafts)
     return Erasure(submissions=submissions, drafts=drafts, cancelled=cancelled)
 
 

@@ -21,7 +21,7 @@ from typing import Literal
 
 from analysis.suggestions import is_placeholder
 from bot.config import Service
-from bot.store import settings
+from bot.store import events, settings
 from bot.store.closed_months import close_month
 from bot.store.connection import _changes_of, _first_of, _rows_of, iso, parse_time
 from bot.store.storage import Storage
@@ -126,12 +126,18 @@ async def mark_sent(
     now: datetime,
 ) -> None:
     """Records that ``part`` went out, with the ids of its messages."""
-    await storage.write(
-        _changes_of,
+    await storage.write(_mark_sent, period, chat_id, part, list(message_ids), iso(now))
+
+
+def _mark_sent(
+    db: sqlite3.Connection, period: str, chat_id: int, part: str, ids: list[int], now: str
+) -> None:
+    db.execute(
         "UPDATE posts SET status = 'sent', sent_at = ?, message_ids = ?, claimed_until = NULL, "
         "last_error = NULL WHERE period = ? AND chat_id = ? AND part = ?",
-        (iso(now), json.dumps(list(message_ids)), period, chat_id, part),
+        (now, json.dumps(ids), period, chat_id, part),
     )
+    events.record(db, "post_sent", period, now, part=part, messages=len(ids))
 
 
 async def release(storage: Storage, period: str, chat_id: int, owner: str, error: str) -> None:

@@ -12,10 +12,11 @@ import contextlib
 import json
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bot.store import events
 from bot.store.closed_months import Closing, close_month, closed_month
 from bot.store.submissions import insert_submission
 
@@ -25,6 +26,10 @@ class Import:
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self._db = db
+
+    def event(self, period: str, **detail: object) -> None:
+        """Records the import of ``period``'s rows in the audit trail."""
+        events.record(self._db, "import", period, datetime.now(UTC), **detail)
 
     def closed(self, periods: Sequence[str], closing: Closing | None, now: datetime) -> set[str]:
         """The months among ``periods`` that are closed, closing first those that ``closing``
