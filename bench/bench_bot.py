@@ -62,8 +62,8 @@ from telegram.ext import (
 import bot.app
 import bot.store.connection
 from bot.app import CONCURRENT_UPDATES, build_application
-from bot.config import Config
 from bot.processing import PerUserUpdateProcessor
+from bot.sections import Config
 
 RSS_GOAL = 150.0
 

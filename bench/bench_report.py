@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING
 from bot.store import Storage
 
 if TYPE_CHECKING:
-    from bot.config import Config
+    from bot.sections import Config
 
 # harness (which imports telegram) is imported inside the functions: the bot's report child
 # re-imports this script as its main module, and should import what it does under

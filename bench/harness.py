@@ -36,8 +36,9 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 from telegram import Update  # noqa: E402
 from telegram.ext import Application  # noqa: E402
 
-from bot.config import TOKEN_ENV, Config, load  # noqa: E402
+from bot.config import TOKEN_ENV, load  # noqa: E402
 from bot.sandbox import SandboxRequest  # noqa: E402
+from bot.sections import Config  # noqa: E402
 
 TOKEN = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef"
 App = Application[Any, Any, Any, Any, Any, Any]

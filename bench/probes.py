@@ -15,8 +15,8 @@ from typing import Any
 import harness as h  # puts the repository on sys.path
 
 import bot.store.connection
-from bot.config import Config
 from bot.runtime import runtime
+from bot.sections import Config
 
 STALL_GOAL = 0.100  # seconds the event loop may stall while a report is built
 

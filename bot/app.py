@@ -25,11 +25,11 @@ from telegram.request import BaseRequest
 from bot import integrity, menus, messages, reminders
 from bot.admin import alerts
 from bot.admin import commands as admin
-from bot.config import Config
 from bot.processing import PerUserUpdateProcessor
 from bot.respondent import buttons, conversation, privacy
 from bot.respondent.screens import Renderer
 from bot.runtime import KEY, Runtime, runtime, utc_now
+from bot.sections import Config
 from bot.staff import closed_months
 from bot.staff import post as staff
 from bot.store import Storage, StorageGone, StorageUnavailable

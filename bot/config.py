@@ -33,25 +33,7 @@ from survey import questionnaire as questionnaire_module
 from survey import unit_texts as unit_texts_module
 from survey.console import read_toml, say
 
-# The sections' types live in bot.sections; callers reach them here, with load().
-__all__ = [
-    "DEEP_LINK_CODE",
-    "SECTIONS",
-    "TOKEN_ENV",
-    "TOKEN_SHAPE",
-    "URL",
-    "Config",
-    "ConfigError",
-    "IntegrityConfig",
-    "RemindersConfig",
-    "ReportsConfig",
-    "Service",
-    "StorageConfig",
-    "SurveyConfig",
-    "TelegramConfig",
-    "WebhookConfig",
-    "load",
-]
+__all__ = ["DEEP_LINK_CODE", "SECTIONS", "TOKEN_ENV", "TOKEN_SHAPE", "URL", "ConfigError", "load"]
 
 TOKEN_ENV = "SURVEIBOT_TOKEN"
 DEEP_LINK_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")

@@ -14,9 +14,9 @@ from typing import Any
 
 from telegram.ext import Application, CallbackContext
 
-from bot.config import Config
 from bot.messages import Messages
 from bot.respondent.screens import Renderer
+from bot.sections import Config
 from bot.store import Storage
 from survey.questionnaire import Questionnaire
 

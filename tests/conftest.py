@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import TOKEN_ENV, Config, load
+from bot.config import TOKEN_ENV, load
 from bot.sandbox import Respondent, SandboxRequest
+from bot.sections import Config
 from survey import console
 from survey.questionnaire import Questionnaire
 from survey.questionnaire import load as load_questionnaire

@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 import openpyxl
 import pytest
 
-from bot.config import Config
 from bot.sandbox import Fault, Respondent, SandboxRequest
+from bot.sections import Config
 from bot.staff import report as staff_report
 from bot.staff.report import build_files
 from tests.support.admin import (

@@ -14,9 +14,9 @@ import pytest
 
 from bot import integrity
 from bot.cli.main import main
-from bot.config import Config
 from bot.runtime import runtime
 from bot.sandbox import Respondent, SandboxRequest
+from bot.sections import Config
 from bot.store import staff as staff_store
 from tests.support.app import REPO, Clock, running
 from tests.support.staff import STAFF

@@ -20,8 +20,8 @@ import pytest
 
 from analysis.report import ReportRequest, build_report
 from bot.cli.main import main
-from bot.config import Config
 from bot.sandbox import Respondent, SandboxRequest
+from bot.sections import Config
 from bot.staff import closed_months
 from bot.staff import post as staff
 from bot.store import close_month

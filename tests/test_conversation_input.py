@@ -9,9 +9,9 @@ import sqlite3
 import pytest
 from telegram import Update
 
-from bot.config import Config
 from bot.respondent.taps import acknowledge
 from bot.sandbox import Respondent, SandboxRequest
+from bot.sections import Config
 from tests.support.app import App, Clock, running
 from tests.support.survey import (
     about,

@@ -20,9 +20,9 @@ from typing import Any
 
 import pytest
 
-from bot.config import Config
 from bot.runtime import runtime
 from bot.sandbox import Respondent, SandboxRequest, channel_chat, group_chat, supergroup_chat, user
+from bot.sections import Config
 from bot.store import REVIEW
 from tests.support.app import App
 from tests.support.crowd import Person

@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 
 from bot import reminders
-from bot.config import Config
 from bot.messages import Messages
 from bot.runtime import runtime
 from bot.sandbox import Fault, Respondent, SandboxRequest
+from bot.sections import Config
 from bot.staff import post as staff
 from survey.questionnaire import Questionnaire
 from tests.support.app import App, Clock, running

@@ -10,9 +10,9 @@ from telegram.ext import AIORateLimiter
 from telegram.request import HTTPXRequest
 
 from bot.app import build_application
-from bot.config import Config
 from bot.runtime import runtime
 from bot.sandbox import Fault, Respondent, SandboxRequest
+from bot.sections import Config
 from tests.support.app import App, Clock, running
 from tests.support.flaky import answers, injected, take_expected_errors
 from tests.support.survey import first_item, rows

@@ -12,10 +12,11 @@ import pytest
 from analysis.report import ReportRequest, build_report
 from analysis.summary import summarize
 from bot import integrity
-from bot.config import Config, ConfigError
+from bot.config import ConfigError
 from bot.config import load as load_config
 from bot.runtime import runtime
 from bot.sandbox import Fault, Respondent, SandboxRequest
+from bot.sections import Config
 from bot.staff.post import staff_words
 from bot.staff.text import post_text
 from tests.support.analysis_fixtures import SERVICES

@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from bot.config import Config
 from bot.sandbox import Fault, SandboxRequest
+from bot.sections import Config
 from tests.support.app import Clock, running
 
 ADMINS = (9001, 9002)

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from bot import reminders
-from bot.config import Config
 from bot.sandbox import Respondent, SandboxRequest
+from bot.sections import Config
 from tests.support.app import App, Clock, running
 from tests.support.survey import ITEMS, begin, fill, rows
 

@@ -14,9 +14,9 @@ import pytest
 from analysis.summary import summarize
 from bot import messages
 from bot.cli.main import main
-from bot.config import Config
 from bot.config import load as load_config
 from bot.sandbox import Respondent, SandboxRequest
+from bot.sections import Config
 from bot.staff.text import Wording, post_text
 from survey.questionnaire import DEFAULT_PATH, Questionnaire, QuestionnaireError, load
 from tests.support.analysis_fixtures import SERVICES, SurveyDb

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot import reminders
-from bot.config import Config
 from bot.runtime import runtime
 from bot.sandbox import Fault, Respondent, SandboxRequest
+from bot.sections import Config
 from tests.support.app import App, Clock, running
 from tests.support.survey import answer_all, identity, rows
 

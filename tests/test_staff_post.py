@@ -12,9 +12,9 @@ from datetime import UTC, datetime, time
 
 import pytest
 
-from bot.config import Config
 from bot.pacing import GroupLimit
 from bot.sandbox import SandboxRequest
+from bot.sections import Config
 from bot.staff import post as staff
 from bot.staff import report as staff_report
 from bot.store import staff as staff_store

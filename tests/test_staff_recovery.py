@@ -6,8 +6,8 @@ import asyncio
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from bot.config import Config
 from bot.sandbox import Fault, SandboxRequest
+from bot.sections import Config
 from bot.staff import post as staff
 from bot.store import staff as staff_store
 from tests.support.app import Clock, running

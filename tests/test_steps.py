@@ -11,8 +11,8 @@ from typing import Any, ClassVar
 
 import pytest
 
-from bot.config import Config
 from bot.sandbox import Respondent, SandboxRequest
+from bot.sections import Config
 from survey import questionnaire as questionnaire_module
 from survey.identity import IDENTITY_KINDS, IdentityStep
 from survey.questionnaire import DEFAULT_PATH, load

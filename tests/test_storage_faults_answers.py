@@ -20,9 +20,9 @@ from typing import Any
 
 import pytest
 
-from bot.config import Config
 from bot.runtime import runtime
 from bot.sandbox import Respondent, SandboxRequest
+from bot.sections import Config
 from tests.support.app import App
 from tests.support.storage_faults import (
     TRY_AGAIN,

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Config
 from bot.sandbox import Respondent, SandboxRequest
+from bot.sections import Config
 from tests.support.app import App, Clock, running
 from tests.support.storage_faults import (
     TRY_AGAIN,

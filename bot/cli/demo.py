@@ -22,7 +22,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from bot.config import Config, load
+from bot.config import load
+from bot.sections import Config
 from bot.store.files import tidy
 from survey import console
 from survey.period import Period

@@ -24,7 +24,7 @@ from bot.cli.transfer import (
     header,
     unquote,
 )
-from bot.config import Config
+from bot.sections import Config
 from bot.store.transfer import Import, importing
 from survey.console import say
 from survey.period import Period

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.config import Config
+from bot.sections import Config
 from survey.console import say
 from survey.questionnaire import PERSONAL, Questionnaire
 

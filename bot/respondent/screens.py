@@ -12,8 +12,8 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import encode
-from bot.config import Config
 from bot.messages import Messages, Safe
+from bot.sections import Config
 from bot.store import REVIEW, Draft
 from bot.telegram_text import clip
 from survey.questionnaire import LANGUAGE, PERIOD, SUGGESTION, Questionnaire

@@ -24,8 +24,8 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot.config import Config
 from bot.runtime import Runtime, runtime
+from bot.sections import Config
 from bot.staff.post import CATCH_UP_MONTHS, latest_due, post_time, staff_words
 from bot.staff.text import Wording
 from bot.store import Closing

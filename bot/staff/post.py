@@ -35,9 +35,9 @@ from typing import Any, Literal
 from telegram.error import ChatMigrated, TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot.config import ReportsConfig
 from bot.pacing import GroupLimit
 from bot.runtime import Runtime, runtime
+from bot.sections import ReportsConfig
 from bot.staff.report import BuildFailed, Report, build
 from bot.staff.send import send_part
 from bot.staff.text import Wording

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Literal
 
 from analysis.suggestions import is_placeholder
-from bot.config import Service
+from bot.sections import Service
 from bot.store import events, settings
 from bot.store.closed_months import close_month
 from bot.store.connection import _changes_of, _first_of, _rows_of, iso, parse_time

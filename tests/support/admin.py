@@ -13,8 +13,8 @@ from dataclasses import replace
 
 import pytest
 
-from bot.config import Config
 from bot.sandbox import Respondent, SandboxRequest
+from bot.sections import Config
 from tests.support.app import App, Clock, running
 from tests.support.staff import (
     ADMIN,

@@ -11,8 +11,8 @@ from typing import Any
 from telegram.ext import Application, ContextTypes
 
 from bot.app import build_application
-from bot.config import Config
 from bot.sandbox import SandboxRequest
+from bot.sections import Config
 
 REPO = Path(__file__).resolve().parents[2]
 TOKEN = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef"

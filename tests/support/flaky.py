@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from telegram.error import NetworkError, RetryAfter
 
-from bot.config import Config
 from bot.sandbox import Fault, SandboxRequest
+from bot.sections import Config
 from tests.support.app import App
 from tests.support.survey import rows
 

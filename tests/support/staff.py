@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from bot.config import Config
 from bot.sandbox import Call, SandboxRequest
+from bot.sections import Config
 from tests.support.app import App, Clock, running
 from tests.support.fake_report import PNG, use_tiny_files
 

@@ -13,8 +13,8 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.config import Config
 from bot.sandbox import Respondent
+from bot.sections import Config
 from tests.support.app import App
 
 ITEMS = ["U1", "U2", "U3", "U4", "U5", "U6", "U7", "U8", "P1", "P2", "P3", "P4", "P5"]
