@@ -70,8 +70,9 @@ def quality(
         found[sid].append("bursts")
     for sid in _repeats(rows):
         found[sid].append("repeats")
-    ordered = {row.id: tuple(s for s in SIGNALS if s in found[row.id]) for row in rows}
-    return Quality({sid: signals for sid, signals in ordered.items() if signals})
+    return Quality(
+        {row.id: tuple(s for s in SIGNALS if s in found[row.id]) for row in rows if row.id in found}
+    )
 
 
 def _norm(text: str) -> str:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from analysis.db import connect_readonly
 from bot.store.connection import iso
 
 __all__ = ["KINDS", "read", "record"]
@@ -44,8 +44,7 @@ def record(
 def read(db_path: Path, period: str) -> list[dict[str, Any]]:
     """The events of ``period``, and those of no month (an erasure) that happened in it, in the
     order they happened (read-only)."""
-    uri = f"{db_path.resolve().as_uri()}?mode=ro"
-    with closing(sqlite3.connect(uri, uri=True)) as db:
+    with connect_readonly(db_path) as db:
         rows = db.execute(
             "SELECT id, at, kind, period, detail FROM events "
             "WHERE period = ? OR (period IS NULL AND substr(at, 1, 7) = ?) ORDER BY id",

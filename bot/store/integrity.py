@@ -46,12 +46,13 @@ async def scan(storage: Storage, flag_of: FlagOf, now: datetime) -> int:
 def _scan(db: sqlite3.Connection, flag_of: FlagOf, now: str) -> int:
     after = int(setting(db, AFTER) or 0)
     rows = db.execute(
-        "SELECT s.id, s.suggestion, json_group_object(sc.item, sc.score) FROM submissions AS s "
+        "SELECT s.id, s.period, s.suggestion, json_group_object(sc.item, sc.score) "
+        "FROM submissions AS s "
         "LEFT JOIN scores AS sc ON sc.submission_id = s.id WHERE s.id > ? GROUP BY s.id",
         (after,),
     ).fetchall()
     found = 0
-    for submission_id, suggestion, scores in rows:
+    for submission_id, period, suggestion, scores in rows:
         flag = flag_of(json.loads(scores or "{}"), suggestion)
         if flag is not None:
             added = db.execute(
@@ -60,9 +61,6 @@ def _scan(db: sqlite3.Connection, flag_of: FlagOf, now: str) -> int:
                 (submission_id, now, json.dumps(flag.items), json.dumps(flag.words)),
             ).rowcount
             if added:
-                (period,) = db.execute(
-                    "SELECT period FROM submissions WHERE id = ?", (submission_id,)
-                ).fetchone()
                 events.record(db, "red_flag", period, now, submission=submission_id)
             found += added
         after = max(after, submission_id)

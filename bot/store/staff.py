@@ -10,7 +10,6 @@ puts its unsent parts back to ``failed``; a lease that ran out (a dead process) 
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sqlite3
 from collections.abc import Sequence
@@ -19,6 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
+from analysis.db import connect_readonly
 from analysis.suggestions import is_placeholder
 from bot.sections import Service
 from bot.store import events, settings
@@ -194,8 +194,7 @@ def survey_links(db_path: Path, services: Sequence[Service]) -> dict[str, str] |
     the bot has ever run. Reads the database file directly, for the command line."""
     if not db_path.is_file():
         return None
-    uri = f"{db_path.resolve().as_uri()}?mode=ro"
-    with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
+    with connect_readonly(db_path) as db:
         try:
             bot_username = settings.setting(db, BOT_USERNAME)
         except sqlite3.OperationalError:  # a database from before the settings table
