@@ -17,6 +17,7 @@ import pandas as pd
 
 from analysis.db import load_period
 from analysis.demographics import Demographics, demographics
+from analysis.follow_up import actions_shown
 from analysis.indices import LKE_MONTHS, Breakdown, Lke, PeriodIndices, lke
 from analysis.periods import month_name
 from analysis.quality import Quality, quality
@@ -25,6 +26,7 @@ from analysis.suggestions import Suggestion
 from analysis.summary import history, summary_dict
 from analysis.texts import text
 from analysis.zones import resolve_zone
+from survey.follow_up import Action
 from survey.period import Period
 from survey.questionnaire import PERSONAL, Questionnaire
 from survey.unit_texts import UnitTexts
@@ -67,6 +69,7 @@ class ReportData:
     legal_basis: tuple[str, ...] = ()
     unit_texts: UnitTexts = field(default_factory=UnitTexts)
     quality: Quality = field(default_factory=Quality)  # the month's data-quality signals
+    actions: tuple[Action, ...] = ()  # the follow-up actions the report shows (BAB III B)
 
     @property
     def month(self) -> str:
@@ -199,6 +202,7 @@ def gather(request: ReportRequest) -> ReportData:
         demographics=demographics(frame, questionnaire),
         summary=summary_dict(months[period], lke_value, signals),
         quality=signals,
+        actions=actions_shown(db_path, period, zone),
         legal_basis=tuple(request.legal_basis),
         unit_texts=request.unit_texts or UnitTexts(),
     )

@@ -32,10 +32,12 @@ import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from survey.follow_up import Action, Target
 from survey.questionnaire import Questionnaire
 from survey.safe_text import clean
 
@@ -45,11 +47,13 @@ if TYPE_CHECKING:
 __all__ = [
     "Answered",
     "ServiceTally",
+    "actions",
     "answered",
     "connect_readonly",
     "load_period",
     "person_of",
     "ranked",
+    "read_actions",
     "register",
     "tally_frame",
     "tally_periods",
@@ -302,6 +306,49 @@ def answered(db_path: DbPath, period: str, items: Sequence[str]) -> list[Answere
             )
         )
     return found
+
+
+def actions(db_path: DbPath, up_to: str) -> list[Action]:
+    """The follow-up actions of ``up_to`` and every month before it, oldest first: those the
+    month's report may show (:func:`survey.follow_up.shown_in` picks them)."""
+    with connect_readonly(db_path) as db:
+        return read_actions(db, up_to=up_to)
+
+
+def read_actions(
+    db: sqlite3.Connection, *, up_to: str | None = None, number: int | None = None
+) -> list[Action]:
+    """The follow-up actions of months up to ``up_to``, or the one numbered ``number``, or all,
+    oldest first, without their evidence files (``bot/store/actions.py`` reads those)."""
+    where: str = ""
+    args: tuple[object, ...] = ()
+    if number is not None:
+        where, args = "WHERE id = ?", (number,)
+    elif up_to is not None:
+        where, args = "WHERE period <= ?", (up_to,)
+    rows = db.execute(
+        "SELECT id, period, item, red_flag, service, what, who, due, status, recorded_at, "
+        f"done_at, evidence_note, evidence_name, evidence_sha256 FROM actions {where} ORDER BY id",
+        args,
+    ).fetchall()
+    return [
+        Action(
+            id=row[0],
+            period=row[1],
+            target=Target(item=row[2], red_flag=row[3]),
+            service=row[4],
+            what=clean(row[5]),
+            who=clean(row[6]),
+            due=date.fromisoformat(row[7]),
+            status=row[8],
+            recorded_at=datetime.fromisoformat(row[9]),
+            done_at=None if row[10] is None else datetime.fromisoformat(row[10]),
+            evidence_note=None if row[11] is None else clean(row[11]),
+            evidence_name=None if row[12] is None else clean(row[12]),
+            evidence_sha256=row[13],
+        )
+        for row in rows
+    ]
 
 
 def _typed(frame: pd.DataFrame, period: str, questionnaire: Questionnaire) -> pd.DataFrame:

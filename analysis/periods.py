@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from analysis.texts import REPORT_LANGUAGE, text, words
 from survey.period import Period
 
 __all__ = [
     "MONTHS_ID",
     "MONTHS_ID_SHORT",
+    "day_name",
     "month_name",
     "month_span",
     "short_month_name",
@@ -22,6 +25,12 @@ def month_name(period: str, language: str = REPORT_LANGUAGE) -> str:
     month = Period.parse(period)
     names = words("months.long", language)
     return text("months.name", language, month=names[month.month - 1], year=month.year)
+
+
+def day_name(day: date, language: str = REPORT_LANGUAGE) -> str:
+    """``2025-03-31`` → ``31 Maret 2025``."""
+    names = words("months.long", language)
+    return text("months.day", language, day=day.day, month=names[day.month - 1], year=day.year)
 
 
 def month_span(first: str, last: str, language: str = REPORT_LANGUAGE) -> str:

@@ -3,11 +3,12 @@ in its order (sections a, b …, Tabel 1, 2 …): the default's IPP (Tabel 1) wi
 suggestions, IPAK (Tabel 2) with those that concern anti-corruption and the unit's efforts against
 corruption (a note under the first index's result explains the converted value: index × the
 conversion before rounding), the item chart, the 12-month trend and (``lke = true``) the LKE
-PMPZI value, and the follow-up: placeholders, except for an anti-corruption index in its top
-band, where the reference needs none. The respondents' suggestions follow the first index that is
-not about anti-corruption; the anti-corruption parts go with an index whose questionnaire entry
-says ``anti_corruption = true``. Which answers are suggestions, which are the same and which
-concern anti-corruption is decided in :mod:`analysis.suggestions`.
+PMPZI value, and the follow-up: the actions the unit recorded (:mod:`analysis.follow_up`), else
+placeholders, except for an anti-corruption index in its top band, where the reference needs
+none. The respondents' suggestions follow the first index that is not about anti-corruption; the
+anti-corruption parts go with an index whose questionnaire entry says ``anti_corruption = true``.
+Which answers are suggestions, which are the same and which concern anti-corruption is decided in
+:mod:`analysis.suggestions`.
 
 The words are under ``docx.results`` and ``figures`` in ``analysis/resources/report.toml``; the
 figures' and tables' numbers are here, with the order they come in."""
@@ -18,6 +19,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 
+from analysis import follow_up
 from analysis.content import ReportData
 from analysis.docx_parts import ReportDocument
 from analysis.indices import IndexValue
@@ -35,6 +37,7 @@ from analysis.report_text import (
 from analysis.report_unit_texts import write_blocks
 from analysis.suggestions import Group, concerns_anti_corruption, group
 from analysis.texts import catalogue, text
+from survey.follow_up import Action
 from survey.scoring import IndexDef
 
 __all__ = ["DEMOGRAPHIC_FIGURES", "ITEMS_FIGURE", "TREND_FIGURE", "group_title", "write_results"]
@@ -85,12 +88,21 @@ def write_results(doc: ReportDocument, data: ReportData, charts: Mapping[str, Pa
     _charts_section(doc, data, charts, list_letter(len(definitions)))
     doc.heading(text("docx.results.follow_up_heading"), 2)
     doc.paragraph(text("docx.results.follow_up", unit=data.unit))
+    # the unit's recorded actions replace the placeholder of their index (an item no longer in
+    # the questionnaire: the first index)
+    recorded: dict[str, list[Action]] = {d.key: [] for d in definitions}
+    for action in data.actions:
+        key = follow_up.index_of(action, data.questionnaire) or definitions[0].key
+        recorded[key].append(action)
     for number, definition in enumerate(definitions, start=1):
         key = definition.key
         lowest, highest = data.indices.overall.extremes(definition.items)
         title = _index_text(definition, "follow_up")
         doc.paragraph(text("docx.results.follow_up_survey", number=number, title=title), bold=True)
-        if definition.anti_corruption and _top_band(definition, overall.get(key)):
+        if recorded[key]:
+            doc.paragraph(text("follow_up.intro"))
+            doc.listing(follow_up.line(action, data) for action in recorded[key])
+        elif definition.anti_corruption and _top_band(definition, overall.get(key)):
             if data.unit_texts.spak_follow_up:
                 write_blocks(doc, data, data.unit_texts.spak_follow_up)
             else:

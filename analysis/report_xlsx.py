@@ -1,4 +1,5 @@
-"""The staff workbook: Ringkasan, Per unsur, Per layanan, Demografi, Responden, Saran.
+"""The staff workbook: Ringkasan, Per unsur, Per layanan, Demografi, Responden, Saran, Mutu data
+and Tindak lanjut (:mod:`analysis.follow_up`).
 
 Every number is a number staff can sum, sort and chart. An index, item index or converted value
 is the value the report shows, rounded half-up to 2 decimals, with the format ``0.00`` (Excel
@@ -22,7 +23,7 @@ and which concern anti-corruption (:mod:`analysis.suggestions`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from os import PathLike
@@ -31,11 +32,10 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment
 
 from analysis.content import ReportData
+from analysis.follow_up import write_sheet
 from analysis.indices import Breakdown
 from analysis.numbers import DASH
 from analysis.report_text import (
@@ -47,21 +47,23 @@ from analysis.report_text import (
 )
 from analysis.suggestions import Suggestion, concerns_anti_corruption
 from analysis.texts import text, words
+from analysis.xlsx_cells import (
+    BOLD,
+    INDEX_FORMAT,
+    SHARE_FORMAT,
+    TIME_FORMAT,
+    add_row,
+    header_row,
+    set_widths,
+    title_row,
+)
 from analysis.zones import zone_label
 from survey.period import Period
 from survey.questionnaire import PERSONAL
-from survey.safe_text import clean
 
 __all__ = ["SHEETS", "write_xlsx"]
 
 SHEETS = words("xlsx.sheets")
-BOLD = Font(bold=True)
-TITLE = Font(bold=True, size=14)
-HEADER_FILL = PatternFill("solid", fgColor="DDE7F3")
-INDEX_FORMAT = "0.00"
-SHARE_FORMAT = "0.0%"
-TIME_FORMAT = "yyyy-mm-dd hh:mm"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what Excel and others read as a formula
 
 
 def write_xlsx(data: ReportData, path: str | PathLike[str]) -> Path:
@@ -77,6 +79,7 @@ def write_xlsx(data: ReportData, path: str | PathLike[str]) -> Path:
     _respondents(book.create_sheet(SHEETS[4]), data)
     _suggestions(book.create_sheet(SHEETS[5]), data)
     _quality(book.create_sheet(SHEETS[6]), data)
+    write_sheet(book.create_sheet(SHEETS[7]), data)
     target = Path(path)
     book.save(target)
     return target
@@ -99,12 +102,12 @@ def _summary(sheet: Any, data: ReportData) -> None:
         (),
     ]
     for row in rows:
-        _add(sheet, list(row))
+        add_row(sheet, list(row))
     index_header = list(words("xlsx.summary.index_header"))
     note = conversion_note(data)
     if note:  # the converted value, explained under the table
         index_header[2] += NOTE_MARK
-    _header(sheet, index_header)
+    header_row(sheet, index_header)
     for key, definition in data.questionnaire.indices.items():
         value = overall.indices.get(key)
         lowest, highest = overall.extremes(definition.items)
@@ -120,23 +123,23 @@ def _summary(sheet: Any, data: ReportData) -> None:
             ],
         )
     if note:
-        _add(sheet, [note])
+        add_row(sheet, [note])
     if data.questionnaire.lke:
         _lke(sheet, data)
-    _widths(sheet, (44, 16, 22, 26, 22, 34))
+    set_widths(sheet, (44, 16, 22, 26, 22, 34))
 
 
 def _lke(sheet: Any, data: ReportData) -> None:
     """The LKE PMPZI value of each index, under the Ringkasan's index table."""
-    _add(sheet, [])
+    add_row(sheet, [])
     lke_header = list(words("xlsx.summary.lke_header"))
     if data.service is not None:  # the unit's value, over all services: not the service's
         lke_header[0] = text("xlsx.summary.lke_unit")
-    _header(sheet, lke_header)
+    header_row(sheet, lke_header)
     months = lke_months(data)
     for key, definition in data.questionnaire.indices.items():
         _append(sheet, [definition.short, _shown(data.lke.rounded(key)), months])
-    _add(sheet, [lke_basis(data)])
+    add_row(sheet, [lke_basis(data)])
 
 
 def _items(sheet: Any, data: ReportData) -> None:
@@ -146,7 +149,7 @@ def _items(sheet: Any, data: ReportData) -> None:
     counted = data.counted
     _title(sheet, text("xlsx.items.title", month=data.month), data)
     scores_header = (text("xlsx.items.score", score=s) for s in questionnaire.scores)
-    _header(sheet, (*words("xlsx.items.header"), *scores_header))
+    header_row(sheet, (*words("xlsx.items.header"), *scores_header))
     for key, definition in questionnaire.indices.items():
         for code in definition.items:
             item = questionnaire.item(code)
@@ -165,7 +168,7 @@ def _items(sheet: Any, data: ReportData) -> None:
         _append(sheet, ["", definition.name[language], _shown(value.rounded if value else None)])
         sheet.cell(sheet.max_row, 2).font = BOLD
         sheet.cell(sheet.max_row, 3).font = BOLD
-    _widths(sheet, (8, 46, 10, 16, *(9 for _ in questionnaire.scores)))
+    set_widths(sheet, (8, 46, 10, 16, *(9 for _ in questionnaire.scores)))
 
 
 def _services(sheet: Any, data: ReportData) -> None:
@@ -176,7 +179,7 @@ def _services(sheet: Any, data: ReportData) -> None:
     header = list(words("xlsx.services.header"))
     for short in shorts:
         header += [short, text("xlsx.services.category", short=short)]
-    _header(sheet, (*header, *codes))
+    header_row(sheet, (*header, *codes))
     rows = [(code, data.service_name(code), b) for code, b in data.indices.services.items()]
     if data.service is None:
         rows.append(("", text("common.all_services"), data.indices.overall))
@@ -196,21 +199,21 @@ def _services(sheet: Any, data: ReportData) -> None:
     if data.service is None:
         for cell in sheet[sheet.max_row]:
             cell.font = BOLD
-    _widths(sheet, (18, 52, 12, 12, 8, 22, 8, 26, *(7 for _ in codes)))
+    set_widths(sheet, (18, 52, 12, 12, 8, 22, 8, 26, *(7 for _ in codes)))
 
 
 def _demographics(sheet: Any, data: ReportData) -> None:
     demographics = data.demographics
     _title(sheet, text("xlsx.demographics.title", month=data.month), data)
-    _add(sheet, [text("xlsx.demographics.total"), demographics.total])
+    add_row(sheet, [text("xlsx.demographics.total"), demographics.total])
     for key, counts in demographics.counts.items():
-        _add(sheet, [])
+        add_row(sheet, [])
         title = text("common.age_groups") if key == "age" else demographics.titles[key]
-        _header(sheet, (title, *words("xlsx.demographics.header")))
+        header_row(sheet, (title, *words("xlsx.demographics.header")))
         for label, number in counts.items():
             share = number / demographics.total if demographics.total else 0.0
             _append(sheet, [label, number, share], SHARE_FORMAT)
-    _widths(sheet, (34, 10, 12))
+    set_widths(sheet, (34, 10, 12))
 
 
 def _respondents(sheet: Any, data: ReportData) -> None:
@@ -224,7 +227,7 @@ def _respondents(sheet: Any, data: ReportData) -> None:
         if data.include_personal
         else text("xlsx.respondents.private", include=text("common.include_personal"))
     )
-    _add(sheet, [note])
+    add_row(sheet, [note])
     identity = [q for q in questionnaire.identity if q.key in counted.columns]
     codes = [i.code for i in questionnaire.items]
     times = [t.to_pydatetime() for t in counted["submitted_at"]]
@@ -232,7 +235,7 @@ def _respondents(sheet: Any, data: ReportData) -> None:
     first = datetime(month.year, month.month, 1, tzinfo=data.zone)
     zone = zone_label(data.zone, times or [first])
     number_header, service_header = words("xlsx.respondents.header")
-    _header(
+    header_row(
         sheet,
         (
             number_header,
@@ -247,7 +250,7 @@ def _respondents(sheet: Any, data: ReportData) -> None:
     for index, (number, row, time) in enumerate(
         zip(numbers, counted.to_dict("records"), times, strict=True)
     ):
-        _add(
+        add_row(
             sheet,
             [
                 number,
@@ -260,29 +263,29 @@ def _respondents(sheet: Any, data: ReportData) -> None:
         )
         sheet.cell(first + index, 2).number_format = TIME_FORMAT
     sheet.freeze_panes = "A4"
-    _widths(sheet, (6, 18, 40, *(18 for _ in identity), *(5 for _ in codes)))
+    set_widths(sheet, (6, 18, 40, *(18 for _ in identity), *(5 for _ in codes)))
 
 
 def _quality(sheet: Any, data: ReportData) -> None:
     """The submissions a data-quality signal flagged, by their number on the Responden sheet."""
     _title(sheet, text("xlsx.quality.title", month=data.month), data)
-    _add(sheet, [text("xlsx.quality.note")])
+    add_row(sheet, [text("xlsx.quality.note")])
     frame = data.frame
     flagged = frame[frame["id"].isin(list(data.quality.flagged))] if len(frame) else frame
     if flagged.empty:
-        _add(sheet, [text("xlsx.quality.none")])
+        add_row(sheet, [text("xlsx.quality.none")])
         return
     header = list(words("xlsx.quality.header"))
     personal = [key for key in PERSONAL if data.include_personal and key in frame.columns]
     language = data.questionnaire.reference_language
     titles = {q.key: q.column_text[language] for q in data.questionnaire.identity}
-    _header(sheet, (*header, *(titles[key] for key in personal)))
+    header_row(sheet, (*header, *(titles[key] for key in personal)))
     counted = data.counted
     numbers = dict(zip(counted["id"], data.respondent_numbers(), strict=True))
     for row in flagged.to_dict("records"):
         signals = data.quality.flagged[int(row["id"])]
         time = row["submitted_at"].to_pydatetime().replace(tzinfo=None, microsecond=0)
-        _add(
+        add_row(
             sheet,
             [
                 numbers.get(row["id"], DASH),
@@ -300,7 +303,9 @@ def _suggestions(sheet: Any, data: ReportData) -> None:
     header = list(words("xlsx.suggestions.header"))
     if data.include_personal:
         header.append(text("xlsx.suggestions.name"))
-    _header(sheet, (*header, text("xlsx.suggestions.suggestion"), text("xlsx.suggestions.remark")))
+    header_row(
+        sheet, (*header, text("xlsx.suggestions.suggestion"), text("xlsx.suggestions.remark"))
+    )
     counted, beyond_quota = text("xlsx.suggestions.counted"), text("xlsx.suggestions.beyond_quota")
     late = text("xlsx.suggestions.late")
     anti_corruption = next(
@@ -314,11 +319,11 @@ def _suggestions(sheet: Any, data: ReportData) -> None:
         ]
         if data.include_personal:
             line.append(found.name or "")
-        _add(sheet, [*line, found.text, _remark(found, anti_corruption)])
+        add_row(sheet, [*line, found.text, _remark(found, anti_corruption)])
         sheet.cell(sheet.max_row, len(line) + 1).alignment = Alignment(wrap_text=True)
     if not suggestions:
-        _add(sheet, ["", text("common.no_suggestions")])
-    _widths(sheet, (6, 40, 12, *((24,) if data.include_personal else ()), 90, 40))
+        add_row(sheet, ["", text("common.no_suggestions")])
+    set_widths(sheet, (6, 40, 12, *((24,) if data.include_personal else ()), 90, 40))
 
 
 def _remark(found: Suggestion, anti_corruption: str | None) -> str | None:
@@ -332,28 +337,6 @@ def _remark(found: Suggestion, anti_corruption: str | None) -> str | None:
     return None
 
 
-def _add(sheet: Any, values: Sequence[Any], number_format: str | None = None) -> None:
-    """Appends a row, its text as plain strings that XLSX can hold (see the module docstring),
-    its fractional numbers in ``number_format`` when given.
-
-    Every row of the workbook goes through here. The cells are made before they are appended:
-    finding an appended row again (``sheet[sheet.max_row]``) scans every cell of the sheet, which
-    made a thousand respondents take seconds.
-    """
-    cells = []
-    for value in values:
-        # openpyxl refuses control characters as the value is set: clean before.
-        cell = Cell(sheet, value=clean(value) if isinstance(value, str) else value)
-        if isinstance(cell.value, str):
-            cell.data_type = "s"  # openpyxl makes text starting with "=" a formula
-            if cell.value.startswith(FORMULA_STARTS):
-                cell.quotePrefix = True
-        elif number_format is not None and isinstance(cell.value, float):
-            cell.number_format = number_format
-        cells.append(cell)
-    sheet.append(cells)
-
-
 def _shown(value: Decimal | None) -> float | str:
     """A value rounded as the report shows it, as a number; a dash where there is none."""
     return DASH if value is None else float(value)
@@ -361,27 +344,12 @@ def _shown(value: Decimal | None) -> float | str:
 
 def _append(sheet: Any, values: Sequence[Any], number_format: str = INDEX_FORMAT) -> None:
     """Appends a row, giving its fractional numbers ``number_format``; integers stay as they are."""
-    _add(sheet, list(values), number_format)
+    add_row(sheet, list(values), number_format)
 
 
 def _title(sheet: Any, title: str, data: ReportData) -> None:
-    if data.service is not None:
-        title = text("xlsx.scoped_title", title=title, service=data.service_name(data.service))
-    _add(sheet, [title])
-    sheet.cell(sheet.max_row, 1).font = TITLE
-
-
-def _header(sheet: Any, names: Iterable[str]) -> None:
-    _add(sheet, list(names))
-    for cell in sheet[sheet.max_row]:
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-
-
-def _widths(sheet: Any, widths: Iterable[float]) -> None:
-    for column, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
+    service = data.service_name(data.service) if data.service is not None else None
+    title_row(sheet, title, service)
 
 
 def _codes(breakdown: Breakdown, codes: Sequence[str]) -> str:

@@ -26,6 +26,7 @@ from bot.staff.send import patiently
 from bot.store import integrity as flags
 from bot.store.staff import current_chat
 from bot.telegram_text import clip
+from survey.follow_up import Target
 from survey.integrity import Flag, red_flag
 
 logger = logging.getLogger(__name__)
@@ -107,7 +108,9 @@ def _text(rt: Runtime, alert: flags.Alert) -> str:
     if alert.suggestion:
         quoted = clip(alert.suggestion, SUGGESTION_SHOWN)
         lines.append(rt.messages.get("red_flag_suggestion", language, suggestion=quoted))
-    lines.append(rt.messages.get("red_flag_follow_up", language))
+    code = Target(red_flag=alert.submission_id).label
+    follow_up = rt.messages.get("red_flag_follow_up", language, code=code, month_code=alert.period)
+    lines.append(follow_up)
     return "\n".join(lines)
 
 

@@ -26,7 +26,16 @@ from bot.runtime import runtime
 logger = logging.getLogger(__name__)
 
 RESPONDENT_COMMANDS = ("start", "help", "cancel", "language", "privacy")
-ADMIN_COMMANDS = ("stats", "report", "export", "invite", "remind", "suggestions")
+ADMIN_COMMANDS = (
+    "stats",
+    "report",
+    "export",
+    "invite",
+    "remind",
+    "suggestions",
+    "tindaklanjut",
+    "selesai",
+)
 
 
 async def install(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

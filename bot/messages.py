@@ -11,7 +11,7 @@ import html
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from functools import partial
 from importlib import resources
 from pathlib import Path
@@ -53,6 +53,13 @@ class Messages:
         month = Period.parse(period)
         names: Sequence[str] = self.texts["months"][language]
         return self.plain("period_label", language, month=names[month.month - 1], year=month.year)
+
+    def day(self, day: date, language: str) -> str:
+        """Formats a day: ``31 Maret 2025``."""
+        names: Sequence[str] = self.texts["months"][language]
+        return self.plain(
+            "day_label", language, day=day.day, month=names[day.month - 1], year=day.year
+        )
 
     def when(self, moment: datetime, zone: tzinfo, language: str) -> str:
         """Formats a moment in the survey's time zone: ``7 Februari 2025 pukul 10.30 WIB``."""

@@ -31,7 +31,10 @@ from tests.support.staff import (
     to_chat,
 )
 
-ADMIN_COMMANDS = ("stats", "report", "export", "invite", "remind", "suggestions")
+ADMIN_COMMANDS = (
+    *("stats", "report", "export", "invite", "remind", "suggestions"),
+    *("tindaklanjut", "selesai"),
+)
 
 pytestmark = pytest.mark.usefixtures("fast_files")
 

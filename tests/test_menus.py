@@ -13,7 +13,10 @@ from tests.support.app import Clock, running
 
 ADMINS = (9001, 9002)
 RESPONDENT = ["start", "help", "cancel", "language", "privacy"]
-ADMIN = [*RESPONDENT, "stats", "report", "export", "invite", "remind", "suggestions"]
+ADMIN = [
+    *RESPONDENT,
+    *("stats", "report", "export", "invite", "remind", "suggestions", "tindaklanjut", "selesai"),
+]
 
 
 @pytest.fixture

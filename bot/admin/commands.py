@@ -1,7 +1,8 @@
 """Admin commands, in private chats with the bot, for the user ids in ``[telegram] admin_ids``.
 
 ``/stats [YYYY-MM]``, ``/report YYYY-MM [sini|ulang]`` (:mod:`bot.admin.report`),
-``/export YYYY-MM``, ``/invite SERVICE``, ``/remind`` and ``/suggestions YYYY-MM``. Anyone else
+``/export YYYY-MM``, ``/invite SERVICE``, ``/remind``, ``/suggestions YYYY-MM``, and the
+follow-up tracker's ``/tindaklanjut`` and ``/selesai`` (:mod:`bot.admin.follow_up`). Anyone else
 gets a polite refusal, and the attempt is logged with the user id alone. Replies follow the
 admin's Telegram language when the bot speaks it; report contents stay in the survey's language.
 """
@@ -18,8 +19,16 @@ from typing import Any
 from telegram import Message, Update
 from telegram.constants import ChatAction, ChatMemberStatus, ChatType, ParseMode
 from telegram.error import TelegramError
-from telegram.ext import Application, ChatMemberHandler, CommandHandler, ContextTypes, filters
+from telegram.ext import (
+    Application,
+    ChatMemberHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
+from bot.admin import follow_up
 from bot.admin.args import AdminCommand, month_argument
 from bot.admin.report import report
 from bot.messages import Safe
@@ -46,9 +55,14 @@ def add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         "invite": invite,
         "remind": remind,
         "suggestions": suggestions,
+        "tindaklanjut": follow_up.follow_up,
+        "selesai": follow_up.done,
     }
     for name, callback in commands.items():
         app.add_handler(CommandHandler(name, admins_only(name, callback), filters=private))
+    # /selesai as the caption of its evidence file
+    captioned = (filters.Document.ALL | filters.PHOTO) & filters.CaptionRegex(r"^/selesai(@\w+)?\b")
+    app.add_handler(MessageHandler(private & captioned, admins_only("selesai", follow_up.done)))
     app.add_handler(ChatMemberHandler(added_to_chat, ChatMemberHandler.MY_CHAT_MEMBER))
 
 

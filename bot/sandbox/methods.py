@@ -19,6 +19,7 @@ from bot.sandbox.wire import (
     CALLBACK_ANSWER_WINDOW,
     MAX_ALBUM,
     MAX_ALERT,
+    MAX_DOWNLOAD,
     NOT_MODIFIED,
     QUERY_TOO_OLD,
     JSONDict,
@@ -96,6 +97,7 @@ class BotApiMethods(Delivery):
             "deleteMessage": self._delete_message,
             "deleteMessages": self._delete_messages,
             "answerCallbackQuery": self._answer_callback_query,
+            "getFile": self._get_file,
         }
         for name in _NOOP_METHODS:
             methods[name] = lambda p, f: True
@@ -111,6 +113,28 @@ class BotApiMethods(Delivery):
             return 200, {"ok": True, "result": handler(params, files)}
         except _ApiError as err:
             return err.status, err.body
+
+    def _get_file(self, params: JSONDict, files: dict[str, UploadedFile]) -> JSONDict:
+        """Describes a file a user sent with content (``document_update(content=…)``), with the
+        path it is downloaded from; bots may download up to 20 MB, as on Telegram."""
+        file_id = str(params.get("file_id") or "")
+        content = self._hosted.get(file_id)
+        if content is None:
+            raise _bad("wrong file_id or the file is temporarily unavailable")
+        if len(content) > MAX_DOWNLOAD:
+            raise _bad("file is too big")
+        path = f"documents/{file_id}"
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_size": len(content),
+            "file_path": path,
+        }
+
+    def download(self, url: str) -> bytes | None:
+        """The content at a file URL ``getFile`` gave, or None."""
+        _, _, path = url.partition("/documents/")
+        return self._hosted.get(path) if path else None
 
     def _answer_callback_query(self, params: JSONDict, files: dict[str, UploadedFile]) -> bool:
         """Takes one answer per query made by ``callback_update``, within 15 s, with a text of

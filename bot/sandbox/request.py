@@ -82,6 +82,7 @@ class SandboxRequest(FaultInjection, UpdateBuilders, BotApiMethods, BaseRequest)
         self._last_update_id = 0
         self._webhook_url = ""
         self._file_seq = itertools.count(1)
+        self._hosted = {}
         self._callback_seq = itertools.count(1)
         self._queries = {}
         self._media_group_seq = itertools.count(1)
@@ -119,8 +120,12 @@ class SandboxRequest(FaultInjection, UpdateBuilders, BotApiMethods, BaseRequest)
         # Telegram's method names are case-insensitive; calls are recorded by their usual name.
         api_method = url.rstrip("/").rsplit("/", 1)[-1]
         api_method = self._method_names.get(api_method.lower(), api_method)
-        if method != "POST":  # file downloads: nothing is hosted here
-            return 404, _encode({"ok": False, "error_code": 404, "description": "Not Found"})
+        if method != "POST":  # a file download: what users sent with content is hosted
+            content = self.download(url)
+            if content is None:
+                return 404, _encode({"ok": False, "error_code": 404, "description": "Not Found"})
+            self._record("download", {}, {}, url, 200)
+            return 200, content
         self._learn_bot_id(url)
         params = _normalise(request_data.parameters) if request_data else {}
         files = _uploads(request_data.multipart_data) if request_data else {}

@@ -45,6 +45,7 @@ class Store:
     _updates: deque[JSONDict]
     _webhook_url: str
     _file_seq: itertools.count[int]
+    _hosted: dict[str, bytes]  # file id -> the content of a file users sent, for getFile
 
     # -- inspection ---------------------------------------------------------------------------
 

@@ -142,12 +142,17 @@ class UpdateBuilders(Store):
         from_user: Mapping[str, Any],
         caption: str | None = None,
         chat: Mapping[str, Any] | None = None,
+        *,
+        content: bytes | None = None,
     ) -> JSONDict:
-        """Return a message update carrying a photo (three sizes, as Telegram sends)."""
-        content: JSONDict = {"photo": self._photo_sizes()}
-        if caption:
-            content["caption"] = caption
-        return self._update("message", self._user_message(from_user, chat, content))
+        """Return a message update carrying a photo (three sizes, as Telegram sends); with
+        ``content``, the largest size is that file, which ``getFile`` and a download give."""
+        sizes = self._photo_sizes()
+        if content is not None:
+            sizes[-1]["file_size"] = len(content)
+            self._hosted[sizes[-1]["file_id"]] = content
+        message = _captioned({"photo": sizes}, caption)
+        return self._update("message", self._user_message(from_user, chat, message))
 
     def voice_update(
         self, from_user: Mapping[str, Any], duration: int = 3, chat: Mapping[str, Any] | None = None
@@ -187,15 +192,23 @@ class UpdateBuilders(Store):
         file_name: str = "dokumen.pdf",
         mime_type: str = "application/pdf",
         chat: Mapping[str, Any] | None = None,
+        *,
+        content: bytes | None = None,
+        caption: str | None = None,
+        file_size: int | None = None,
     ) -> JSONDict:
-        """Return a message update carrying a document."""
+        """Return a message update carrying a document; with ``content``, that file is what
+        ``getFile`` and a download give. A caption starting with a /command gets its entity."""
         document = {
             **self._file("document"),
             "file_name": file_name,
             "mime_type": mime_type,
-            "file_size": 2048,
+            "file_size": file_size or (2048 if content is None else len(content)),
         }
-        return self._update("message", self._user_message(from_user, chat, {"document": document}))
+        if content is not None:
+            self._hosted[document["file_id"]] = content
+        message = _captioned({"document": document}, caption)
+        return self._update("message", self._user_message(from_user, chat, message))
 
     def edited_message_update(self, message: Mapping[str, Any], text: str) -> JSONDict:
         """Return an ``edited_message`` update: the user changed ``message`` to ``text``."""
@@ -241,3 +254,13 @@ class UpdateBuilders(Store):
         }
         self._messages.setdefault(chat_data["id"], {})[message["message_id"]] = message
         return copy.deepcopy(message)
+
+
+def _captioned(content: JSONDict, caption: str | None) -> JSONDict:
+    """A media message's content with its caption, and a leading /command's entity."""
+    if caption:
+        content["caption"] = caption
+        entities = _command_entities(caption).get("entities")
+        if entities:
+            content["caption_entities"] = entities
+    return content

@@ -23,6 +23,7 @@ MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
 MAX_ALBUM = 10
 MAX_ALERT = 200  # UTF-16 units of an answerCallbackQuery text
+MAX_DOWNLOAD = 20 * 1024 * 1024  # the largest file a bot may download (getFile)
 CALLBACK_ANSWER_WINDOW = 15.0  # seconds Telegram takes an answer to a callback query for
 QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 NOT_MODIFIED = (

@@ -15,6 +15,9 @@ that :class:`Storage` runs as one transaction:
 - :mod:`bot.store.settings`: one value per key, kept between starts;
 - :mod:`bot.store.reminders`: reminders and unreachable respondents;
 - :mod:`bot.store.privacy`: a respondent's erasure and language switch;
+- :mod:`bot.store.integrity`: red flags, queued and told once;
+- :mod:`bot.store.events`: the audit trail, appended with each change;
+- :mod:`bot.store.actions`: follow-up actions and their evidence files;
 - :mod:`bot.store.transfer`: the rows of an import from a previous platform;
 - :mod:`bot.store.files`: the database as a file (backup copy, tidying);
 - :mod:`bot.store.storage`: :class:`Storage`, the facade the bot calls.

@@ -20,7 +20,7 @@ from bot.store.settings import remember, setting
 from bot.store.storage import Storage
 from survey.integrity import Flag
 
-__all__ = ["Alert", "claim", "scan", "sent", "unclaim"]
+__all__ = ["Alert", "claim", "flags_of", "scan", "sent", "unclaim"]
 
 AFTER = "red_flags_after"
 FlagOf = Callable[[Mapping[str, int], str | None], Flag | None]
@@ -75,9 +75,7 @@ async def claim(storage: Storage, owner: str, now: datetime, lease: timedelta) -
 
 def _claim(db: sqlite3.Connection, owner: str, now: str, until: str) -> list[Alert]:
     rows = db.execute(
-        "SELECT r.submission_id, s.service, s.period, r.items, r.words, s.suggestion "
-        "FROM red_flags AS r JOIN submissions AS s ON s.id = r.submission_id "
-        "WHERE r.state = 'due' OR (r.state = 'claimed' AND r.lease_until < ?) "
+        f"{_ALERTS} WHERE r.state = 'due' OR (r.state = 'claimed' AND r.lease_until < ?) "
         "ORDER BY r.submission_id",
         (now,),
     ).fetchall()
@@ -86,17 +84,34 @@ def _claim(db: sqlite3.Connection, owner: str, now: str, until: str) -> list[Ale
         "WHERE submission_id = ?",
         [(owner, until, row[0]) for row in rows],
     )
-    return [
-        Alert(
-            submission_id=row[0],
-            service=row[1],
-            period=row[2],
-            items=tuple((str(code), int(score)) for code, score in json.loads(row[3])),
-            words=tuple(json.loads(row[4])),
-            suggestion=row[5],
-        )
-        for row in rows
-    ]
+    return [_alert(row) for row in rows]
+
+
+async def flags_of(storage: Storage, period: str) -> list[Alert]:
+    """The red flags found in ``period``'s submissions, told or not, oldest first."""
+    return await storage.read(_flags_of, period)
+
+
+def _flags_of(db: sqlite3.Connection, period: str) -> list[Alert]:
+    sql = f"{_ALERTS} WHERE s.period = ? ORDER BY r.submission_id"
+    return [_alert(row) for row in db.execute(sql, (period,)).fetchall()]
+
+
+_ALERTS = (
+    "SELECT r.submission_id, s.service, s.period, r.items, r.words, s.suggestion "
+    "FROM red_flags AS r JOIN submissions AS s ON s.id = r.submission_id"
+)
+
+
+def _alert(row: sqlite3.Row) -> Alert:
+    return Alert(
+        submission_id=row[0],
+        service=row[1],
+        period=row[2],
+        items=tuple((str(code), int(score)) for code, score in json.loads(row[3])),
+        words=tuple(json.loads(row[4])),
+        suggestion=row[5],
+    )
 
 
 async def sent(storage: Storage, submission_id: int, message_id: int, now: datetime) -> None:
