@@ -64,7 +64,8 @@ def save_png(figure: Figure, path: str | PathLike[str]) -> Path:
     """Writes ``figure`` as a PNG and clears it, so nothing of it outlives the call."""
     target = Path(path)
     try:
-        figure.savefig(target, format="png", dpi=DPI)
+        # zlib's fastest level: charts of flat colours come out as small, in half the time
+        figure.savefig(target, format="png", dpi=DPI, pil_kwargs={"compress_level": 1})
     finally:
         figure.clear()
     return target

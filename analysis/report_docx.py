@@ -68,7 +68,7 @@ def write_docx(data: ReportData, charts: Mapping[str, Path], path: str | PathLik
 
 def _cover(doc: ReportDocument, data: ReportData) -> None:
     surveys = surveys_named(data.questionnaire).upper()
-    doc.document.add_paragraph(text("docx.cover.title", surveys=surveys), style="Title")
+    doc.styled(text("docx.cover.title", surveys=surveys), "Title")
     doc.paragraph(data.month.upper(), bold=True, center=True)
     if data.service:
         doc.paragraph(
