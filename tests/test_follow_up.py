@@ -139,6 +139,18 @@ async def test_a_file_replied_to_is_the_evidence_and_a_done_action_stays_done(
     assert rows(staffed, "SELECT status FROM actions") == [("done",)]
 
 
+async def test_a_photo_of_the_minutes_is_evidence_too(
+    staffed: App, sandbox: SandboxRequest, admin: Respondent
+) -> None:
+    await record(admin, staffed, "2025-01 U6 | Menambah loket | Tim | 2025-03")
+    photo = b"\xff\xd8\xff\xe0 foto notulen" * 50
+    await admin.send(staffed, sandbox.photo_update(admin.user, "/selesai t1", content=photo))
+    assert replies(sandbox)[-1].startswith("✅ T1 selesai")
+    assert rows(staffed, "SELECT evidence_name, evidence_type, evidence FROM actions") == [
+        ("bukti-T1.jpg", "image/jpeg", photo)
+    ]
+
+
 @pytest.mark.parametrize(
     ("typed", "answer"),
     [
