@@ -32,6 +32,7 @@ import argparse
 import asyncio
 import os
 import re
+import signal
 import statistics
 import sys
 import tempfile
@@ -180,9 +181,11 @@ async def run_process(
     command: Sequence[str],
     log: Path,
     work: Callable[[], Awaitable[T]],
+    profile: Path | None = None,
 ) -> tuple[T, float, float]:
     """Starts the bot process, awaits ``work()`` once it polls, stops it; what ``work`` returned,
-    the wall seconds it took and the bot's CPU seconds meanwhile."""
+    the wall seconds it took and the bot's CPU seconds meanwhile. With ``profile``, py-spy
+    samples the bot meanwhile into that file (collapsed stacks, ``--format raw``)."""
     sandbox.polling.clear()
     with log.open("ab") as stderr:
         process = await asyncio.create_subprocess_exec(
@@ -196,11 +199,15 @@ async def run_process(
         async with asyncio.timeout(60):
             await sandbox.polling.wait()
         await asyncio.sleep(0.5)  # start-up calls done, the bot idles in getUpdates
+        spy = None if profile is None else await start_py_spy(process.pid, profile)
         cpu = cpu_seconds(process.pid)
         began = time.perf_counter()
         result = await work()
         wall = time.perf_counter() - began
         cpu = cpu_seconds(process.pid) - cpu
+        if spy is not None:
+            spy.send_signal(signal.SIGINT)  # py-spy writes its file and exits
+            await spy.wait()
     finally:
         process.terminate()
         try:
@@ -212,15 +219,31 @@ async def run_process(
     return result, wall, cpu
 
 
+async def start_py_spy(pid: int, out: Path) -> asyncio.subprocess.Process:
+    """py-spy (``pip install py-spy``, not a dependency) sampling ``pid`` into ``out``."""
+    spy = await asyncio.create_subprocess_exec(
+        str(Path(sys.executable).parent / "py-spy"),
+        *("record", "--pid", str(pid), "--format", "raw", "--rate", "250", "-o", str(out)),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    await asyncio.sleep(0.5)  # attached
+    return spy
+
+
 async def run_bot(
-    sandbox: HttpSandbox, command: Sequence[str], log: Path, people: Sequence[w.Plan]
+    sandbox: HttpSandbox,
+    command: Sequence[str],
+    log: Path,
+    people: Sequence[w.Plan],
+    profile: Path | None = None,
 ) -> Outcome:
     """Starts the bot process, lets ``people`` answer at once, stops it; its figures."""
 
     async def everyone() -> list[BaseException | None]:
         return await asyncio.gather(*(respond(sandbox, p) for p in people), return_exceptions=True)
 
-    outcomes, wall, cpu = await run_process(sandbox, command, log, everyone)
+    outcomes, wall, cpu = await run_process(sandbox, command, log, everyone, profile)
     stuck = [o for o in outcomes if isinstance(o, BaseException)]
     for failure in stuck[:3]:
         print(f"  respondent stuck: {failure!r}", file=sys.stderr)
@@ -267,7 +290,11 @@ async def main(args: argparse.Namespace) -> None:
             for round_ in range(args.rounds):
                 for name, make in bots.items():
                     command, people = make(round_)
-                    outcome = await run_bot(sandbox, command, log, people)
+                    profile = None
+                    if args.profile:
+                        slug = name.replace(" ", "-").replace(",", "")
+                        profile = Path(args.profile) / f"{slug}-{round_ + 1}.txt"
+                    outcome = await run_bot(sandbox, command, log, people, profile)
                     results[name].append(outcome)
                     print(
                         f"  round {round_ + 1}, {name}: {outcome.rate:.0f} updates/s, "
@@ -322,6 +349,9 @@ if __name__ == "__main__":
     parser.add_argument("--pool", type=int, default=16, help="the survey's connection pool")
     parser.add_argument("--echo-pool", type=int, default=16, help="the echo bots' pool")
     parser.add_argument("--pools", default="", help="compare the survey at these pool sizes")
+    parser.add_argument(
+        "--profile", default="", help="folder for py-spy's collapsed stacks of each bot and round"
+    )
     h.header("bench_http: the bot as deployed, over HTTP")
     began = time.perf_counter()
     asyncio.run(main(parser.parse_args()))
