@@ -3,7 +3,7 @@
 Not a test: a script that prints figures, each with its goal and PASS/FAIL. Run it from the
 repository root with
 
-    .venv/bin/python bench/bench_http.py [--respondents 100] [--rounds 3] [--pools 32]
+    .venv/bin/python bench/bench_http.py [--respondents 100] [--rounds 3] [--profile DIR]
 
 The sandbox Bot API (:class:`bot.sandbox.SandboxRequest`, 50 ms per call) is served over HTTP by
 :mod:`bot.sandbox.http` in this process. Three bots, each started as its own process on that
@@ -23,7 +23,7 @@ answer the whole questionnaire (23 updates); the echo bots get the same number o
 where the survey has taps. A bot's figures are its updates per second of wall time and per second
 of its own CPU time (user + system, from /proc), the latter being what "per core" means.
 
-``--pools 8,16,32,256`` runs the survey once per connection pool size instead (config
+``--pools 4,8,16,64,256`` runs the survey once per connection pool size instead (config
 ``[telegram] connection_pool_size``), for choosing the default.
 """
 
@@ -348,8 +348,8 @@ if __name__ == "__main__":
     parser.add_argument("--respondents", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--latency", type=float, default=0.05)
-    parser.add_argument("--pool", type=int, default=16, help="the survey's connection pool")
-    parser.add_argument("--echo-pool", type=int, default=16, help="the echo bots' pool")
+    parser.add_argument("--pool", type=int, default=64, help="the survey's connection pool")
+    parser.add_argument("--echo-pool", type=int, default=64, help="the echo bots' pool")
     parser.add_argument("--pools", default="", help="compare the survey at these pool sizes")
     parser.add_argument(
         "--profile", default="", help="folder for py-spy's collapsed stacks of each bot and round"
