@@ -12,10 +12,11 @@ alike; each figure is the median of its rounds:
 
 - **survey**: ``surveibot run -c cfg.toml``, exactly as systemd runs it (its AIORateLimiter,
   connection pool and update processor), with a new database each round;
-- **echo**: PTB's echobot (one reply per text message) with PTB's ``HTTPXRequest`` as is,
-  ``bench/echo_bots.py --kind plain``;
+- **echo**: PTB's echobot (one reply per text message) with PTB's ``HTTPXRequest`` as is (httpx's
+  own pool, of ``--echo-pool`` connections), ``bench/echo_bots.py --kind plain``;
 - **same-calls echo**: ``bench/echo_bots.py --kind taps --transport aiohttp``: the survey's Bot
-  API calls, through the survey's request class (``bot.app.AiohttpRequest``), and nothing else.
+  API calls through the survey's request class (``bot.app.AiohttpRequest``) and pool, and nothing
+  else.
 
 Each round, ``--respondents`` people answer at once; a person sends the next update only once the
 bot's next message has reached their chat (what a person waits for). The survey's respondents
@@ -275,8 +276,11 @@ async def main(args: argparse.Namespace) -> None:
 
             def echo(kind: str, round_: int) -> tuple[list[str], list[w.Plan]]:
                 command = [sys.executable, ECHO, "--kind", kind, "--base-url", server.base_url]
-                command += ["--token", h.TOKEN, "--pool", str(args.echo_pool)]
-                command += ["--transport", "aiohttp" if kind == "taps" else "httpx"]
+                command += ["--token", h.TOKEN]
+                if kind == "taps":  # the survey's request class and pool
+                    command += ["--transport", "aiohttp", "--pool", str(args.pool)]
+                else:
+                    command += ["--transport", "httpx", "--pool", str(args.echo_pool)]
                 people = survey_plans(first + round_ * 100_000, args.respondents, seed=round_)
                 return command, echo_plans(people, taps=kind == "taps")
 
@@ -349,7 +353,9 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--pool", type=int, default=64, help="the survey's connection pool")
-    parser.add_argument("--echo-pool", type=int, default=64, help="the echo bots' pool")
+    parser.add_argument(
+        "--echo-pool", type=int, default=16, help="PTB's echobot's pool (httpx's best: 16)"
+    )
     parser.add_argument("--pools", default="", help="compare the survey at these pool sizes")
     parser.add_argument(
         "--profile", default="", help="folder for py-spy's collapsed stacks of each bot and round"
