@@ -3,7 +3,7 @@
 Not a test: a script that prints figures, each with its goal and PASS/FAIL. Run it from the
 repository root with
 
-    .venv/bin/python bench/bench_http.py [--respondents 100] [--rounds 3] [--pools 32]
+    .venv/bin/python bench/bench_http.py [--respondents 100] [--rounds 3] [--profile DIR]
 
 The sandbox Bot API (:class:`bot.sandbox.SandboxRequest`, 50 ms per call) is served over HTTP by
 :mod:`bot.sandbox.http` in this process. Three bots, each started as its own process on that
@@ -12,8 +12,10 @@ alike; each figure is the median of its rounds:
 
 - **survey**: ``surveibot run -c cfg.toml``, exactly as systemd runs it (its AIORateLimiter,
   connection pool and update processor), with a new database each round;
-- **echo**: PTB's echobot (one reply per text message), ``bench/echo_bots.py --kind plain``;
-- **same-calls echo**: ``bench/echo_bots.py --kind taps``: the survey's Bot API calls and nothing
+- **echo**: PTB's echobot (one reply per text message) with PTB's ``HTTPXRequest`` as is (httpx's
+  own pool, of ``--echo-pool`` connections), ``bench/echo_bots.py --kind plain``;
+- **same-calls echo**: ``bench/echo_bots.py --kind taps --transport aiohttp``: the survey's Bot
+  API calls through the survey's request class (``bot.app.AiohttpRequest``) and pool, and nothing
   else.
 
 Each round, ``--respondents`` people answer at once; a person sends the next update only once the
@@ -22,7 +24,7 @@ answer the whole questionnaire (23 updates); the echo bots get the same number o
 where the survey has taps. A bot's figures are its updates per second of wall time and per second
 of its own CPU time (user + system, from /proc), the latter being what "per core" means.
 
-``--pools 8,16,32,256`` runs the survey once per connection pool size instead (config
+``--pools 4,8,16,64,256`` runs the survey once per connection pool size instead (config
 ``[telegram] connection_pool_size``), for choosing the default.
 """
 
@@ -32,6 +34,7 @@ import argparse
 import asyncio
 import os
 import re
+import signal
 import statistics
 import sys
 import tempfile
@@ -180,9 +183,11 @@ async def run_process(
     command: Sequence[str],
     log: Path,
     work: Callable[[], Awaitable[T]],
+    profile: Path | None = None,
 ) -> tuple[T, float, float]:
     """Starts the bot process, awaits ``work()`` once it polls, stops it; what ``work`` returned,
-    the wall seconds it took and the bot's CPU seconds meanwhile."""
+    the wall seconds it took and the bot's CPU seconds meanwhile. With ``profile``, py-spy
+    samples the bot meanwhile into that file (collapsed stacks, ``--format raw``)."""
     sandbox.polling.clear()
     with log.open("ab") as stderr:
         process = await asyncio.create_subprocess_exec(
@@ -196,11 +201,15 @@ async def run_process(
         async with asyncio.timeout(60):
             await sandbox.polling.wait()
         await asyncio.sleep(0.5)  # start-up calls done, the bot idles in getUpdates
+        spy = None if profile is None else await start_py_spy(process.pid, profile)
         cpu = cpu_seconds(process.pid)
         began = time.perf_counter()
         result = await work()
         wall = time.perf_counter() - began
         cpu = cpu_seconds(process.pid) - cpu
+        if spy is not None:
+            spy.send_signal(signal.SIGINT)  # py-spy writes its file and exits
+            await spy.wait()
     finally:
         process.terminate()
         try:
@@ -212,15 +221,31 @@ async def run_process(
     return result, wall, cpu
 
 
+async def start_py_spy(pid: int, out: Path) -> asyncio.subprocess.Process:
+    """py-spy (``pip install py-spy``, not a dependency) sampling ``pid`` into ``out``."""
+    spy = await asyncio.create_subprocess_exec(
+        str(Path(sys.executable).parent / "py-spy"),
+        *("record", "--pid", str(pid), "--format", "raw", "--rate", "250", "-o", str(out)),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    await asyncio.sleep(0.5)  # attached
+    return spy
+
+
 async def run_bot(
-    sandbox: HttpSandbox, command: Sequence[str], log: Path, people: Sequence[w.Plan]
+    sandbox: HttpSandbox,
+    command: Sequence[str],
+    log: Path,
+    people: Sequence[w.Plan],
+    profile: Path | None = None,
 ) -> Outcome:
     """Starts the bot process, lets ``people`` answer at once, stops it; its figures."""
 
     async def everyone() -> list[BaseException | None]:
         return await asyncio.gather(*(respond(sandbox, p) for p in people), return_exceptions=True)
 
-    outcomes, wall, cpu = await run_process(sandbox, command, log, everyone)
+    outcomes, wall, cpu = await run_process(sandbox, command, log, everyone, profile)
     stuck = [o for o in outcomes if isinstance(o, BaseException)]
     for failure in stuck[:3]:
         print(f"  respondent stuck: {failure!r}", file=sys.stderr)
@@ -251,7 +276,11 @@ async def main(args: argparse.Namespace) -> None:
 
             def echo(kind: str, round_: int) -> tuple[list[str], list[w.Plan]]:
                 command = [sys.executable, ECHO, "--kind", kind, "--base-url", server.base_url]
-                command += ["--token", h.TOKEN, "--pool", str(args.echo_pool)]
+                command += ["--token", h.TOKEN]
+                if kind == "taps":  # the survey's request class and pool
+                    command += ["--transport", "aiohttp", "--pool", str(args.pool)]
+                else:
+                    command += ["--transport", "httpx", "--pool", str(args.echo_pool)]
                 people = survey_plans(first + round_ * 100_000, args.respondents, seed=round_)
                 return command, echo_plans(people, taps=kind == "taps")
 
@@ -267,7 +296,11 @@ async def main(args: argparse.Namespace) -> None:
             for round_ in range(args.rounds):
                 for name, make in bots.items():
                     command, people = make(round_)
-                    outcome = await run_bot(sandbox, command, log, people)
+                    profile = None
+                    if args.profile:
+                        slug = name.replace(" ", "-").replace(",", "")
+                        profile = Path(args.profile) / f"{slug}-{round_ + 1}.txt"
+                    outcome = await run_bot(sandbox, command, log, people, profile)
                     results[name].append(outcome)
                     print(
                         f"  round {round_ + 1}, {name}: {outcome.rate:.0f} updates/s, "
@@ -310,7 +343,7 @@ async def main(args: argparse.Namespace) -> None:
         "updates/s",
         "≥ 100",
         per_core >= 100,
-        note="the audit measured about 50 before sniffio and a smaller pool",
+        note="the audit measured about 50 with httpx's own pool of 256",
     )
 
 
@@ -319,9 +352,14 @@ if __name__ == "__main__":
     parser.add_argument("--respondents", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--latency", type=float, default=0.05)
-    parser.add_argument("--pool", type=int, default=16, help="the survey's connection pool")
-    parser.add_argument("--echo-pool", type=int, default=16, help="the echo bots' pool")
+    parser.add_argument("--pool", type=int, default=64, help="the survey's connection pool")
+    parser.add_argument(
+        "--echo-pool", type=int, default=16, help="PTB's echobot's pool (httpx's best: 16)"
+    )
     parser.add_argument("--pools", default="", help="compare the survey at these pool sizes")
+    parser.add_argument(
+        "--profile", default="", help="folder for py-spy's collapsed stacks of each bot and round"
+    )
     h.header("bench_http: the bot as deployed, over HTTP")
     began = time.perf_counter()
     asyncio.run(main(parser.parse_args()))

@@ -8,6 +8,9 @@
 As a process (bench_http starts it)::
 
     python bench/echo_bots.py --kind taps --base-url http://127.0.0.1:PORT/bot --token T --pool 32
+
+``--transport aiohttp`` makes its calls through the survey bot's request class
+(:class:`bot.app.AiohttpRequest`); by default it is PTB's ``HTTPXRequest`` as is.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.app import AiohttpRequest
 from bot.processing import PerUserUpdateProcessor
 
 KINDS = ("plain", "taps")
@@ -76,17 +80,21 @@ def main() -> None:
     parser.add_argument("--token", required=True)
     parser.add_argument("--pool", type=int, default=256, help="HTTP connection pool size")
     parser.add_argument("--concurrent", type=int, default=256)
+    parser.add_argument(
+        "--transport",
+        choices=("httpx", "aiohttp"),
+        default="httpx",
+        help="PTB's HTTPXRequest as is, or over aiohttp as the survey bot (bot.app.AiohttpRequest)",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    app = (
-        ApplicationBuilder()
-        .token(args.token)
-        .base_url(args.base_url)
-        .connection_pool_size(args.pool)
-        .pool_timeout(10.0)
-        .concurrent_updates(PerUserUpdateProcessor(args.concurrent))
-        .build()
-    )
+    builder = ApplicationBuilder().token(args.token).base_url(args.base_url)
+    if args.transport == "aiohttp":
+        builder = builder.request(AiohttpRequest(args.pool, pool_timeout=10.0))
+        builder = builder.get_updates_request(AiohttpRequest(1))
+    else:
+        builder = builder.connection_pool_size(args.pool).pool_timeout(10.0)
+    app = builder.concurrent_updates(PerUserUpdateProcessor(args.concurrent)).build()
     add_handlers(app, args.kind)
     app.run_polling(poll_interval=0.0)
 

@@ -149,7 +149,7 @@ class _Reader:
         for admin in admins:
             if not isinstance(admin, int) or isinstance(admin, bool) or admin <= 0:
                 raise self.fail("[telegram] admin_ids", say("config.admin_ids", value=repr(admin)))
-        pool = self.value(table, "telegram", "connection_pool_size", int, 16)
+        pool = self.value(table, "telegram", "connection_pool_size", int, 64)
         if pool < 1:
             raise self.fail(
                 "[telegram] connection_pool_size", say("config.at_least_one", value=pool)

@@ -32,7 +32,7 @@ class TelegramConfig:
     base_url: str | None
     staff_chat_id: int | None
     admin_ids: tuple[int, ...]
-    connection_pool_size: int = 16
+    connection_pool_size: int = 64
 
     @property
     def base_file_url(self) -> str | None:
