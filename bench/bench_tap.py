@@ -123,6 +123,6 @@ if __name__ == "__main__":
     parser.add_argument(
         "--per-chat", type=int, default=3, help="sends+edits a chat may get a second"
     )
-    parser.add_argument("--pool", type=int, default=16, help="the bot's connection pool")
+    parser.add_argument("--pool", type=int, default=64, help="the bot's connection pool")
     h.header("bench_tap: tap to next question at a human pace, over HTTP")
     asyncio.run(main(parser.parse_args()))

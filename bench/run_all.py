@@ -7,7 +7,7 @@ Not a test: a script. Run it from the repository root with
 Each script runs in its own process (so start-up, memory and the event loop are its own) and is
 stopped after ``--timeout`` seconds. Their output streams through; at the end the figures they
 reported are gathered into a table (``--markdown`` prints it as the README's table). The whole
-run takes about twelve minutes on a 2-core machine (bench_http alone about four).
+run takes about ten minutes on a 2-core machine (bench_http alone about two).
 """
 
 from __future__ import annotations
