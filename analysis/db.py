@@ -29,7 +29,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from os import PathLike
@@ -71,8 +72,8 @@ def register(db: sqlite3.Connection) -> None:
     db.create_function("person_of", 3, person_of, deterministic=True)
 
 
-_RANKED = """
-WITH persons AS (
+_PERSONS = """
+persons AS (  -- one row per submission of the months, with whom it stands for
     SELECT {columns}
            s.id AS id_, s.period AS period_, s.submitted_at AS at_, s.late AS late,
            CASE WHEN c.rule = 'submissions' THEN 'submission:' || s.id
@@ -86,7 +87,12 @@ WITH persons AS (
            c.quota AS closed_quota
     FROM submissions AS s LEFT JOIN closed_months AS c ON c.period = s.period
     WHERE s.period IN ({marks})
-),
+)"""
+
+_RANKED = (
+    "\nWITH"
+    + _PERSONS
+    + """,
 firsts AS (  -- each person's first submission (time, then id) of the month, on every row
     SELECT p.*,
            MIN(at_) OVER (PARTITION BY period_, late, person) AS first_at,
@@ -101,6 +107,7 @@ ranked AS (  -- persons ranked by their first submission: window functions, no s
     FROM firsts AS f
 )
 """
+)
 
 
 def ranked(columns: str, periods: Sequence[str], quota: int) -> tuple[str, tuple[object, ...]]:
@@ -149,52 +156,94 @@ def connect_readonly(db_path: DbPath) -> Iterator[sqlite3.Connection]:
 def tally_periods(
     db_path: DbPath, periods: Sequence[str], quota: int
 ) -> dict[str, dict[str, ServiceTally]]:
-    """Returns, for each period, each service's tally; a period without data maps to ``{}``."""
+    """Returns, for each period, each service's tally; a period without data maps to ``{}``.
+
+    One query reads the months' submissions, each with whom it stands for and its scores as one
+    text; the quota's persons (:func:`counted_persons`) and the score totals are worked out
+    here, which costs less than SQLite's sorting of every score row (bench/bench_indices.py).
+    """
     _check_quota(quota)
     result: dict[str, dict[str, ServiceTally]] = {p: {} for p in periods}
     if not periods:
         return result
-    prefix, args = ranked("s.service AS service,", periods, quota)
+    scores = (
+        "(SELECT group_concat(sc.item || '=' || sc.score, char(31)) FROM scores AS sc "
+        "WHERE sc.submission_id = s.id) AS scores, s.service AS service,"
+    )
+    sql = (
+        "WITH"
+        + _PERSONS.format(columns=scores, marks=", ".join("?" * len(periods)))
+        + " SELECT id_, period_, at_, late, person, closed_quota, service, scores FROM persons"
+    )
+    with connect_readonly(db_path) as db:
+        rows = db.execute(sql, tuple(periods)).fetchall()
+    counted = counted_persons(rows, quota)
     responses: dict[tuple[str, str], list[int]] = {}  # counted, beyond quota, late
     persons: dict[tuple[str, str], set[str]] = {}
-    sums: dict[tuple[str, str], dict[str, int]] = {}
-    counts: dict[tuple[str, str], dict[str, int]] = {}
-    with connect_readonly(db_path) as db:
-        db.execute("BEGIN")  # one snapshot for both queries
-        # The ranking is worked out once, into a table of this connection's own (a read-only
-        # database still takes temporary tables), and both sums read it.
-        db.execute(
-            "CREATE TEMP TABLE quota_ranked AS "
-            + prefix
-            + "SELECT id_, period_, service, person, counted, late FROM ranked",
-            args,
-        )
-        for period, service, person, counted, late, number in db.execute(
-            "SELECT period_, service, person, counted, late, COUNT(*) FROM temp.quota_ranked "
-            "GROUP BY 1, 2, 3, 4, 5"
-        ):
-            place = 0 if counted else 2 if late else 1
-            responses.setdefault((period, service), [0, 0, 0])[place] += number
-            if counted:
-                persons.setdefault((period, service), set()).add(person)
-        for period, service, item, total, number in db.execute(
-            "SELECT r.period_, r.service, sc.item, SUM(sc.score), COUNT(*) "
-            "FROM temp.quota_ranked AS r JOIN scores AS sc ON sc.submission_id = r.id_ "
-            "WHERE r.counted GROUP BY 1, 2, 3"
-        ):
-            sums.setdefault((period, service), {})[item] = int(total)
-            counts.setdefault((period, service), {})[item] = int(number)
-        db.execute("COMMIT")
-    for (period, service), (counted_n, beyond_n, late_n) in responses.items():
+    texts: dict[tuple[str, str], list[str]] = {}
+    for _, period, _, late, person, _, service, text in rows:
+        key = (period, service)
+        if key not in responses:
+            responses[key], persons[key], texts[key] = [0, 0, 0], set(), []
+        if (period, person) in counted and not late:
+            responses[key][0] += 1
+            persons[key].add(person)
+            if text:
+                texts[key].append(text)
+        else:
+            responses[key][2 if late else 1] += 1
+    for period, service in sorted(responses):
+        counted_n, beyond_n, late_n = responses[(period, service)]
+        sums, counts = _score_totals(texts[(period, service)])
         result[period][service] = ServiceTally(
             responses=counted_n,
             beyond_quota=beyond_n,
             late=late_n,
-            sums=sums.get((period, service), {}),
-            counts=counts.get((period, service), {}),
-            persons=frozenset(persons.get((period, service), ())),
+            sums=sums,
+            counts=counts,
+            persons=frozenset(persons[(period, service)]),
         )
     return result
+
+
+def counted_persons(
+    rows: Iterable[Sequence[object]], quota: int
+) -> set[tuple[str, str]]:
+    """The ``(period, person)`` pairs that count, from rows of :func:`ranked`'s ``persons``
+    (``id_, period_, at_, late, person, closed_quota``, then anything): its rule, in Python.
+
+    Each person's first submission of the month that is not late is its earliest time and
+    smallest id; persons are placed by it, and the first ``quota`` count (a closed month's own).
+    """
+    firsts: dict[tuple[str, str], tuple[str, int]] = {}
+    limits: dict[str, int] = {}
+    for sid, period, at, late, person, closed_quota, *_ in rows:
+        if late:
+            continue
+        key = (period, person)
+        first = firsts.get(key)
+        firsts[key] = (at, sid) if first is None else (min(first[0], at), min(first[1], sid))
+        limits[period] = quota if closed_quota is None else closed_quota
+    by_period: dict[str, list[tuple[str, int, str]]] = {}
+    for (period, person), (at, sid) in firsts.items():
+        by_period.setdefault(period, []).append((at, sid, person))
+    return {
+        (period, person)
+        for period, persons in by_period.items()
+        for _, _, person in sorted(persons)[: limits[period]]
+    }
+
+
+def _score_totals(texts: Sequence[str]) -> tuple[dict[str, int], dict[str, int]]:
+    """Each item's score total and count over ``texts`` (``item=score`` pairs joined by \\x1f)."""
+    pairs = Counter("\x1f".join(texts).split("\x1f")) if texts else Counter[str]()
+    sums: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    for pair, number in sorted(pairs.items()):
+        item, _, score = pair.rpartition("=")
+        sums[item] = sums.get(item, 0) + int(score) * number
+        counts[item] = counts.get(item, 0) + number
+    return sums, counts
 
 
 def load_period(
