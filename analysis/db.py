@@ -167,7 +167,7 @@ def tally_periods(
     if not periods:
         return result
     scores = (
-        "(SELECT group_concat(sc.item || '=' || sc.score, char(31)) FROM scores AS sc "
+        "(SELECT json_group_object(sc.item, sc.score) FROM scores AS sc "
         "WHERE sc.submission_id = s.id) AS scores, s.service AS service,"
     )
     sql = (
@@ -234,16 +234,35 @@ def counted_persons(
     }
 
 
-def _score_totals(texts: Sequence[str]) -> tuple[dict[str, int], dict[str, int]]:
-    """Each item's score total and count over ``texts`` (``item=score`` pairs joined by \\x1f)."""
-    pairs = Counter("\x1f".join(texts).split("\x1f")) if texts else Counter[str]()
+def _score_totals(objects: Sequence[str]) -> tuple[dict[str, int], dict[str, int]]:
+    """Each item's score total and count over ``objects``, each a submission's scores as
+    SQLite's ``json_group_object`` writes them: ``{"U1":4,"U2":3}``.
+
+    The ``"item":score`` pairs are counted as text first (a month holds few distinct ones), then
+    read. An item code holding a comma splits its pair; no piece reads as a pair (a quote inside
+    a code is escaped), and then every object is read whole.
+    """
+    pairs = Counter(",".join([text[1:-1] for text in objects]).split(","))
+    pairs.pop("", None)  # a submission without scores: {}
+    try:
+        read = [(_code(pair), int(pair.rpartition(":")[2]), n) for pair, n in pairs.items()]
+    except ValueError:
+        whole = Counter(pair for text in objects for pair in json.loads(text).items())
+        read = [(item, int(score), n) for (item, score), n in whole.items()]
     sums: dict[str, int] = {}
     counts: dict[str, int] = {}
-    for pair, number in sorted(pairs.items()):
-        item, _, score = pair.rpartition("=")
-        sums[item] = sums.get(item, 0) + int(score) * number
+    for item, score, number in sorted(read):
+        sums[item] = sums.get(item, 0) + score * number
         counts[item] = counts.get(item, 0) + number
     return sums, counts
+
+
+def _code(pair: str) -> str:
+    """The item code of one ``"item":score`` pair; ValueError when it is not one."""
+    code = json.loads(pair.rpartition(":")[0])
+    if not isinstance(code, str):
+        raise ValueError(f"not an item code: {pair!r}")
+    return code
 
 
 def load_period(
@@ -320,37 +339,27 @@ class Answered:
     name: str
     institution: str
     seconds: float | None  # from the month's answer to the last rated item; None when imported
-    scores: tuple[int, ...]
+    same_score: bool  # every item given one score (False without scores)
 
 
 def answered(db_path: DbPath, period: str, items: Sequence[str]) -> list[Answered]:
     """Every submission of ``period`` (late ones too), with the time its rated items took."""
     marks = ", ".join("?" * len(items))
     sql = (
-        "SELECT s.id, s.service, s.user_id, s.submitted_at, s.identity, "
+        "SELECT s.id, s.service, s.user_id, s.submitted_at, "
+        "json_extract(NULLIF(s.identity, ''), '$.name'), "
+        "json_extract(NULLIF(s.identity, ''), '$.institution'), "
         "(SELECT (julianday(MAX(a.answered_at)) - julianday(MIN(a.answered_at))) * 86400 "
         f" FROM answers AS a WHERE a.draft_id = s.draft_id AND a.key IN ('period', {marks})), "
-        "(SELECT group_concat(sc.score) FROM scores AS sc WHERE sc.submission_id = s.id) "
+        "(SELECT MIN(sc.score) = MAX(sc.score) FROM scores AS sc WHERE sc.submission_id = s.id) "
         "FROM submissions AS s WHERE s.period = ? ORDER BY s.submitted_at, s.id"
     )
     with connect_readonly(db_path) as db:
         rows = db.execute(sql, (*items, period)).fetchall()
-    found = []
-    for sid, service, user_id, at, identity, seconds, scores in rows:
-        who = json.loads(identity) if identity else {}
-        found.append(
-            Answered(
-                id=sid,
-                service=service,
-                user_id=user_id,
-                submitted_at=at,
-                name=str(who.get("name") or ""),
-                institution=str(who.get("institution") or ""),
-                seconds=seconds,
-                scores=tuple(int(s) for s in (scores or "").split(",") if s),
-            )
-        )
-    return found
+    return [
+        Answered(sid, service, user_id, at, str(name or ""), str(place or ""), seconds, bool(same))
+        for sid, service, user_id, at, name, place, seconds, same in rows
+    ]
 
 
 def _typed(frame: pd.DataFrame, period: str, questionnaire: Questionnaire) -> pd.DataFrame:

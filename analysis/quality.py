@@ -57,19 +57,27 @@ def quality(
 ) -> Quality:
     """The signals of ``period``'s submissions under ``rules``."""
     rows = answered(db_path, period, [item.code for item in questionnaire.items])
-    found: dict[int, list[str]] = defaultdict(list)
+    found: dict[int, set[str]] = defaultdict(set)
+    by_institution: dict[str, list[Answered]] = defaultdict(list)
+    by_person: dict[tuple[str, str, str], list[Answered]] = defaultdict(list)
     for row in rows:
         fast = row.seconds is not None and row.seconds < rules.fast_seconds
         if fast:
-            found[row.id].append("fast")
+            found[row.id].add("fast")
         if row.user_id is not None and row.user_id in rules.insiders:
-            found[row.id].append("insiders")
-        if fast and len(set(row.scores)) == 1:
-            found[row.id].append("straight_fast")
-    for sid in _bursts(rows, rules):
-        found[sid].append("bursts")
-    for sid in _repeats(rows):
-        found[sid].append("repeats")
+            found[row.id].add("insiders")
+        if fast and row.same_score:
+            found[row.id].add("straight_fast")
+        institution = _norm(row.institution)
+        if institution:
+            by_institution[institution].append(row)
+        name = _norm(row.name)
+        if name and row.user_id is not None:
+            by_person[(row.service, name, institution)].append(row)
+    for sid in _bursts(by_institution.values(), rules):
+        found[sid].add("bursts")
+    for sid in _repeats(by_person.values()):
+        found[sid].add("repeats")
     return Quality(
         {row.id: tuple(s for s in SIGNALS if s in found[row.id]) for row in rows if row.id in found}
     )
@@ -79,14 +87,13 @@ def _norm(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _bursts(rows: Sequence[Answered], rules: QualityRules) -> Iterable[int]:
+def _bursts(groups: Iterable[Sequence[Answered]], rules: QualityRules) -> Iterable[int]:
+    """Submissions of one institution, in time order, ``burst_count`` or more in a window."""
     window = timedelta(minutes=rules.burst_minutes)
-    by_institution: dict[str, list[Answered]] = defaultdict(list)
-    for row in rows:
-        if _norm(row.institution):
-            by_institution[_norm(row.institution)].append(row)
     flagged: set[int] = set()
-    for group in by_institution.values():
+    for group in groups:
+        if len(group) < rules.burst_count:
+            continue  # no window can hold enough of them
         times = [datetime.fromisoformat(row.submitted_at) for row in group]
         start = 0
         for end in range(len(group)):
@@ -97,14 +104,11 @@ def _bursts(rows: Sequence[Answered], rules: QualityRules) -> Iterable[int]:
     return flagged
 
 
-def _repeats(rows: Sequence[Answered]) -> Iterable[int]:
-    groups: dict[tuple[str, str, str], list[Answered]] = defaultdict(list)
-    for row in rows:
-        if _norm(row.name) and row.user_id is not None:
-            groups[(row.service, _norm(row.name), _norm(row.institution))].append(row)
+def _repeats(groups: Iterable[Sequence[Answered]]) -> Iterable[int]:
+    """One name and institution in one service, from more than one Telegram account."""
     return {
         row.id
-        for group in groups.values()
-        if len({row.user_id for row in group}) > 1
+        for group in groups
+        if len(group) > 1 and len({row.user_id for row in group}) > 1
         for row in group
     }
