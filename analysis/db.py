@@ -35,7 +35,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from survey.questionnaire import Questionnaire
 from survey.safe_text import clean
@@ -181,17 +181,19 @@ def tally_periods(
     responses: dict[tuple[str, str], list[int]] = {}  # counted, beyond quota, late
     persons: dict[tuple[str, str], set[str]] = {}
     texts: dict[tuple[str, str], list[str]] = {}
+    nobody: set[str] = set()
     for _, period, _, late, person, _, service, text in rows:
         key = (period, service)
         if key not in responses:
             responses[key], persons[key], texts[key] = [0, 0, 0], set(), []
-        if (period, person) in counted and not late:
+        if late:
+            responses[key][2] += 1
+        elif person in counted.get(period, nobody):
             responses[key][0] += 1
             persons[key].add(person)
-            if text:
-                texts[key].append(text)
+            texts[key].append(text)
         else:
-            responses[key][2 if late else 1] += 1
+            responses[key][1] += 1
     for period, service in sorted(responses):
         counted_n, beyond_n, late_n = responses[(period, service)]
         sums, counts = _score_totals(texts[(period, service)])
@@ -206,31 +208,31 @@ def tally_periods(
     return result
 
 
-def counted_persons(
-    rows: Iterable[Sequence[object]], quota: int
-) -> set[tuple[str, str]]:
-    """The ``(period, person)`` pairs that count, from rows of :func:`ranked`'s ``persons``
-    (``id_, period_, at_, late, person, closed_quota``, then anything): its rule, in Python.
+def counted_persons(rows: Iterable[Sequence[Any]], quota: int) -> dict[str, set[str]]:
+    """Each period's counted persons, from rows of :func:`ranked`'s ``persons`` (``id_, period_,
+    at_, late, person, closed_quota``, then anything): :func:`ranked`'s rule, in Python.
 
-    Each person's first submission of the month that is not late is its earliest time and
-    smallest id; persons are placed by it, and the first ``quota`` count (a closed month's own).
+    A person's first submission of the month that is not late is its earliest time and smallest
+    id; persons are placed by it, and the first ``quota`` count (a closed month's own quota).
     """
-    firsts: dict[tuple[str, str], tuple[str, int]] = {}
+    months: dict[str, dict[str, tuple[str, int]]] = {}  # period → person → first (time, id)
     limits: dict[str, int] = {}
     for sid, period, at, late, person, closed_quota, *_ in rows:
         if late:
             continue
-        key = (period, person)
-        first = firsts.get(key)
-        firsts[key] = (at, sid) if first is None else (min(first[0], at), min(first[1], sid))
-        limits[period] = quota if closed_quota is None else closed_quota
-    by_period: dict[str, list[tuple[str, int, str]]] = {}
-    for (period, person), (at, sid) in firsts.items():
-        by_period.setdefault(period, []).append((at, sid, person))
+        firsts = months.get(period)
+        if firsts is None:
+            firsts = months[period] = {}
+            limits[period] = quota if closed_quota is None else closed_quota
+        first = firsts.get(person)
+        firsts[person] = (at, sid) if first is None else (min(first[0], at), min(first[1], sid))
     return {
-        (period, person)
-        for period, persons in by_period.items()
-        for _, _, person in sorted(persons)[: limits[period]]
+        period: set(
+            firsts
+            if len(firsts) <= limits[period]  # everyone counts: no need to place them
+            else sorted(firsts, key=firsts.__getitem__)[: limits[period]]
+        )
+        for period, firsts in months.items()
     }
 
 
@@ -339,23 +341,31 @@ class Answered:
     name: str
     institution: str
     seconds: float | None  # from the month's answer to the last rated item; None when imported
-    same_score: bool  # every item given one score (False without scores)
+    # Every item given one score (False without scores); looked up only when fast.
+    same_score: bool
 
 
-def answered(db_path: DbPath, period: str, items: Sequence[str]) -> list[Answered]:
-    """Every submission of ``period`` (late ones too), with the time its rated items took."""
+def answered(
+    db_path: DbPath, period: str, items: Sequence[str], fast_seconds: float
+) -> list[Answered]:
+    """Every submission of ``period`` (late ones too), with the time its rated items took, and
+    for those under ``fast_seconds`` whether every item was given the same score."""
     marks = ", ".join("?" * len(items))
     sql = (
-        "SELECT s.id, s.service, s.user_id, s.submitted_at, "
-        "json_extract(NULLIF(s.identity, ''), '$.name'), "
-        "json_extract(NULLIF(s.identity, ''), '$.institution'), "
+        "SELECT id, service, user_id, submitted_at, name, institution, seconds, "
+        "CASE WHEN seconds < ? THEN (SELECT MIN(sc.score) = MAX(sc.score) FROM scores AS sc "
+        "WHERE sc.submission_id = t.id) END "
+        "FROM (SELECT s.id AS id, s.service AS service, s.user_id AS user_id, "
+        "s.submitted_at AS submitted_at, "
+        "json_extract(NULLIF(s.identity, ''), '$.name') AS name, "
+        "json_extract(NULLIF(s.identity, ''), '$.institution') AS institution, "
         "(SELECT (julianday(MAX(a.answered_at)) - julianday(MIN(a.answered_at))) * 86400 "
-        f" FROM answers AS a WHERE a.draft_id = s.draft_id AND a.key IN ('period', {marks})), "
-        "(SELECT MIN(sc.score) = MAX(sc.score) FROM scores AS sc WHERE sc.submission_id = s.id) "
-        "FROM submissions AS s WHERE s.period = ? ORDER BY s.submitted_at, s.id"
+        f" FROM answers AS a WHERE a.draft_id = s.draft_id AND a.key IN ('period', {marks})) "
+        "AS seconds FROM submissions AS s WHERE s.period = ?) AS t "
+        "ORDER BY submitted_at, id"
     )
     with connect_readonly(db_path) as db:
-        rows = db.execute(sql, (*items, period)).fetchall()
+        rows = db.execute(sql, (fast_seconds, *items, period)).fetchall()
     return [
         Answered(sid, service, user_id, at, str(name or ""), str(place or ""), seconds, bool(same))
         for sid, service, user_id, at, name, place, seconds, same in rows

@@ -15,10 +15,11 @@ Imported rows carry no timing: they take part only in the signals that need none
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import chain, compress
 
 from analysis.db import Answered, DbPath, answered
 from survey.questionnaire import Questionnaire
@@ -49,45 +50,47 @@ class Quality:
         return sum(signal in signals for signals in self.flagged.values())
 
     def as_json(self) -> dict[str, int]:
-        return {signal: self.count(signal) for signal in SIGNALS}
+        counts = Counter(chain.from_iterable(self.flagged.values()))
+        return {signal: counts[signal] for signal in SIGNALS}
 
 
 def quality(
     db_path: DbPath, period: str, questionnaire: Questionnaire, rules: QualityRules
 ) -> Quality:
     """The signals of ``period``'s submissions under ``rules``."""
-    rows = answered(db_path, period, [item.code for item in questionnaire.items])
-    found: dict[int, set[str]] = defaultdict(set)
+    items = [item.code for item in questionnaire.items]
+    rows = answered(db_path, period, items, rules.fast_seconds)
     by_institution: dict[str, list[Answered]] = defaultdict(list)
     by_person: dict[tuple[str, str, str], list[Answered]] = defaultdict(list)
     for row in rows:
-        fast = row.seconds is not None and row.seconds < rules.fast_seconds
-        if fast:
-            found[row.id].add("fast")
-        if row.user_id is not None and row.user_id in rules.insiders:
-            found[row.id].add("insiders")
-        if fast and row.same_score:
-            found[row.id].add("straight_fast")
         institution = _norm(row.institution)
         if institution:
             by_institution[institution].append(row)
         name = _norm(row.name)
         if name and row.user_id is not None:
             by_person[(row.service, name, institution)].append(row)
-    for sid in _bursts(by_institution.values(), rules):
-        found[sid].add("bursts")
-    for sid in _repeats(by_person.values()):
-        found[sid].add("repeats")
-    return Quality(
-        {row.id: tuple(s for s in SIGNALS if s in found[row.id]) for row in rows if row.id in found}
-    )
+    bursts = _bursts(by_institution.values(), rules)
+    repeats = _repeats(by_person.values())
+    flagged: dict[int, tuple[str, ...]] = {}
+    for row in rows:
+        fast = row.seconds is not None and row.seconds < rules.fast_seconds
+        found = (  # in the order of SIGNALS
+            fast,
+            row.id in bursts,
+            row.id in repeats,
+            row.user_id is not None and row.user_id in rules.insiders,
+            fast and row.same_score,
+        )
+        if any(found):
+            flagged[row.id] = tuple(compress(SIGNALS, found))
+    return Quality(flagged)
 
 
 def _norm(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _bursts(groups: Iterable[Sequence[Answered]], rules: QualityRules) -> Iterable[int]:
+def _bursts(groups: Iterable[Sequence[Answered]], rules: QualityRules) -> set[int]:
     """Submissions of one institution, in time order, ``burst_count`` or more in a window."""
     window = timedelta(minutes=rules.burst_minutes)
     flagged: set[int] = set()
@@ -104,7 +107,7 @@ def _bursts(groups: Iterable[Sequence[Answered]], rules: QualityRules) -> Iterab
     return flagged
 
 
-def _repeats(groups: Iterable[Sequence[Answered]]) -> Iterable[int]:
+def _repeats(groups: Iterable[Sequence[Answered]]) -> set[int]:
     """One name and institution in one service, from more than one Telegram account."""
     return {
         row.id
