@@ -158,9 +158,8 @@ def tally_periods(
 ) -> dict[str, dict[str, ServiceTally]]:
     """Returns, for each period, each service's tally; a period without data maps to ``{}``.
 
-    One query reads the months' submissions, each with whom it stands for and its scores as one
-    text; the quota's persons (:func:`counted_persons`) and the score totals are worked out
-    here, which costs less than SQLite's sorting of every score row (bench/bench_indices.py).
+    One query reads each submission with its person and its scores as one text; the quota and the
+    totals are worked out here, cheaper than SQLite sorting every score row (bench_indices.py).
     """
     _check_quota(quota)
     result: dict[str, dict[str, ServiceTally]] = {p: {} for p in periods}
@@ -178,32 +177,26 @@ def tally_periods(
     with connect_readonly(db_path) as db:
         rows = db.execute(sql, tuple(periods)).fetchall()
     counted = counted_persons(rows, quota)
-    responses: dict[tuple[str, str], list[int]] = {}  # counted, beyond quota, late
-    persons: dict[tuple[str, str], set[str]] = {}
-    texts: dict[tuple[str, str], list[str]] = {}
-    nobody: set[str] = set()
+    groups: dict[tuple[str, str], tuple[list[int], set[str], list[str]]] = {}
     for _, period, _, late, person, _, service, text in rows:
-        key = (period, service)
-        if key not in responses:
-            responses[key], persons[key], texts[key] = [0, 0, 0], set(), []
+        group = groups.get((period, service)) or groups.setdefault(
+            (period, service),
+            ([0, 0, 0], set(), []),  # counted, beyond quota, late
+        )
         if late:
-            responses[key][2] += 1
-        elif person in counted.get(period, nobody):
-            responses[key][0] += 1
-            persons[key].add(person)
-            texts[key].append(text)
+            group[0][2] += 1
+        elif person in counted.get(period, ()):
+            group[0][0] += 1
+            group[1].add(person)
+            group[2].append(text)
         else:
-            responses[key][1] += 1
-    for period, service in sorted(responses):
-        counted_n, beyond_n, late_n = responses[(period, service)]
-        sums, counts = _score_totals(texts[(period, service)])
+            group[0][1] += 1
+    for (period, service), ((counted_n, beyond_n, late_n), persons, texts) in sorted(
+        groups.items()
+    ):
+        sums, counts = _score_totals(texts)
         result[period][service] = ServiceTally(
-            responses=counted_n,
-            beyond_quota=beyond_n,
-            late=late_n,
-            sums=sums,
-            counts=counts,
-            persons=frozenset(persons[(period, service)]),
+            counted_n, beyond_n, late_n, sums, counts, frozenset(persons)
         )
     return result
 
@@ -237,17 +230,19 @@ def counted_persons(rows: Iterable[Sequence[Any]], quota: int) -> dict[str, set[
 
 
 def _score_totals(objects: Sequence[str]) -> tuple[dict[str, int], dict[str, int]]:
-    """Each item's score total and count over ``objects``, each a submission's scores as
-    SQLite's ``json_group_object`` writes them: ``{"U1":4,"U2":3}``.
-
-    The ``"item":score`` pairs are counted as text first (a month holds few distinct ones), then
-    read. An item code holding a comma splits its pair; no piece reads as a pair (a quote inside
-    a code is escaped), and then every object is read whole.
-    """
+    """Each item's score total and count over ``objects``: ``{"U1":4,"U2":3}``, a submission's
+    scores as ``json_group_object`` writes them. The ``"item":score`` pairs are counted as text,
+    then read; an item code holding a comma splits its pair, no piece reads as one (its quotes are
+    escaped), and then every object is read whole."""
     pairs = Counter(",".join([text[1:-1] for text in objects]).split(","))
     pairs.pop("", None)  # a submission without scores: {}
     try:
-        read = [(_code(pair), int(pair.rpartition(":")[2]), n) for pair, n in pairs.items()]
+        read = [
+            (json.loads(pair.rpartition(":")[0]), int(pair.rpartition(":")[2]), n)
+            for pair, n in pairs.items()
+        ]
+        if not all(isinstance(item, str) for item, _, _ in read):
+            raise ValueError("not an item code")
     except ValueError:
         whole = Counter(pair for text in objects for pair in json.loads(text).items())
         read = [(item, int(score), n) for (item, score), n in whole.items()]
@@ -257,14 +252,6 @@ def _score_totals(objects: Sequence[str]) -> tuple[dict[str, int], dict[str, int
         sums[item] = sums.get(item, 0) + score * number
         counts[item] = counts.get(item, 0) + number
     return sums, counts
-
-
-def _code(pair: str) -> str:
-    """The item code of one ``"item":score`` pair; ValueError when it is not one."""
-    code = json.loads(pair.rpartition(":")[0])
-    if not isinstance(code, str):
-        raise ValueError(f"not an item code: {pair!r}")
-    return code
 
 
 def load_period(
@@ -341,8 +328,7 @@ class Answered:
     name: str
     institution: str
     seconds: float | None  # from the month's answer to the last rated item; None when imported
-    # Every item given one score (False without scores); looked up only when fast.
-    same_score: bool
+    same_score: bool  # every item given one score (False without scores); looked up when fast
 
 
 def answered(
@@ -352,17 +338,13 @@ def answered(
     for those under ``fast_seconds`` whether every item was given the same score."""
     marks = ", ".join("?" * len(items))
     sql = (
-        "SELECT id, service, user_id, submitted_at, name, institution, seconds, "
-        "CASE WHEN seconds < ? THEN (SELECT MIN(sc.score) = MAX(sc.score) FROM scores AS sc "
-        "WHERE sc.submission_id = t.id) END "
-        "FROM (SELECT s.id AS id, s.service AS service, s.user_id AS user_id, "
-        "s.submitted_at AS submitted_at, "
-        "json_extract(NULLIF(s.identity, ''), '$.name') AS name, "
-        "json_extract(NULLIF(s.identity, ''), '$.institution') AS institution, "
+        "SELECT *, CASE WHEN seconds < ? THEN (SELECT MIN(sc.score) = MAX(sc.score) FROM scores "
+        "AS sc WHERE sc.submission_id = t.id) END FROM (SELECT s.id, s.service, s.user_id, "
+        "s.submitted_at, json_extract(NULLIF(s.identity, ''), '$.name'), "
+        "json_extract(NULLIF(s.identity, ''), '$.institution'), "
         "(SELECT (julianday(MAX(a.answered_at)) - julianday(MIN(a.answered_at))) * 86400 "
-        f" FROM answers AS a WHERE a.draft_id = s.draft_id AND a.key IN ('period', {marks})) "
-        "AS seconds FROM submissions AS s WHERE s.period = ?) AS t "
-        "ORDER BY submitted_at, id"
+        f"FROM answers AS a WHERE a.draft_id = s.draft_id AND a.key IN ('period', {marks})) "
+        "AS seconds FROM submissions AS s WHERE s.period = ?) AS t ORDER BY submitted_at, id"
     )
     with connect_readonly(db_path) as db:
         rows = db.execute(sql, (fast_seconds, *items, period)).fetchall()
