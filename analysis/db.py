@@ -35,7 +35,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from survey.questionnaire import Questionnaire
 from survey.safe_text import clean
@@ -317,8 +317,7 @@ def tally_frame(frame: pd.DataFrame, questionnaire: Questionnaire) -> dict[str, 
     return result
 
 
-@dataclass(frozen=True)
-class Answered:
+class Answered(NamedTuple):
     """How one submission of a month was given, for the data-quality signals."""
 
     id: int

@@ -62,11 +62,14 @@ def quality(
     rows = answered(db_path, period, items, rules.fast_seconds)
     by_institution: dict[str, list[Answered]] = defaultdict(list)
     by_person: dict[tuple[str, str, str], list[Answered]] = defaultdict(list)
+    norms: dict[str, str] = {}  # names and institutions come again and again
     for row in rows:
-        institution = _norm(row.institution)
+        institution = norms.get(row.institution) or norms.setdefault(
+            row.institution, _norm(row.institution)
+        )
         if institution:
             by_institution[institution].append(row)
-        name = _norm(row.name)
+        name = norms.get(row.name) or norms.setdefault(row.name, _norm(row.name))
         if name and row.user_id is not None:
             by_person[(row.service, name, institution)].append(row)
     bursts = _bursts(by_institution.values(), rules)
