@@ -102,7 +102,9 @@ def summarize(
     codes = list(services)  # read twice for a per-service summary
     periods = Period.parse(period).back(LKE_MONTHS)
     tallies = tally_periods(db_path, periods, quota)  # read once, for the service and the unit
-    months = {p: compute(p, tallies[p], questionnaire, codes, service) for p in periods}
+    months: dict[str, PeriodIndices] = {
+        p: compute(p, tallies[p], questionnaire, codes, service) for p in periods
+    }
     unit = (
         months
         if service is None
