@@ -105,7 +105,7 @@ def summarize(
     months: dict[str, PeriodIndices] = {
         p: compute(p, tallies[p], questionnaire, codes, service) for p in periods
     }
-    unit = (
+    unit: dict[str, PeriodIndices] = (
         months
         if service is None
         else {p: compute(p, tallies[p], questionnaire, codes) for p in periods}
