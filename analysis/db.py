@@ -15,12 +15,12 @@ Persons are ranked in each month by their first submission that is not late (tim
 with the quota a closed month was closed with. Late submissions (stored after the month closed)
 never count. A month closed before this rule keeps the one it closed with, each submission on
 its own (``closed_months.rule``, ``bot/store/migrations/0006_quota_persons.sql``), so its posted
-figures stay what they were. :func:`ranked` writes the rule once; the bot's storage builds on it
-too (the counted ids, a closing month's figures), on a connection where :func:`person_of` is
-registered (:func:`register`).
+figures stay what they were. :func:`ranked` writes the rule in SQL: the bot's storage builds on it
+(counted ids, a closing month's figures; :func:`register` first), and so does
+:func:`counted_persons`, its placing in Python (tests/test_analysis_tally.py holds them equal).
 
-Two readers: :func:`tally_periods` adds scores up inside SQLite (what the indices need, fast for
-any number of months), :func:`load_period` returns one row per submission as a DataFrame (what
+Two readers: :func:`tally_periods` adds scores up (what the indices need, one query for any
+number of months), :func:`load_period` returns one row per submission as a DataFrame (what
 demographics, respondent lists and suggestions need), its text made safe for every file and chart
 (:func:`survey.safe_text.clean`). Only the latter imports pandas.
 """
