@@ -48,6 +48,7 @@ __all__ = [
     "ServiceTally",
     "answered",
     "connect_readonly",
+    "counted_persons",
     "load_period",
     "person_of",
     "ranked",
