@@ -15,12 +15,12 @@ Persons are ranked in each month by their first submission that is not late (tim
 with the quota a closed month was closed with. Late submissions (stored after the month closed)
 never count. A month closed before this rule keeps the one it closed with, each submission on
 its own (``closed_months.rule``, ``bot/store/migrations/0006_quota_persons.sql``), so its posted
-figures stay what they were. :func:`ranked` writes the rule once; the bot's storage builds on it
-too (the counted ids, a closing month's figures), on a connection where :func:`person_of` is
-registered (:func:`register`).
+figures stay what they were. :func:`ranked` writes the rule in SQL: the bot's storage builds on it
+(counted ids, a closing month's figures; :func:`register` first), and so does
+:func:`counted_persons`, its placing in Python (tests/test_analysis_tally.py holds them equal).
 
-Two readers: :func:`tally_periods` adds scores up inside SQLite (what the indices need, fast for
-any number of months), :func:`load_period` returns one row per submission as a DataFrame (what
+Two readers: :func:`tally_periods` adds scores up (what the indices need, one query for any
+number of months), :func:`load_period` returns one row per submission as a DataFrame (what
 demographics, respondent lists and suggestions need), its text made safe for every file and chart
 (:func:`survey.safe_text.clean`). Only the latter imports pandas.
 """
@@ -29,13 +29,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from survey.follow_up import Action, Target
 from survey.questionnaire import Questionnaire
@@ -50,6 +51,7 @@ __all__ = [
     "actions",
     "answered",
     "connect_readonly",
+    "counted_persons",
     "load_period",
     "person_of",
     "ranked",
@@ -75,8 +77,8 @@ def register(db: sqlite3.Connection) -> None:
     db.create_function("person_of", 3, person_of, deterministic=True)
 
 
-_RANKED = """
-WITH persons AS (
+_PERSONS = """
+persons AS (  -- one row per submission of the months, with whom it stands for
     SELECT {columns}
            s.id AS id_, s.period AS period_, s.submitted_at AS at_, s.late AS late,
            CASE WHEN c.rule = 'submissions' THEN 'submission:' || s.id
@@ -90,7 +92,12 @@ WITH persons AS (
            c.quota AS closed_quota
     FROM submissions AS s LEFT JOIN closed_months AS c ON c.period = s.period
     WHERE s.period IN ({marks})
-),
+)"""
+
+_RANKED = (
+    "\nWITH"
+    + _PERSONS
+    + """,
 firsts AS (  -- each person's first submission (time, then id) of the month, on every row
     SELECT p.*,
            MIN(at_) OVER (PARTITION BY period_, late, person) AS first_at,
@@ -105,6 +112,7 @@ ranked AS (  -- persons ranked by their first submission: window functions, no s
     FROM firsts AS f
 )
 """
+)
 
 
 def ranked(columns: str, periods: Sequence[str], quota: int) -> tuple[str, tuple[object, ...]]:
@@ -153,52 +161,102 @@ def connect_readonly(db_path: DbPath) -> Iterator[sqlite3.Connection]:
 def tally_periods(
     db_path: DbPath, periods: Sequence[str], quota: int
 ) -> dict[str, dict[str, ServiceTally]]:
-    """Returns, for each period, each service's tally; a period without data maps to ``{}``."""
+    """Returns, for each period, each service's tally; a period without data maps to ``{}``.
+
+    One query reads each submission with its person and its scores as one text; the quota and the
+    totals are worked out here, cheaper than SQLite sorting every score row (bench_indices.py).
+    """
     _check_quota(quota)
     result: dict[str, dict[str, ServiceTally]] = {p: {} for p in periods}
     if not periods:
         return result
-    prefix, args = ranked("s.service AS service,", periods, quota)
-    responses: dict[tuple[str, str], list[int]] = {}  # counted, beyond quota, late
-    persons: dict[tuple[str, str], set[str]] = {}
-    sums: dict[tuple[str, str], dict[str, int]] = {}
-    counts: dict[tuple[str, str], dict[str, int]] = {}
+    scores = (
+        "(SELECT json_group_object(sc.item, sc.score) FROM scores AS sc "
+        "WHERE sc.submission_id = s.id) AS scores, s.service AS service,"
+    )
+    sql = (
+        "WITH"
+        + _PERSONS.format(columns=scores, marks=", ".join("?" * len(periods)))
+        + " SELECT id_, period_, at_, late, person, closed_quota, service, scores FROM persons"
+    )
     with connect_readonly(db_path) as db:
-        db.execute("BEGIN")  # one snapshot for both queries
-        # The ranking is worked out once, into a table of this connection's own (a read-only
-        # database still takes temporary tables), and both sums read it.
-        db.execute(
-            "CREATE TEMP TABLE quota_ranked AS "
-            + prefix
-            + "SELECT id_, period_, service, person, counted, late FROM ranked",
-            args,
+        rows = db.execute(sql, tuple(periods)).fetchall()
+    counted = counted_persons(rows, quota)
+    groups: dict[tuple[str, str], tuple[list[int], set[str], list[str]]] = {}
+    for _, period, _, late, person, _, service, text in rows:
+        group = groups.get((period, service)) or groups.setdefault(
+            (period, service),
+            ([0, 0, 0], set(), []),  # counted, beyond quota, late
         )
-        for period, service, person, counted, late, number in db.execute(
-            "SELECT period_, service, person, counted, late, COUNT(*) FROM temp.quota_ranked "
-            "GROUP BY 1, 2, 3, 4, 5"
-        ):
-            place = 0 if counted else 2 if late else 1
-            responses.setdefault((period, service), [0, 0, 0])[place] += number
-            if counted:
-                persons.setdefault((period, service), set()).add(person)
-        for period, service, item, total, number in db.execute(
-            "SELECT r.period_, r.service, sc.item, SUM(sc.score), COUNT(*) "
-            "FROM temp.quota_ranked AS r JOIN scores AS sc ON sc.submission_id = r.id_ "
-            "WHERE r.counted GROUP BY 1, 2, 3"
-        ):
-            sums.setdefault((period, service), {})[item] = int(total)
-            counts.setdefault((period, service), {})[item] = int(number)
-        db.execute("COMMIT")
-    for (period, service), (counted_n, beyond_n, late_n) in responses.items():
+        if late:
+            group[0][2] += 1
+        elif person in counted.get(period, ()):
+            group[0][0] += 1
+            group[1].add(person)
+            group[2].append(text)
+        else:
+            group[0][1] += 1
+    for (period, service), ((counted_n, beyond_n, late_n), persons, texts) in sorted(
+        groups.items()
+    ):
+        sums, counts = _score_totals(texts)
         result[period][service] = ServiceTally(
-            responses=counted_n,
-            beyond_quota=beyond_n,
-            late=late_n,
-            sums=sums.get((period, service), {}),
-            counts=counts.get((period, service), {}),
-            persons=frozenset(persons.get((period, service), ())),
+            counted_n, beyond_n, late_n, sums, counts, frozenset(persons)
         )
     return result
+
+
+def counted_persons(rows: Iterable[Sequence[Any]], quota: int) -> dict[str, set[str]]:
+    """Each period's counted persons, from rows of :func:`ranked`'s ``persons`` (``id_, period_,
+    at_, late, person, closed_quota``, then anything): :func:`ranked`'s rule, in Python.
+
+    A person's first submission of the month that is not late is its earliest time and smallest
+    id; persons are placed by it, and the first ``quota`` count (a closed month's own quota).
+    """
+    months: dict[str, dict[str, tuple[str, int]]] = {}  # period → person → first (time, id)
+    limits: dict[str, int] = {}
+    for sid, period, at, late, person, closed_quota, *_ in rows:
+        if late:
+            continue
+        firsts = months.get(period)
+        if firsts is None:
+            firsts = months[period] = {}
+            limits[period] = quota if closed_quota is None else closed_quota
+        first = firsts.get(person)
+        firsts[person] = (at, sid) if first is None else (min(first[0], at), min(first[1], sid))
+    return {
+        period: set(
+            firsts
+            if len(firsts) <= limits[period]  # everyone counts: no need to place them
+            else sorted(firsts, key=firsts.__getitem__)[: limits[period]]
+        )
+        for period, firsts in months.items()
+    }
+
+
+def _score_totals(objects: Sequence[str]) -> tuple[dict[str, int], dict[str, int]]:
+    """Each item's score total and count over ``objects``: ``{"U1":4,"U2":3}``, a submission's
+    scores as ``json_group_object`` writes them. The ``"item":score`` pairs are counted as text,
+    then read; an item code holding a comma splits its pair, no piece reads as one (its quotes are
+    escaped), and then every object is read whole."""
+    pairs = Counter(",".join([text[1:-1] for text in objects]).split(","))
+    pairs.pop("", None)  # a submission without scores: {}
+    try:
+        read = [
+            (json.loads(pair.rpartition(":")[0]), int(pair.rpartition(":")[2]), n)
+            for pair, n in pairs.items()
+        ]
+        if not all(isinstance(item, str) for item, _, _ in read):
+            raise ValueError("not an item code")
+    except ValueError:
+        whole = Counter(pair for text in objects for pair in json.loads(text).items())
+        read = [(item, int(score), n) for (item, score), n in whole.items()]
+    sums: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    for item, score, number in sorted(read):
+        sums[item] = sums.get(item, 0) + score * number
+        counts[item] = counts.get(item, 0) + number
+    return sums, counts
 
 
 def load_period(
@@ -264,8 +322,7 @@ def tally_frame(frame: pd.DataFrame, questionnaire: Questionnaire) -> dict[str, 
     return result
 
 
-@dataclass(frozen=True)
-class Answered:
+class Answered(NamedTuple):
     """How one submission of a month was given, for the data-quality signals."""
 
     id: int
@@ -275,37 +332,30 @@ class Answered:
     name: str
     institution: str
     seconds: float | None  # from the month's answer to the last rated item; None when imported
-    scores: tuple[int, ...]
+    same_score: bool  # every item given one score (False without scores); looked up when fast
 
 
-def answered(db_path: DbPath, period: str, items: Sequence[str]) -> list[Answered]:
-    """Every submission of ``period`` (late ones too), with the time its rated items took."""
+def answered(
+    db_path: DbPath, period: str, items: Sequence[str], fast_seconds: float
+) -> list[Answered]:
+    """Every submission of ``period`` (late ones too), with the time its rated items took, and
+    for those under ``fast_seconds`` whether every item was given the same score."""
     marks = ", ".join("?" * len(items))
     sql = (
-        "SELECT s.id, s.service, s.user_id, s.submitted_at, s.identity, "
+        "SELECT *, CASE WHEN seconds < ? THEN (SELECT MIN(sc.score) = MAX(sc.score) FROM scores "
+        "AS sc WHERE sc.submission_id = t.id) END FROM (SELECT s.id, s.service, s.user_id, "
+        "s.submitted_at, json_extract(NULLIF(s.identity, ''), '$.name'), "
+        "json_extract(NULLIF(s.identity, ''), '$.institution'), "
         "(SELECT (julianday(MAX(a.answered_at)) - julianday(MIN(a.answered_at))) * 86400 "
-        f" FROM answers AS a WHERE a.draft_id = s.draft_id AND a.key IN ('period', {marks})), "
-        "(SELECT group_concat(sc.score) FROM scores AS sc WHERE sc.submission_id = s.id) "
-        "FROM submissions AS s WHERE s.period = ? ORDER BY s.submitted_at, s.id"
+        f"FROM answers AS a WHERE a.draft_id = s.draft_id AND a.key IN ('period', {marks})) "
+        "AS seconds FROM submissions AS s WHERE s.period = ?) AS t ORDER BY submitted_at, id"
     )
     with connect_readonly(db_path) as db:
-        rows = db.execute(sql, (*items, period)).fetchall()
-    found = []
-    for sid, service, user_id, at, identity, seconds, scores in rows:
-        who = json.loads(identity) if identity else {}
-        found.append(
-            Answered(
-                id=sid,
-                service=service,
-                user_id=user_id,
-                submitted_at=at,
-                name=str(who.get("name") or ""),
-                institution=str(who.get("institution") or ""),
-                seconds=seconds,
-                scores=tuple(int(s) for s in (scores or "").split(",") if s),
-            )
-        )
-    return found
+        rows = db.execute(sql, (fast_seconds, *items, period)).fetchall()
+    return [
+        Answered(sid, service, user_id, at, str(name or ""), str(place or ""), seconds, bool(same))
+        for sid, service, user_id, at, name, place, seconds, same in rows
+    ]
 
 
 def actions(db_path: DbPath, up_to: str) -> list[Action]:

@@ -15,10 +15,11 @@ Imported rows carry no timing: they take part only in the signals that need none
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import chain, compress
 
 from analysis.db import Answered, DbPath, answered
 from survey.questionnaire import Questionnaire
@@ -49,44 +50,56 @@ class Quality:
         return sum(signal in signals for signals in self.flagged.values())
 
     def as_json(self) -> dict[str, int]:
-        return {signal: self.count(signal) for signal in SIGNALS}
+        counts = Counter(chain.from_iterable(self.flagged.values()))
+        return {signal: counts[signal] for signal in SIGNALS}
 
 
 def quality(
     db_path: DbPath, period: str, questionnaire: Questionnaire, rules: QualityRules
 ) -> Quality:
     """The signals of ``period``'s submissions under ``rules``."""
-    rows = answered(db_path, period, [item.code for item in questionnaire.items])
-    found: dict[int, list[str]] = defaultdict(list)
+    items = [item.code for item in questionnaire.items]
+    rows = answered(db_path, period, items, rules.fast_seconds)
+    by_institution: dict[str, list[Answered]] = defaultdict(list)
+    by_person: dict[tuple[str, str, str], list[Answered]] = defaultdict(list)
+    norms: dict[str, str] = {}  # names and institutions come again and again
+    for row in rows:
+        institution = norms.get(row.institution) or norms.setdefault(
+            row.institution, _norm(row.institution)
+        )
+        if institution:
+            by_institution[institution].append(row)
+        name = norms.get(row.name) or norms.setdefault(row.name, _norm(row.name))
+        if name and row.user_id is not None:
+            by_person[(row.service, name, institution)].append(row)
+    bursts = _bursts(by_institution.values(), rules)
+    repeats = _repeats(by_person.values())
+    flagged: dict[int, tuple[str, ...]] = {}
     for row in rows:
         fast = row.seconds is not None and row.seconds < rules.fast_seconds
-        if fast:
-            found[row.id].append("fast")
-        if row.user_id is not None and row.user_id in rules.insiders:
-            found[row.id].append("insiders")
-        if fast and len(set(row.scores)) == 1:
-            found[row.id].append("straight_fast")
-    for sid in _bursts(rows, rules):
-        found[sid].append("bursts")
-    for sid in _repeats(rows):
-        found[sid].append("repeats")
-    return Quality(
-        {row.id: tuple(s for s in SIGNALS if s in found[row.id]) for row in rows if row.id in found}
-    )
+        found = (  # in the order of SIGNALS
+            fast,
+            row.id in bursts,
+            row.id in repeats,
+            row.user_id is not None and row.user_id in rules.insiders,
+            fast and row.same_score,
+        )
+        if any(found):
+            flagged[row.id] = tuple(compress(SIGNALS, found))
+    return Quality(flagged)
 
 
 def _norm(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _bursts(rows: Sequence[Answered], rules: QualityRules) -> Iterable[int]:
+def _bursts(groups: Iterable[Sequence[Answered]], rules: QualityRules) -> set[int]:
+    """Submissions of one institution, in time order, ``burst_count`` or more in a window."""
     window = timedelta(minutes=rules.burst_minutes)
-    by_institution: dict[str, list[Answered]] = defaultdict(list)
-    for row in rows:
-        if _norm(row.institution):
-            by_institution[_norm(row.institution)].append(row)
     flagged: set[int] = set()
-    for group in by_institution.values():
+    for group in groups:
+        if len(group) < rules.burst_count:
+            continue  # no window can hold enough of them
         times = [datetime.fromisoformat(row.submitted_at) for row in group]
         start = 0
         for end in range(len(group)):
@@ -97,14 +110,11 @@ def _bursts(rows: Sequence[Answered], rules: QualityRules) -> Iterable[int]:
     return flagged
 
 
-def _repeats(rows: Sequence[Answered]) -> Iterable[int]:
-    groups: dict[tuple[str, str, str], list[Answered]] = defaultdict(list)
-    for row in rows:
-        if _norm(row.name) and row.user_id is not None:
-            groups[(row.service, _norm(row.name), _norm(row.institution))].append(row)
+def _repeats(groups: Iterable[Sequence[Answered]]) -> set[int]:
+    """One name and institution in one service, from more than one Telegram account."""
     return {
         row.id
-        for group in groups.values()
-        if len({row.user_id for row in group}) > 1
+        for group in groups
+        if len(group) > 1 and len({row.user_id for row in group}) > 1
         for row in group
     }

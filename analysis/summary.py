@@ -99,12 +99,16 @@ def summarize(
     """Returns the summary of ``period``: counted and beyond-quota responses, IPP, IPAK, item
     indices, per-service indices and the unit's LKE PMPZI 3-month value. ``services`` may be the
     config's code → name mapping; its codes give the order of ``"services"``."""
-    services = list(services)  # read twice for a per-service summary
-    months = history(db_path, period, questionnaire, quota, LKE_MONTHS, services, service)
-    unit = (
+    codes = list(services)  # read twice for a per-service summary
+    periods = Period.parse(period).back(LKE_MONTHS)
+    tallies = tally_periods(db_path, periods, quota)  # read once, for the service and the unit
+    months: dict[str, PeriodIndices] = {
+        p: compute(p, tallies[p], questionnaire, codes, service) for p in periods
+    }
+    unit: dict[str, PeriodIndices] = (
         months
         if service is None
-        else history(db_path, period, questionnaire, quota, LKE_MONTHS, services)
+        else {p: compute(p, tallies[p], questionnaire, codes) for p in periods}
     )
     signals = quality(db_path, period, questionnaire, rules)
     return summary_dict(months[period], lke(unit, period, questionnaire), signals)

@@ -13,7 +13,8 @@ month (2025-01, 45 submissions). It then times, in the same run:
 * a plain ``SELECT item, score`` of the same month (submission joined with its scores), fetched
   whole, as the yardstick the API is compared to: the least any index computation must read.
   ``summarize`` reads the month and the two before it (the LKE window), so its yardstick is the
-  same SELECT over those three months,
+  same SELECT over those three months, timed in turn with it (SELECT, summarize, SELECT, …) so
+  that a change in the machine's load moves both alike,
 
 for the realistic month with quota 30, and for a heavy month with quota 30 and with a quota
 large enough to count every one of its submissions. Each figure is the median of ``--repeat``
@@ -159,6 +160,20 @@ def timed(call: Callable[[], object], repeat: int) -> tuple[float, float]:
     return times[0], statistics.median(times)
 
 
+def timed_in_turn(
+    call: Callable[[], object], yardstick: Callable[[], object], repeat: int
+) -> tuple[float, float, float]:
+    """Runs ``yardstick`` and ``call`` in turn ``repeat`` times; returns ``call``'s first and
+    median wall times and ``yardstick``'s median, in seconds."""
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeat):
+        for run, samples in zip((yardstick, call), times, strict=True):
+            start = time.perf_counter()
+            run()
+            samples.append(time.perf_counter() - start)
+    return times[1][0], statistics.median(times[1]), statistics.median(times[0])
+
+
 def peak_mib(call: Callable[[], object]) -> float:
     """Peak Python heap (tracemalloc) during ``call``, in MiB. SQLite's own cache is not seen."""
     tracemalloc.start()
@@ -217,11 +232,13 @@ def main() -> int:
                 "load_period": lambda p=period, q=quota: load_period(path, p, questionnaire, q),
             }
             for name, call in calls.items():
-                first, best = timed(call, args.repeat)
-                yardstick = base
                 if name == "summarize":
                     window = Period.parse(period).back(LKE_MONTHS)
-                    yardstick = timed(lambda w=window: plain_select(path, *w), args.repeat)[1]
+                    first, best, yardstick = timed_in_turn(
+                        call, lambda w=window: plain_select(path, *w), args.repeat
+                    )
+                else:
+                    (first, best), yardstick = timed(call, args.repeat), base
                 verdict = "ok" if best <= 1.0 else "SLOW"
                 print(
                     f"{name:<16}{first:>8.3f}s{best:>8.3f}s{best / yardstick:>10.2f}"
