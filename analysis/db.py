@@ -1,23 +1,9 @@
-"""The analysis's one reader of the bot's SQLite file (read-only, the stdlib sqlite3), and the one
-place the quota rule is written.
+"""The analysis's one reader of the bot's SQLite file (read-only, the stdlib sqlite3).
 
-**Who counts in a month: the first ``quota`` persons, every submission of theirs.** The
-reference's criterion b (BAB II A) is "30 penerima layanan pertama", the first 30 recipients of
-a service in the month: persons, not submissions. A person who answers for two services is one
-respondent, and both answers count (the reference's January 2025: 3 submissions from 2 persons,
-"2 (dua) responden", indices averaged over the 3).
-
-A **person** is a Telegram account (``submissions.person_key``, kept after an erasure); for an
-imported row, which has no account, the same name and institution, compared case- and
-space-insensitively (:func:`person_of`); an imported row without either is a person of its own.
-Persons are ranked in each month by their first submission that is not late (time, then id;
-``submitted_at`` is ISO-8601 UTC text, so text order is time order); the first ``quota`` count,
-with the quota a closed month was closed with. Late submissions (stored after the month closed)
-never count. A month closed before this rule keeps the one it closed with, each submission on
-its own (``closed_months.rule``, ``bot/store/migrations/0006_quota_persons.sql``), so its posted
-figures stay what they were. :func:`ranked` writes the rule in SQL: the bot's storage builds on it
-(counted ids, a closing month's figures; :func:`register` first), and so does
-:func:`counted_persons`, its placing in Python (tests/test_analysis_tally.py holds them equal).
+Who counts is :mod:`analysis.quota`'s rule; :func:`persons` reads what it needs (whom each
+submission stands for, :func:`analysis.quota.person_of` called from SQL on a connection where
+:func:`register` made it callable). The bot's storage builds on the same two: its counted ids
+and a closing month's figures (:func:`tally_rows` on its own connection).
 
 Two readers: :func:`tally_periods` adds scores up (what the indices need, one query for any
 number of months), :func:`load_period` returns one row per submission as a DataFrame (what
@@ -30,14 +16,15 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
+from analysis.quota import counted_ids, counted_persons, person_of
 from survey.follow_up import Action, Target
 from survey.questionnaire import Questionnaire
 from survey.safe_text import clean
@@ -46,35 +33,31 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "PERSON_COLUMNS",
     "Answered",
     "ServiceTally",
     "actions",
     "answered",
     "connect_readonly",
-    "counted_persons",
     "load_period",
-    "person_of",
-    "ranked",
+    "persons",
     "read_actions",
     "register",
     "tally_frame",
     "tally_periods",
+    "tally_rows",
 ]
 
 DbPath = str | PathLike[str]
 
 
-def person_of(submission_id: int, name: str | None, institution: str | None) -> str:
-    """Who an imported submission stands for: its name and institution, normalised."""
-    parts = [" ".join(str(v or "").split()).casefold() for v in (name, institution)]
-    if not any(parts):
-        return f"submission:{submission_id}"
-    return "name:" + "\x1f".join(parts)
-
-
 def register(db: sqlite3.Connection) -> None:
     """Makes :func:`person_of` callable from SQL on ``db``."""
     db.create_function("person_of", 3, person_of, deterministic=True)
+
+
+# The columns of :func:`persons`' rows that :func:`analysis.quota.counted_persons` reads.
+PERSON_COLUMNS = "id_, period_, at_, late, person, closed_quota"
 
 
 _PERSONS = """
@@ -94,38 +77,17 @@ persons AS (  -- one row per submission of the months, with whom it stands for
     WHERE s.period IN ({marks})
 )"""
 
-_RANKED = (
-    "\nWITH"
-    + _PERSONS
-    + """,
-firsts AS (  -- each person's first submission (time, then id) of the month, on every row
-    SELECT p.*,
-           MIN(at_) OVER (PARTITION BY period_, late, person) AS first_at,
-           MIN(id_) OVER (PARTITION BY period_, late, person) AS first_id
-    FROM persons AS p
-),
-ranked AS (  -- persons ranked by their first submission: window functions, no self-join
-    SELECT f.*,
-           NOT f.late AND DENSE_RANK() OVER (
-               PARTITION BY period_, late ORDER BY first_at, first_id
-           ) <= COALESCE(f.closed_quota, ?) AS counted
-    FROM firsts AS f
-)
-"""
-)
 
+def persons(columns: str, periods: Sequence[str]) -> tuple[str, tuple[object, ...]]:
+    """The ``WITH persons AS (…)`` prefix and its arguments, for ``periods``.
 
-def ranked(columns: str, periods: Sequence[str], quota: int) -> tuple[str, tuple[object, ...]]:
-    """The ``WITH … ranked AS (…)`` prefix and its arguments, for ``periods``.
-
-    ``ranked`` has one row per submission of those months: ``columns`` (a select list ending in a
-    comma, over ``submissions AS s``), then ``id_``, ``period_``, ``at_`` (submitted at),
-    ``late``, ``person``, ``closed_quota`` (None for an open month), ``first_at`` and
-    ``first_id`` (the person's first submission) and ``counted`` (1 or 0).
+    ``persons`` has one row per submission of those months: ``columns`` (a select list ending in
+    a comma, over ``submissions AS s``), then :data:`PERSON_COLUMNS`: ``id_``, ``period_``,
+    ``at_`` (submitted at), ``late``, ``person`` and ``closed_quota`` (None for an open month).
     The caller's arguments follow these.
     """
     marks = ", ".join("?" * len(periods))
-    return _RANKED.format(columns=columns, marks=marks), (*periods, quota)
+    return "WITH" + _PERSONS.format(columns=columns, marks=marks), tuple(periods)
 
 
 @dataclass(frozen=True)
@@ -133,7 +95,7 @@ class ServiceTally:
     """One service's submissions in one period: counts and per-item score totals.
 
     ``sums`` and ``counts`` cover counted submissions only; an item index is ``sums / counts``.
-    ``persons`` are the counted persons (:func:`ranked`): the respondents, whom a
+    ``persons`` are the counted persons (:mod:`analysis.quota`): the respondents, whom a
     report counts once however many services they answered.
     """
 
@@ -161,26 +123,30 @@ def connect_readonly(db_path: DbPath) -> Iterator[sqlite3.Connection]:
 def tally_periods(
     db_path: DbPath, periods: Sequence[str], quota: int
 ) -> dict[str, dict[str, ServiceTally]]:
-    """Returns, for each period, each service's tally; a period without data maps to ``{}``.
+    """Returns, for each period, each service's tally; a period without data maps to ``{}``."""
+    _check_quota(quota)
+    if not periods:
+        return {}
+    with connect_readonly(db_path) as db:
+        return tally_rows(db, periods, quota)
+
+
+def tally_rows(
+    db: sqlite3.Connection, periods: Sequence[str], quota: int
+) -> dict[str, dict[str, ServiceTally]]:
+    """:func:`tally_periods` on an open connection where :func:`register` was called.
 
     One query reads each submission with its person and its scores as one text; the quota and the
     totals are worked out here, cheaper than SQLite sorting every score row (bench_indices.py).
     """
-    _check_quota(quota)
     result: dict[str, dict[str, ServiceTally]] = {p: {} for p in periods}
-    if not periods:
-        return result
     scores = (
         "(SELECT json_group_object(sc.item, sc.score) FROM scores AS sc "
         "WHERE sc.submission_id = s.id) AS scores, s.service AS service,"
     )
-    sql = (
-        "WITH"
-        + _PERSONS.format(columns=scores, marks=", ".join("?" * len(periods)))
-        + " SELECT id_, period_, at_, late, person, closed_quota, service, scores FROM persons"
-    )
-    with connect_readonly(db_path) as db:
-        rows = db.execute(sql, tuple(periods)).fetchall()
+    prefix, args = persons(scores, periods)
+    sql = f"{prefix} SELECT {PERSON_COLUMNS}, service, scores FROM persons"
+    rows = db.execute(sql, args).fetchall()
     counted = counted_persons(rows, quota)
     groups: dict[tuple[str, str], tuple[list[int], set[str], list[str]]] = {}
     for _, period, _, late, person, _, service, text in rows:
@@ -196,42 +162,12 @@ def tally_periods(
             group[2].append(text)
         else:
             group[0][1] += 1
-    for (period, service), ((counted_n, beyond_n, late_n), persons, texts) in sorted(
-        groups.items()
-    ):
+    for (period, service), ((counted_n, beyond_n, late_n), who, texts) in sorted(groups.items()):
         sums, counts = _score_totals(texts)
         result[period][service] = ServiceTally(
-            counted_n, beyond_n, late_n, sums, counts, frozenset(persons)
+            counted_n, beyond_n, late_n, sums, counts, frozenset(who)
         )
     return result
-
-
-def counted_persons(rows: Iterable[Sequence[Any]], quota: int) -> dict[str, set[str]]:
-    """Each period's counted persons, from rows of :func:`ranked`'s ``persons`` (``id_, period_,
-    at_, late, person, closed_quota``, then anything): :func:`ranked`'s rule, in Python.
-
-    A person's first submission of the month that is not late is its earliest time and smallest
-    id; persons are placed by it, and the first ``quota`` count (a closed month's own quota).
-    """
-    months: dict[str, dict[str, tuple[str, int]]] = {}  # period → person → first (time, id)
-    limits: dict[str, int] = {}
-    for sid, period, at, late, person, closed_quota, *_ in rows:
-        if late:
-            continue
-        firsts = months.get(period)
-        if firsts is None:
-            firsts = months[period] = {}
-            limits[period] = quota if closed_quota is None else closed_quota
-        first = firsts.get(person)
-        firsts[person] = (at, sid) if first is None else (min(first[0], at), min(first[1], sid))
-    return {
-        period: set(
-            firsts
-            if len(firsts) <= limits[period]  # everyone counts: no need to place them
-            else sorted(firsts, key=firsts.__getitem__)[: limits[period]]
-        )
-        for period, firsts in months.items()
-    }
 
 
 def _score_totals(objects: Sequence[str]) -> tuple[dict[str, int], dict[str, int]]:
@@ -266,7 +202,7 @@ def load_period(
 
     Columns: ``id, period, service, submitted_at`` (UTC datetime), ``counted`` and ``late``
     (bool: late ones are stored after the month closed, never counted), ``person`` (whom the
-    submission stands for, :func:`analysis.db.ranked`), one column per identity question (``name,
+    submission stands for, :mod:`analysis.quota`), one column per identity question (``name,
     age, gender, education, occupation, institution``; choices as the reference language's
     labels, categorical in questionnaire order; ``age`` as nullable ``Int64``), one ``Int64``
     column per item (``U1`` … ``P5``), ``suggestion``.
@@ -281,23 +217,28 @@ def load_period(
         f'MAX(CASE WHEN sc.item = ? THEN sc.score END) AS "{i.code}"' for i in questionnaire.items
     )
     columns = "s.service AS service, s.identity AS identity, s.suggestion AS suggestion,"
-    prefix, ranked_args = ranked(columns, [period], quota)
+    prefix, persons_args = persons(columns, [period])
     sql = prefix + (
-        "SELECT r.id_ AS id, r.service, r.at_ AS submitted_at, r.counted, r.late, r.person, "
-        f"{identity_sql}, {items_sql}, r.suggestion "
-        "FROM ranked AS r LEFT JOIN scores AS sc ON sc.submission_id = r.id_ "
+        f"SELECT {PERSON_COLUMNS}, r.service, {identity_sql}, {items_sql}, r.suggestion "
+        "FROM persons AS r LEFT JOIN scores AS sc ON sc.submission_id = r.id_ "
         "GROUP BY r.id_ ORDER BY r.at_, r.id_"
     )
     args = (
-        *ranked_args,
+        *persons_args,
         *(f"$.{q.key}" for q in questionnaire.identity),
         *(i.code for i in questionnaire.items),
     )
     with connect_readonly(db_path) as db:
         cursor = db.execute(sql, args)
-        names = [d[0] for d in cursor.description]
-        rows = [tuple(_safe(v) for v in row) for row in cursor]
-    frame = pd.DataFrame.from_records(rows, columns=names)
+        rest = [d[0] for d in cursor.description][6:]
+        rows = cursor.fetchall()
+    counted = counted_ids(rows, quota)
+    records = [
+        (row[0], row[6], row[2], row[0] in counted, row[3], _safe(row[4]), *map(_safe, row[7:]))
+        for row in rows
+    ]
+    names = ["id", "service", "submitted_at", "counted", "late", "person", *rest[1:]]
+    frame = pd.DataFrame.from_records(records, columns=names)
     return _typed(frame, period, questionnaire)
 
 

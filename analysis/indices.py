@@ -102,7 +102,7 @@ class Breakdown:
     elements: Mapping[str, Fraction | None]
     indices: Mapping[str, IndexValue | None]
     late: int = 0  # stored after the month closed: kept, never counted
-    # Counted persons (analysis.db.ranked): one per person, however many answers.
+    # Counted persons (analysis.quota): one per person, however many answers.
     respondents: int = 0
 
     def element(self, code: str) -> float | None:

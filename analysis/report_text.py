@@ -82,7 +82,7 @@ def quota_sentence(data: ReportData) -> str:
 
 
 def _quota_sentence(data: ReportData) -> str:
-    # Respondents are persons (analysis.db.ranked): "received" counts submissions, "counted"
+    # Respondents are persons (analysis.quota): "received" counts submissions, "counted"
     # persons.
     answers, beyond = data.indices.responses, data.indices.beyond_quota
     received = count_phrase(answers + beyond)

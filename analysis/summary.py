@@ -15,7 +15,7 @@ The summary (``surveibot … --json``) has exactly these keys::
 ``converted_display`` too; each is also a key of its own (``ipp``, ``ipak``), as before.
 ``respondents`` counts persons, ``responses`` their submissions (the indices average these):
 the quota is the month's first persons, every submission of theirs counting (see
-:func:`analysis.db.ranked`). A period without data has ``responses`` 0 and nulls for every index and
+:mod:`analysis.quota`). A period without data has ``responses`` 0 and nulls for every index and
 element. ``late``
 counts submissions stored after the month closed: kept, never counted (see
 bot/store/migrations/0004_closed_months.sql). ``lke`` is the unit's value, over all services, in a

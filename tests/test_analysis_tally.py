@@ -1,5 +1,6 @@
-"""tally_periods works the quota out in Python (analysis.db.counted_persons): it must agree with
-the rule as SQL writes it (analysis.db.ranked, which the bot's storage uses) on any data."""
+"""The quota rule (analysis/quota.py, in Python) agrees on any data with the rule as SQL window
+functions write it (the oracle below, which the bot and the reports used before): the tallies,
+the counted persons and the bot's counted ids."""
 
 from __future__ import annotations
 
@@ -9,10 +10,34 @@ from pathlib import Path
 
 import pytest
 
-from analysis.db import ServiceTally, connect_readonly, ranked, tally_periods
+from analysis.db import ServiceTally, connect_readonly, persons, tally_periods
+from bot.store.submissions import counted_ids
 from tests.support.analysis_fixtures import SurveyDb, at
 
 PERIODS = ["2025-01", "2025-02", "2025-03"]
+
+
+_RANKED = """,
+firsts AS (  -- each person's first submission (time, then id) of the month, on every row
+    SELECT p.*,
+           MIN(at_) OVER (PARTITION BY period_, late, person) AS first_at,
+           MIN(id_) OVER (PARTITION BY period_, late, person) AS first_id
+    FROM persons AS p
+),
+ranked AS (  -- persons ranked by their first submission
+    SELECT f.*,
+           NOT f.late AND DENSE_RANK() OVER (
+               PARTITION BY period_, late ORDER BY first_at, first_id
+           ) <= COALESCE(f.closed_quota, ?) AS counted
+    FROM firsts AS f
+)
+"""
+
+
+def ranked(columns: str, periods: list[str], quota: int) -> tuple[str, tuple[object, ...]]:
+    """The rule in SQL alone: ``ranked`` has a row per submission and whether it counts."""
+    prefix, args = persons(columns, periods)
+    return prefix + _RANKED, (*args, quota)
 
 
 def ranked_tally(path: Path, periods: list[str], quota: int) -> dict[str, dict[str, ServiceTally]]:
@@ -109,3 +134,8 @@ def test_python_tallies_agree_with_the_sql_rule(tmp_path: Path, seed: int, quota
 
     assert tally_periods(path, PERIODS, quota) == ranked_tally(path, PERIODS, quota)
     assert tally_periods(path, PERIODS[1:], quota) == ranked_tally(path, PERIODS[1:], quota)
+    with connect_readonly(path) as db:
+        for period in PERIODS:
+            prefix, args = ranked("", [period], quota)
+            sql = prefix + "SELECT id_ FROM ranked WHERE counted ORDER BY 1"
+            assert counted_ids(db, period, quota) == [row[0] for row in db.execute(sql, args)]

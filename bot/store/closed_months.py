@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from analysis.db import ranked, register
+from analysis.db import register, tally_rows
 from bot.store import events
 from bot.store.connection import _first_of, _rows_of, iso, parse_time
 
@@ -122,24 +122,13 @@ def tally(db: sqlite3.Connection, period: str, quota: int) -> dict[str, Any]:
     """The month's figures per service: counted, beyond quota and late submissions, and each
     item's score total and count over the counted ones (what the indices are computed from)."""
     register(db)  # the quota's persons (any connection: the bot's, the import's, a test's)
-    prefix, args = ranked("s.service AS service,", [period], quota)
-    figures: dict[str, Any] = {}
-    for service, counted, late, total in db.execute(
-        prefix + "SELECT service, SUM(counted), SUM(late), COUNT(*) FROM ranked GROUP BY service",
-        args,
-    ):
-        figures[service] = {
-            "responses": int(counted),
-            "beyond_quota": int(total - counted - late),
-            "late": int(late),
-            "sums": {},
-            "counts": {},
+    return {
+        service: {
+            "responses": found.responses,
+            "beyond_quota": found.beyond_quota,
+            "late": found.late,
+            "sums": dict(found.sums),
+            "counts": dict(found.counts),
         }
-    for service, item, total, number in db.execute(
-        prefix + "SELECT r.service, sc.item, SUM(sc.score), COUNT(*) FROM ranked AS r "
-        "JOIN scores AS sc ON sc.submission_id = r.id_ WHERE r.counted GROUP BY 1, 2",
-        args,
-    ):
-        figures[service]["sums"][item] = int(total)
-        figures[service]["counts"][item] = int(number)
-    return figures
+        for service, found in tally_rows(db, [period], quota)[period].items()
+    }

@@ -150,7 +150,7 @@ class Storage(Database):
 
     async def counted_ids(self, period: str, quota: int) -> list[int]:
         """Returns the ids of the period's counted submissions: every submission of the first
-        ``quota`` persons (:func:`analysis.db.ranked`), late ones never, and with the quota kept at
+        ``quota`` persons (:mod:`analysis.quota`), late ones never, and with the quota kept at
         closing for a closed month."""
         return await self.read(submissions.counted_ids, period, quota)
 

@@ -1,5 +1,5 @@
 """Submissions and their scores: reading one back, counting a month's, and which of them count
-under the quota (:func:`analysis.db.ranked`)."""
+under the quota (:mod:`analysis.quota`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from analysis.db import ranked
+from analysis.db import PERSON_COLUMNS, persons
+from analysis.quota import counted_ids as counted
 from bot.store.connection import _first_of, _rows_of, parse_time
 
 
@@ -56,9 +57,9 @@ def submission_where(
 
 
 def counted_ids(db: sqlite3.Connection, period: str, quota: int) -> list[int]:
-    prefix, args = ranked("", [period], quota)
-    rows = _rows_of(db, prefix + "SELECT id_ FROM ranked WHERE counted ORDER BY 1", args)
-    return [row[0] for row in rows]
+    prefix, args = persons("", [period])
+    rows = _rows_of(db, f"{prefix} SELECT {PERSON_COLUMNS} FROM persons", args)
+    return sorted(counted(rows, quota))
 
 
 def submission_count(db: sqlite3.Connection, period: str) -> int:
