@@ -1,11 +1,13 @@
 """The monthly report in one call: :func:`build_report` writes the charts, the staff workbook
-and the Word draft for a period, and returns their paths with the summary; :func:`build_workbook`
-writes the staff workbook alone, under the same name, for ``/export``.
+and the Word draft for a period, and returns their paths with the summary; :func:`build_draft`
+writes the charts and the Word draft alone and :func:`build_workbook` the staff workbook alone,
+under the same names (the bot builds the two at once, in two processes).
 
-Both are synchronous and CPU-bound, read the database read-only and import neither telegram nor
-pyplot. The charts (matplotlib) and the Word draft (python-docx) are imported only when
-:func:`build_report` draws them, so the workbook costs neither. Asked to (``allow_empty=False``),
-both write nothing for a month without a counted response and raise :class:`NoResponses`.
+All are synchronous and CPU-bound, read the database read-only and import neither telegram nor
+pyplot. Each imports what its files need: the charts (matplotlib) and the Word draft (python-docx)
+only where they are drawn, the workbook (openpyxl) only where it is written. Asked to
+(``allow_empty=False``), they write nothing for a month without a counted response and raise
+:class:`NoResponses`.
 """
 
 from __future__ import annotations
@@ -18,14 +20,15 @@ from pathlib import Path
 from typing import Any
 
 from analysis.content import ReportData, gather
-from analysis.report_xlsx import write_xlsx
 from analysis.request import ReportRequest
 from analysis.texts import text
 
 __all__ = [
+    "Draft",
     "NoResponses",
     "ReportFiles",
     "ReportRequest",
+    "build_draft",
     "build_report",
     "build_workbook",
     "write_charts",
@@ -64,6 +67,15 @@ class ReportFiles:
         return (self.docx, self.xlsx, *self.charts.values())
 
 
+@dataclass(frozen=True)
+class Draft:
+    """What :func:`build_draft` wrote, and the period's summary."""
+
+    docx: Path
+    charts: Mapping[str, Path]  # by key: identity keys, ``items``, ``trend``
+    summary: Mapping[str, Any]
+
+
 def build_report(
     request: ReportRequest, out_dir: str | PathLike[str], *, allow_empty: bool = True
 ) -> ReportFiles:
@@ -72,10 +84,31 @@ def build_report(
     A period (or a service in it) without a counted response has nothing to report: with
     ``allow_empty=False`` that raises :class:`NoResponses` before any file or folder is made.
     """
-    from analysis.report_docx import write_docx  # lazily: python-docx, not for the workbook
+    from analysis.report_xlsx import write_xlsx  # lazily: openpyxl, not for the draft
 
     data = gather(request)
     target, stem = _target(data, out_dir, allow_empty)
+    draft = _draft(data, target, stem)
+    return ReportFiles(
+        docx=draft.docx,
+        xlsx=write_xlsx(data, target / text("files.xlsx", stem=stem)),
+        charts=draft.charts,
+        summary=data.summary,
+    )
+
+
+def build_draft(
+    request: ReportRequest, out_dir: str | PathLike[str], *, allow_empty: bool = True
+) -> Draft:
+    """Writes the charts and the Word draft of :func:`build_report`, without the workbook."""
+    data = gather(request)
+    target, stem = _target(data, out_dir, allow_empty)
+    return _draft(data, target, stem)
+
+
+def _draft(data: ReportData, target: Path, stem: str) -> Draft:
+    from analysis.report_docx import write_docx  # lazily: python-docx, not for the workbook
+
     # Each writer's objects (matplotlib's figures, python-docx's tree) hold reference cycles:
     # collected before the next writer starts, its memory is reused rather than added to the
     # peak (1,000 respondents: 174 → 158 MiB).
@@ -83,12 +116,7 @@ def build_report(
     gc.collect()
     docx = write_docx(data, chart_paths, target / text("files.docx", stem=stem))
     gc.collect()
-    return ReportFiles(
-        docx=docx,
-        xlsx=write_xlsx(data, target / text("files.xlsx", stem=stem)),
-        charts=chart_paths,
-        summary=data.summary,
-    )
+    return Draft(docx=docx, charts=chart_paths, summary=data.summary)
 
 
 def build_workbook(
@@ -99,6 +127,8 @@ def build_workbook(
     The same workbook, under the same name, as :func:`build_report` writes for the same request,
     without drawing a chart or writing the Word draft; ``allow_empty`` as there.
     """
+    from analysis.report_xlsx import write_xlsx  # lazily: openpyxl, not for the draft
+
     data = gather(request)
     target, stem = _target(data, out_dir, allow_empty)
     return write_xlsx(data, target / text("files.xlsx", stem=stem))

@@ -15,7 +15,7 @@ import pytest
 from bot.sandbox import Fault, Respondent, SandboxRequest
 from bot.sections import Config
 from bot.staff import report as staff_report
-from bot.staff.report import build_files
+from bot.staff.report import build_files, workbook_file
 from tests.support.admin import (
     admin_fixture,  # noqa: F401  (a fixture)
     replies,
@@ -50,6 +50,12 @@ EXPORT_FAILED = (
 )
 
 pytestmark = pytest.mark.usefixtures("fast_files")
+
+
+@pytest.fixture
+def real_workbook(fast_files: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """/export builds its own, real workbook; fast_files stands in for the staff post's."""
+    monkeypatch.setattr(staff_report, "workbook_file", workbook_file)
 
 
 async def test_report_posts_through_the_once_only_machinery(
@@ -109,6 +115,7 @@ async def test_report_whose_build_process_dies_tells_the_admin(
     assert to_chat(sandbox, STAFF) == []
 
 
+@pytest.mark.usefixtures("real_workbook")
 async def test_export_sends_the_workbook_with_progress(
     staffed: App, sandbox: SandboxRequest, admin: Respondent, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -129,6 +136,7 @@ async def test_export_sends_the_workbook_with_progress(
     assert "analysis.report" not in sys.modules
 
 
+@pytest.mark.usefixtures("real_workbook")
 async def test_export_workbook_holds_the_months_data_without_names(
     staffed: App, sandbox: SandboxRequest, admin: Respondent
 ) -> None:
@@ -150,6 +158,7 @@ async def test_export_workbook_holds_the_months_data_without_names(
     assert not any(p in str(v) for v in cells for p in PERSONAL)
 
 
+@pytest.mark.usefixtures("real_workbook")
 async def test_export_that_fails_says_so_and_the_next_one_works(
     staffed: App, sandbox: SandboxRequest, admin: Respondent, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -189,6 +198,7 @@ async def test_report_and_export_of_a_month_with_control_characters_and_formulas
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(staff_report, "build_files", build_files)  # the real files, this time
+    monkeypatch.setattr(staff_report, "workbook_file", workbook_file)
     config = personal.bot_data["runtime"].config
     add_january(config)
     add_control_characters(config)
@@ -224,6 +234,7 @@ async def test_a_report_that_cannot_be_built_tells_the_admin_so_and_nothing_more
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     monkeypatch.setattr(staff_report, "build_files", build_files)
+    monkeypatch.setattr(staff_report, "workbook_file", workbook_file)
     config = staffed.bot_data["runtime"].config
     add_january(config)
     add_unreadable(config, "2025-01", datetime(2025, 1, 28, 4, 0, tzinfo=UTC))

@@ -1,14 +1,15 @@
-"""A month's report for staff, built by :mod:`analysis` in a child process.
+"""A month's report for staff, built by :mod:`analysis` in child processes.
 
-:func:`build` runs :func:`build_files` in a fresh child process, one per build and gone when it
-returns, so the bot's own process never imports pandas, matplotlib, openpyxl or python-docx
-(~100 MiB that would stay) and its event loop never waits for their GIL-holding seconds of work.
-The child is *spawned*, not forked: a fresh interpreter that inherits neither the bot's logging
-handlers, nor its database connection, sockets or threads; it imports ``bot.staff.report`` (which
-keeps telegram out of its imports, so the child starts in ~0.1 s) and what the report needs, and
-hands back plain bytes. The summary alone (``files=False``, or a month
-without data) needs no pandas and is computed in a worker thread. :func:`build_workbook`, for
-``/export``, builds the month's XLSX alone the same way, in a child, without charts or DOCX.
+:func:`build` runs :func:`build_files` (the charts and the draft) and :func:`workbook_file` (the
+workbook) at once, each in a fresh child process, one per build and gone when it returns, so the
+bot's own process never imports pandas, matplotlib, openpyxl or python-docx (~100 MiB that would
+stay) and its event loop never waits for their GIL-holding seconds of work; on two cores the
+report takes the longer of the two rather than their sum. A child is *spawned*, not forked: a
+fresh interpreter that inherits neither the bot's logging handlers, nor its database connection,
+sockets or threads; it imports ``bot.staff.report`` (which keeps telegram out of its imports, so
+the child starts in ~0.1 s) and what its files need, and hands back plain bytes. The summary
+alone (``files=False``, or a month without data) needs no pandas and is computed in a worker
+thread. :func:`build_workbook`, for ``/export``, builds the month's XLSX alone the same way.
 
 Exceptions::
 
@@ -81,8 +82,17 @@ async def build(rt: Runtime, period: str, *, files: bool = True, interim: bool =
     job = await _job(rt, period)
     count = len(await suggestions(rt.storage, period))
     if files and await rt.storage.submission_count(period) > 0:
-        built = await in_child(build_files, job)
-        return Report(period, built.summary, count, interim, built.charts, built.xlsx, built.docx)
+        # The draft and the workbook at once, each in its own child: on two cores the report
+        # takes the longer of the two rather than their sum.
+        drawn = asyncio.ensure_future(in_child(build_files, job))
+        book = asyncio.ensure_future(in_child(workbook_file, job))
+        try:
+            built, workbook = await asyncio.gather(drawn, book)
+        except BaseException:
+            for child in (drawn, book):
+                child.cancel()
+            raise
+        return Report(period, built.summary, count, interim, built.charts, workbook, built.docx)
     summary = await asyncio.to_thread(summary_of, job)
     return Report(period, summary, count, interim)
 
@@ -147,11 +157,10 @@ def _kind_and_place(exc: BaseException) -> str:
 
 @dataclass(frozen=True)
 class Files:
-    """What :func:`build_files` read back from the report folder."""
+    """What :func:`build_files` read back from the report folder: the draft and its charts."""
 
     summary: Mapping[str, Any]
     charts: tuple[Attachment, ...]
-    xlsx: Attachment
     docx: Attachment
 
 
@@ -165,18 +174,18 @@ def summary_of(job: ReportRequest) -> dict[str, Any]:
 
 
 def build_files(job: ReportRequest) -> Files:
-    """Runs in the child process: writes the report into a temporary folder and reads it back."""
-    from analysis.report import build_report
+    """Runs in a child process: writes the charts and the draft into a temporary folder and
+    reads them back (the workbook is :func:`workbook_file`'s, in another child)."""
+    from analysis.report import build_draft
 
     with tempfile.TemporaryDirectory(prefix="surveibot-report-") as folder:
-        files = build_report(job, folder)
+        draft = build_draft(job, folder)
         return Files(
-            summary=files.summary,
+            summary=draft.summary,
             charts=tuple(
-                Attachment(key, path.name, path.read_bytes()) for key, path in files.charts.items()
+                Attachment(key, path.name, path.read_bytes()) for key, path in draft.charts.items()
             ),
-            xlsx=Attachment("xlsx", files.xlsx.name, files.xlsx.read_bytes()),
-            docx=Attachment("docx", files.docx.name, files.docx.read_bytes()),
+            docx=Attachment("docx", draft.docx.name, draft.docx.read_bytes()),
         )
 
 

@@ -29,14 +29,20 @@ def tiny_files(charts: Sequence[str], job: ReportRequest) -> Files:
     return Files(
         summary=staff_report.summary_of(job),
         charts=tuple(Attachment(key, f"{key}.png", PNG) for key in charts),
-        xlsx=Attachment("xlsx", f"data-{job.period}.xlsx", b"xlsx"),
         docx=Attachment("docx", f"laporan-{job.period}.docx", b"docx"),
     )
 
 
+def tiny_workbook(job: ReportRequest) -> Attachment:
+    """A tiny workbook, named as the real one."""
+    return Attachment("xlsx", f"data-{job.period}.xlsx", b"xlsx")
+
+
 def use_tiny_files(monkeypatch: pytest.MonkeyPatch, charts: Sequence[str]) -> None:
-    """Makes the staff post build :func:`tiny_files` instead of the real report."""
+    """Makes the staff post build :func:`tiny_files` and :func:`tiny_workbook` instead of the
+    real report."""
     monkeypatch.setattr(staff_report, "build_files", partial(tiny_files, tuple(charts)))
+    monkeypatch.setattr(staff_report, "workbook_file", tiny_workbook)
 
 
 def die(*args: object) -> Files:
