@@ -33,6 +33,7 @@ SCRIPTS = [
     "bench_startup",
     "bench_reminders",
     "bench_indices",
+    "bench_report",
 ]
 
 
