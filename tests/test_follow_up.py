@@ -93,7 +93,7 @@ async def test_an_action_is_recorded_moved_on_and_done_with_its_file_kept(
     assert replies(sandbox)[-1] == "✅ T1 kini berstatus berjalan."
 
     clock.advance(days=40)
-    caption = "/selesai T1 Notulen rapat 12 Februari"
+    caption = "/selesai T1\nNotulen rapat 12 Februari"  # a note on its own line
     update = sandbox.document_update(admin.user, "notulen.pdf", content=PDF, caption=caption)
     await admin.send(staffed, update)
     assert replies(sandbox)[-1] == "✅ T1 selesai (24 Februari 2025)."

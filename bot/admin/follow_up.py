@@ -57,7 +57,7 @@ async def follow_up(update: Update, context: Context) -> None:
     """``/tindaklanjut``: lists a month, records an action, shows or moves one on."""
     request = AdminCommand.of(update, context)
     words = _after_command(request.message.text or "")
-    first, _, rest = words.partition(" ")
+    first, rest = _head(words)
     if not first:
         await _list(request, request.current.shift(-1))
         return
@@ -83,7 +83,7 @@ async def done(update: Update, context: Context) -> None:
     """``/selesai T1 [note]``, as a command or as a document's or photo's caption."""
     request = AdminCommand.of(update, context)
     message = request.message
-    first, _, note = _after_command(message.text or message.caption or "").partition(" ")
+    first, note = _head(_after_command(message.text or message.caption or ""))
     number = parse_action_number(first) if first else None
     if number is None:
         await request.reply(request.text("follow_up_done_usage"))
@@ -272,6 +272,12 @@ def _attached(message: Message | None) -> tuple[str, int | None, str | None, str
 def _after_command(text: str) -> str:
     """The text after ``/command`` (or ``/command@bot``), spaces collapsed at its start."""
     return _COMMAND.sub("", text.strip(), count=1).strip()
+
+
+def _head(text: str) -> tuple[str, str]:
+    """The first word and the rest (a line break parts them as a space does)."""
+    parts = text.split(maxsplit=1)
+    return (parts[0], parts[1]) if len(parts) == 2 else (text, "")
 
 
 def _status(request: AdminCommand, text: str) -> str | None:
