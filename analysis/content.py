@@ -18,12 +18,12 @@ import pandas as pd
 from analysis.db import load_period
 from analysis.demographics import Demographics, demographics
 from analysis.follow_up import actions_shown
-from analysis.indices import LKE_MONTHS, Breakdown, Lke, PeriodIndices, lke
+from analysis.indices import Breakdown, Lke, PeriodIndices, lke
 from analysis.periods import month_name
 from analysis.quality import Quality, quality
 from analysis.request import ReportRequest
 from analysis.suggestions import Suggestion
-from analysis.summary import history, summary_dict
+from analysis.summary import summary_dict, with_unit
 from analysis.texts import text
 from analysis.zones import resolve_zone
 from survey.follow_up import Action
@@ -169,19 +169,16 @@ def gather(request: ReportRequest) -> ReportData:
         raise ValueError(f"service {service!r} is not one of {', '.join(services)}")
     _check_links(services, links)
     zone = resolve_zone(request.zone)
-    months = history(db_path, period, questionnaire, quota, TREND_MONTHS, services, service)
+    # LKE PMPZI and the quota belong to the unit: a per-service report reads them over all.
+    months, unit_months = with_unit(
+        db_path, period, questionnaire, quota, TREND_MONTHS, services, service
+    )
     frame = load_period(db_path, period, questionnaire, quota)
     frame["submitted_at"] = frame["submitted_at"].dt.tz_convert(zone)
     if service is not None:
         frame = frame[frame["service"] == service].reset_index(drop=True)
     if not include_personal:
         frame = frame.drop(columns=[c for c in PERSONAL if c in frame.columns])
-    # LKE PMPZI and the quota belong to the unit: a per-service report reads them over all.
-    unit_months = (
-        months
-        if service is None
-        else history(db_path, period, questionnaire, quota, LKE_MONTHS, services)
-    )
     lke_value = lke(unit_months, period, questionnaire)
     signals = quality(db_path, period, questionnaire, request.quality)
     return ReportData(

@@ -230,14 +230,14 @@ def load_period(
     )
     with connect_readonly(db_path) as db:
         cursor = db.execute(sql, args)
-        rest = [d[0] for d in cursor.description][6:]
+        answers = [d[0] for d in cursor.description][7:]  # identity, items, suggestion
         rows = cursor.fetchall()
     counted = counted_ids(rows, quota)
     records = [
-        (row[0], row[6], row[2], row[0] in counted, row[3], _safe(row[4]), *map(_safe, row[7:]))
-        for row in rows
+        (sid, service, at, sid in counted, late, *map(_safe, (person, *values)))
+        for sid, _period, at, late, person, _quota, service, *values in rows
     ]
-    names = ["id", "service", "submitted_at", "counted", "late", "person", *rest[1:]]
+    names = ["id", "service", "submitted_at", "counted", "late", "person", *answers]
     frame = pd.DataFrame.from_records(records, columns=names)
     return _typed(frame, period, questionnaire)
 
@@ -307,14 +307,21 @@ def actions(db_path: DbPath, up_to: str) -> list[Action]:
 
 
 def read_actions(
-    db: sqlite3.Connection, *, up_to: str | None = None, number: int | None = None
+    db: sqlite3.Connection,
+    *,
+    up_to: str | None = None,
+    period: str | None = None,
+    number: int | None = None,
 ) -> list[Action]:
-    """The follow-up actions of months up to ``up_to``, or the one numbered ``number``, or all,
-    oldest first, without their evidence files (``bot/store/actions.py`` reads those)."""
+    """The follow-up actions of months up to ``up_to``, or of ``period``, or the one numbered
+    ``number``, or all, oldest first, without their evidence files (``bot/store/actions.py``
+    reads those)."""
     where: str = ""
     args: tuple[object, ...] = ()
     if number is not None:
         where, args = "WHERE id = ?", (number,)
+    elif period is not None:
+        where, args = "WHERE period = ?", (period,)
     elif up_to is not None:
         where, args = "WHERE period <= ?", (up_to,)
     rows = db.execute(

@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 from itertools import chain, compress
 
 from analysis.db import Answered, DbPath, answered
@@ -62,14 +63,12 @@ def quality(
     rows = answered(db_path, period, items, rules.fast_seconds)
     by_institution: dict[str, list[Answered]] = defaultdict(list)
     by_person: dict[tuple[str, str, str], list[Answered]] = defaultdict(list)
-    norms: dict[str, str] = {}  # names and institutions come again and again
+    norm = cache(_norm)  # names and institutions come again and again
     for row in rows:
-        institution = norms.get(row.institution) or norms.setdefault(
-            row.institution, _norm(row.institution)
-        )
+        institution = norm(row.institution)
         if institution:
             by_institution[institution].append(row)
-        name = norms.get(row.name) or norms.setdefault(row.name, _norm(row.name))
+        name = norm(row.name)
         if name and row.user_id is not None:
             by_person[(row.service, name, institution)].append(row)
     bursts = _bursts(by_institution.values(), rules)

@@ -27,13 +27,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from analysis.db import DbPath, tally_periods
+from analysis.db import DbPath, ServiceTally, tally_periods
 from analysis.indices import LKE_MONTHS, Lke, PeriodIndices, compute, lke
 from analysis.quality import DEFAULT_RULES, Quality, QualityRules, quality
 from survey.period import Period
 from survey.questionnaire import Questionnaire
 
-__all__ = ["history", "period_indices", "summarize", "summary_dict"]
+__all__ = ["history", "period_indices", "summarize", "summary_dict", "with_unit"]
 
 
 def history(
@@ -51,7 +51,37 @@ def history(
     """
     periods = Period.parse(period).back(months)
     tallies = tally_periods(db_path, periods, quota)
+    return _computed(tallies, periods, questionnaire, list(services), service)
+
+
+def with_unit(
+    db_path: DbPath,
+    period: str,
+    questionnaire: Questionnaire,
+    quota: int,
+    months: int,
+    services: Iterable[str],
+    service: str | None,
+) -> tuple[dict[str, PeriodIndices], dict[str, PeriodIndices]]:
+    """:func:`history` of ``service`` and the unit's own (every service) over the LKE PMPZI
+    window, from one read: the LKE value and the quota are the unit's, in a per-service report
+    too."""
+    periods = Period.parse(period).back(max(months, LKE_MONTHS))
+    tallies = tally_periods(db_path, periods, quota)
     codes = list(services)
+    shown = _computed(tallies, periods[-months:], questionnaire, codes, service)
+    if service is None:
+        return shown, shown
+    return shown, _computed(tallies, periods[-LKE_MONTHS:], questionnaire, codes, None)
+
+
+def _computed(
+    tallies: dict[str, dict[str, ServiceTally]],
+    periods: Iterable[str],
+    questionnaire: Questionnaire,
+    codes: list[str],
+    service: str | None,
+) -> dict[str, PeriodIndices]:
     return {p: compute(p, tallies[p], questionnaire, codes, service) for p in periods}
 
 
@@ -99,16 +129,6 @@ def summarize(
     """Returns the summary of ``period``: counted and beyond-quota responses, IPP, IPAK, item
     indices, per-service indices and the unit's LKE PMPZI 3-month value. ``services`` may be the
     config's code → name mapping; its codes give the order of ``"services"``."""
-    codes = list(services)  # read twice for a per-service summary
-    periods = Period.parse(period).back(LKE_MONTHS)
-    tallies = tally_periods(db_path, periods, quota)  # read once, for the service and the unit
-    months: dict[str, PeriodIndices] = {
-        p: compute(p, tallies[p], questionnaire, codes, service) for p in periods
-    }
-    unit: dict[str, PeriodIndices] = (
-        months
-        if service is None
-        else {p: compute(p, tallies[p], questionnaire, codes) for p in periods}
-    )
+    months, unit = with_unit(db_path, period, questionnaire, quota, LKE_MONTHS, services, service)
     signals = quality(db_path, period, questionnaire, rules)
     return summary_dict(months[period], lke(unit, period, questionnaire), signals)

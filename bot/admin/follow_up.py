@@ -367,9 +367,8 @@ def _flag_line(request: AdminCommand, flag: Alert) -> str:
 
 
 def _form(request: AdminCommand, period: Period, flags: Sequence[Alert]) -> str:
-    codes = _codes(request.rt)
-    lowest = codes[0] if codes else "U1"
-    example = Target(red_flag=flags[0].submission_id).label if flags else lowest
+    first_item = next(iter(_codes(request.rt)), "U1")
+    example = Target(red_flag=flags[0].submission_id).label if flags else first_item
     due = period.shift(2)
     return request.text(
         "follow_up_form",

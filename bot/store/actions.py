@@ -79,10 +79,8 @@ def _record(
         (period, target.item, target.red_flag, service, what, who, due, status, now, now),
     ).lastrowid
     assert number is not None
-    events.record(
-        db, "action_recorded", period, now, action=number, target=target.label, status=status
-    )
     [action] = read_actions(db, number=number)
+    _recorded(db, action, now)
     return action
 
 
@@ -97,16 +95,9 @@ def _set_status(db: sqlite3.Connection, number: int, status: str, now: str) -> A
     if not found or found[0].done or found[0].status == status:
         return found[0] if found else None
     db.execute("UPDATE actions SET status = ?, updated_at = ? WHERE id = ?", (status, now, number))
-    events.record(
-        db,
-        "action_recorded",
-        found[0].period,
-        now,
-        action=number,
-        target=found[0].target.label,
-        status=status,
-    )
-    return read_actions(db, number=number)[0]
+    [moved] = read_actions(db, number=number)
+    _recorded(db, moved, now)
+    return moved
 
 
 async def finish(
@@ -143,18 +134,24 @@ def _finish(
         detail["evidence_sha256"] = file.sha256
     if evidence.note is not None:
         detail["evidence_note"] = True
-    target = before.target.label
+    [after] = read_actions(db, number=number)
+    _recorded(db, after, now, **detail)
+    return after, not before.done
+
+
+def _recorded(db: sqlite3.Connection, action: Action, now: str, **detail: object) -> None:
+    """The audit trail's event for an action as it now stands: number, target, status."""
+    label, status = action.target.label, action.status
     events.record(
         db,
         "action_recorded",
-        before.period,
+        action.period,
         now,
-        action=number,
-        target=target,
-        status=DONE,
+        action=action.id,
+        target=label,
+        status=status,
         **detail,
     )
-    return read_actions(db, number=number)[0], not before.done
 
 
 async def one(storage: Storage, number: int) -> tuple[Action, EvidenceFile | None] | None:
@@ -176,4 +173,4 @@ def _one(db: sqlite3.Connection, number: int) -> tuple[Action, EvidenceFile | No
 
 async def for_month(storage: Storage, period: str) -> list[Action]:
     """The actions that answer ``period``'s results, oldest first."""
-    return [a for a in await storage.read(read_actions, up_to=period) if a.period == period]
+    return await storage.read(read_actions, period=period)
